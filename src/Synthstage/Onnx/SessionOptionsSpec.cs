@@ -1,0 +1,10 @@
+namespace Synthstage.Onnx;
+
+/// <summary>How to create an inference session.</summary>
+/// <param name="Device">Execution provider.</param>
+/// <param name="IntraOpThreads">
+/// Threads inside one operator. Tiny per-frame models run best on one thread while the pipeline
+/// parallelises across stages; 0 lets ONNX Runtime choose (one per core).
+/// </param>
+/// <param name="CudaDeviceId">GPU ordinal when <paramref name="Device"/> is CUDA.</param>
+public sealed record SessionOptionsSpec(ExecutionDevice Device = ExecutionDevice.Cpu, int IntraOpThreads = 1, int CudaDeviceId = 0);

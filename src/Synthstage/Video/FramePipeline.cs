@@ -1,0 +1,137 @@
+using System.Threading.Channels;
+
+namespace Synthstage.Video;
+
+/// <summary>
+/// Runs decode → stage 1 → … → stage N → encode on separate threads joined by bounded queues, so decoding,
+/// inference and encoding overlap while at most <c>depth</c> frames are in flight. Stages run in order on
+/// every frame; each stage sees frames in input order. The first failure cancels every stage and is rethrown.
+/// </summary>
+public sealed class FramePipeline
+{
+    /// <summary>Reads the next frame into <c>work.Input</c>; returns false at the end of the input.</summary>
+    public delegate ValueTask<bool> FrameSource(FrameWork work, CancellationToken ct);
+
+    /// <summary>Consumes a finished frame (writes <c>work.Output</c>).</summary>
+    public delegate ValueTask FrameSink(FrameWork work, CancellationToken ct);
+
+    private readonly List<Action<FrameWork>> _stages = [];
+    private readonly int _inputBytes;
+    private readonly int _maskValues;
+    private readonly int _outputBytes;
+    private readonly int _depth;
+
+    /// <summary>Creates a pipeline whose frames carry the given buffer sizes.</summary>
+    /// <param name="inputBytes">Bytes of one decoded frame.</param>
+    /// <param name="maskValues">Floats of one low-resolution mask.</param>
+    /// <param name="outputBytes">Bytes of one output frame; 0 to write the input buffer in place.</param>
+    /// <param name="depth">Frames in flight (bounded queue capacity overall).</param>
+    public FramePipeline(int inputBytes, int maskValues, int outputBytes, int depth = 6)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(depth, 2);
+        _inputBytes = inputBytes;
+        _maskValues = maskValues;
+        _outputBytes = outputBytes;
+        _depth = depth;
+    }
+
+    /// <summary>Appends a per-frame stage; each stage runs on its own thread.</summary>
+    public FramePipeline AddStage(Action<FrameWork> stage)
+    {
+        _stages.Add(stage);
+        return this;
+    }
+
+    /// <summary>Runs until the source is exhausted. Returns the number of frames written.</summary>
+    public async Task<int> RunAsync(FrameSource source, FrameSink sink, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var token = cts.Token;
+        var pool = Channel.CreateBounded<FrameWork>(_depth);
+        for (var i = 0; i < _depth; i++) pool.Writer.TryWrite(new FrameWork(_inputBytes, _maskValues, _outputBytes));
+        var queues = Enumerable.Range(0, _stages.Count + 1)
+            .Select(_ => Channel.CreateBounded<FrameWork>(new BoundedChannelOptions(_depth) { SingleReader = true, SingleWriter = true }))
+            .ToArray();
+        var written = 0;
+
+        async Task Read()
+        {
+            try
+            {
+                for (var index = 0; ; index++)
+                {
+                    var work = await pool.Reader.ReadAsync(token).ConfigureAwait(false);
+                    work.Index = index;
+                    if (!await source(work, token).ConfigureAwait(false)) break;
+                    await queues[0].Writer.WriteAsync(work, token).ConfigureAwait(false);
+                }
+                queues[0].Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                queues[0].Writer.TryComplete(e);
+                throw;
+            }
+        }
+
+        async Task Process(int stageIndex)
+        {
+            var input = queues[stageIndex].Reader;
+            var output = queues[stageIndex + 1].Writer;
+            try
+            {
+                await foreach (var work in input.ReadAllAsync(token).ConfigureAwait(false))
+                {
+                    _stages[stageIndex](work);
+                    await output.WriteAsync(work, token).ConfigureAwait(false);
+                }
+                output.TryComplete();
+            }
+            catch (Exception e)
+            {
+                output.TryComplete(e);
+                throw;
+            }
+        }
+
+        async Task Write()
+        {
+            await foreach (var work in queues[^1].Reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                await sink(work, token).ConfigureAwait(false);
+                written++;
+                pool.Writer.TryWrite(work);
+            }
+        }
+
+        var tasks = new List<Task> { Start(Read) };
+        for (var s = 0; s < _stages.Count; s++)
+        {
+            var stageIndex = s;
+            tasks.Add(Start(() => Process(stageIndex)));
+        }
+        tasks.Add(Start(Write));
+        var all = tasks.ToArray();
+        try
+        {
+            while (tasks.Count > 0)
+            {
+                var finished = await Task.WhenAny(tasks).ConfigureAwait(false);
+                tasks.Remove(finished);
+                if (finished.IsFaulted || finished.IsCanceled) await cts.CancelAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+        }
+        ct.ThrowIfCancellationRequested();
+        var failures = all.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
+        // The stage that failed first has the real cause; the others saw a closed queue or a cancellation.
+        var cause = failures.FirstOrDefault(e => e is not (OperationCanceledException or ChannelClosedException)) ?? failures.FirstOrDefault();
+        if (cause is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+        return written;
+
+        Task Start(Func<Task> body) => Task.Factory.StartNew(body, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+}

@@ -1,0 +1,8 @@
+namespace Synthstage.Video;
+
+/// <summary>Progress of a long operation.</summary>
+/// <param name="Stage">What is happening ("install", "render", "download").</param>
+/// <param name="Done">Units finished (frames, bytes).</param>
+/// <param name="Total">Units expected, when known.</param>
+/// <param name="Detail">A short human-readable note (file name, warning).</param>
+public sealed record PipelineProgress(string Stage, long Done, long? Total, string? Detail = null);
