@@ -1,1 +1,13 @@
-Console.WriteLine("synthstage");
+using System.CommandLine;
+using Synthstage.Cli.Commands;
+
+var root = new RootCommand("Synthstage: key people out of ordinary footage and put them in new scenes.")
+{
+    CommonOptions.Verbose,
+};
+root.Subcommands.Add(MatteCommand.Create());
+root.Subcommands.Add(CompositeCommand.Create());
+root.Subcommands.Add(ModelsCommand.Create());
+
+var parseResult = root.Parse(args);
+return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

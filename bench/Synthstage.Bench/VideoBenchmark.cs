@@ -1,0 +1,133 @@
+using System.Globalization;
+using SkiaSharp;
+
+namespace Synthstage.Bench;
+
+/// <summary>
+/// End-to-end timing of <c>matte</c> and <c>composite --background IMAGE</c> against ffmpeg alone decoding
+/// the same clip to raw RGB and encoding it back with the same encoder settings, all measured in this run.
+/// Prints medians and ratios; with --memory also the peak memory for the clip and the clip ten times over.
+/// </summary>
+internal static class VideoBenchmark
+{
+    private const string Preset = "veryfast";
+    private const string Crf = "18";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var clip = Option(args, "--clip") ?? Path.Combine(RepositoryRoot(), "..", "shared", "data", "footage", "juggle.mp4");
+        var runs = int.Parse(Option(args, "--runs") ?? "3", CultureInfo.InvariantCulture);
+        if (!File.Exists(clip))
+        {
+            Console.Error.WriteLine($"clip '{clip}' not found; pass --clip FILE");
+            return 2;
+        }
+        var work = Directory.CreateTempSubdirectory("synthstage-bench-").FullName;
+        try
+        {
+            var cli = Path.Combine(AppContext.BaseDirectory, "Synthstage.Cli.dll");
+            var background = Path.Combine(work, "background.png");
+            WriteBackground(background, 1920, 1080);
+            var frames = await CountFramesAsync(clip);
+            Console.WriteLine($"clip: {clip} ({frames} frames), {runs} runs each, x264 preset {Preset} crf {Crf}, {Environment.ProcessorCount} cores");
+
+            // Warm-up: installs the model on first use and fills the page cache.
+            await ChildProcess.RunAsync("dotnet", cli, "matte", clip, "-o", Path.Combine(work, "warm.mp4"));
+
+            var baseline = await MeasureAsync(runs, i => ChildProcess.RunAsync("bash", "-c",
+                $"ffmpeg -v error -i '{clip}' -f rawvideo -pix_fmt rgb24 - | ffmpeg -v error -y -f rawvideo -pix_fmt rgb24 -s {await SizeAsync(clip)} -r {await RateAsync(clip)} -i - -c:v libx264 -preset {Preset} -crf {Crf} -pix_fmt yuv420p '{work}/baseline{i}.mp4'"));
+            var matte = await MeasureAsync(runs, i => ChildProcess.RunAsync("dotnet", cli, "matte", clip, "-o", Path.Combine(work, $"matte{i}.mp4"), "--preset", Preset, "--crf", Crf));
+            var composite = await MeasureAsync(runs, i => ChildProcess.RunAsync("dotnet", cli, "composite", clip, "--background", background, "-o", Path.Combine(work, $"composite{i}.mp4"), "--preset", Preset, "--crf", Crf));
+
+            Console.WriteLine();
+            Console.WriteLine($"{"job",-34} {"median s",9} {"frames/s",9} {"× ffmpeg",9} {"peak MB",8}");
+            Print("ffmpeg decode→rgb24→encode", baseline, frames, baseline);
+            Print("synthstage matte (mask .mp4)", matte, frames, baseline);
+            Print("synthstage composite --background", composite, frames, baseline);
+
+            if (args.Contains("--memory"))
+            {
+                var longClip = Path.Combine(work, "ten.mp4");
+                var list = Path.Combine(work, "list.txt");
+                await File.WriteAllLinesAsync(list, Enumerable.Repeat($"file '{Path.GetFullPath(clip)}'", 10));
+                await ChildProcess.RunAsync("ffmpeg", "-v", "error", "-f", "concat", "-safe", "0", "-i", list, "-c", "copy", longClip);
+                var once = await ChildProcess.RunAsync("dotnet", cli, "composite", clip, "--background", background, "-o", Path.Combine(work, "once.mp4"));
+                var ten = await ChildProcess.RunAsync("dotnet", cli, "composite", longClip, "--background", background, "-o", Path.Combine(work, "ten-out.mp4"));
+                Console.WriteLine();
+                Console.WriteLine($"peak memory, composite: clip once {once.PeakBytes / 1e6:F0} MB, clip ×10 {ten.PeakBytes / 1e6:F0} MB (ratio {(double)ten.PeakBytes / once.PeakBytes:F3}); ×10 took {ten.Elapsed.TotalSeconds:F1} s");
+            }
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static void Print(string name, IReadOnlyList<ChildProcess.Outcome> outcomes, int frames, IReadOnlyList<ChildProcess.Outcome> baseline)
+    {
+        var median = Median(outcomes.Select(o => o.Elapsed.TotalSeconds));
+        var ratio = median / Median(baseline.Select(o => o.Elapsed.TotalSeconds));
+        Console.WriteLine($"{name,-34} {median,9:F2} {frames / median,9:F1} {ratio,9:F2} {outcomes.Max(o => o.PeakBytes) / 1e6,8:F0}");
+    }
+
+    private static async Task<IReadOnlyList<ChildProcess.Outcome>> MeasureAsync(int runs, Func<int, Task<ChildProcess.Outcome>> run)
+    {
+        var outcomes = new List<ChildProcess.Outcome>();
+        for (var i = 0; i < runs; i++) outcomes.Add(await run(i));
+        return outcomes;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static async Task<int> CountFramesAsync(string clip) =>
+        int.Parse(await ProbeAsync(clip, "stream=nb_frames"), CultureInfo.InvariantCulture);
+
+    private static async Task<string> SizeAsync(string clip) => (await ProbeAsync(clip, "stream=width,height")).Replace(',', 'x');
+
+    private static Task<string> RateAsync(string clip) => ProbeAsync(clip, "stream=r_frame_rate");
+
+    private static async Task<string> ProbeAsync(string clip, string entries)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", entries, "-of", "csv=p=0", clip])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var p = System.Diagnostics.Process.Start(info)!;
+        var text = (await p.StandardOutput.ReadToEndAsync()).Trim();
+        await p.WaitForExitAsync();
+        return text;
+    }
+
+    private static void WriteBackground(string path, int width, int height)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        using (var canvas = new SKCanvas(bitmap))
+        using (var paint = new SKPaint())
+        {
+            paint.Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, height),
+                [new SKColor(30, 60, 120), new SKColor(240, 170, 90)], SKShaderTileMode.Clamp);
+            canvas.DrawRect(0, 0, width, height, paint);
+        }
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 90);
+        using var file = File.Create(path);
+        data.SaveTo(file);
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Synthstage.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using Synthstage.Compositing;
+using Synthstage.Media;
+using Synthstage.Onnx;
+using Synthstage.Video;
+
+namespace Synthstage.Cli.Commands;
+
+/// <summary>Options several commands share, declared once.</summary>
+internal static class CommonOptions
+{
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Show stack traces on errors",
+        Recursive = true,
+    };
+
+    public static Option<string> Output(string description) => new("--output", "-o") { Description = description, Required = true };
+
+    public static Option<string> Model() => new("--model", "-m")
+    {
+        Description = "Segmentation model: auto (landscape for wide frames), general, landscape, or a path to an .onnx file",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public static Option<float> Threshold() => new("--threshold") { Description = "Mask probability that counts as half subject (0..1)", DefaultValueFactory = _ => 0.5f };
+
+    public static Option<float> Softness() => new("--softness") { Description = "Width of the soft band around the threshold (0 = hard edge, 1 = raw probability)", DefaultValueFactory = _ => 0.6f };
+
+    public static Option<float> Feather() => new("--feather") { Description = "Edge feathering, Gaussian sigma in output pixels (0 = off)", DefaultValueFactory = _ => 2f };
+
+    public static Option<int> Crf() => new("--crf") { Description = "Quality for H.264/VP9 (lower = better, larger file)", DefaultValueFactory = _ => 18 };
+
+    public static Option<string> Preset() => new("--preset") { Description = "x264 speed preset (ultrafast … veryslow)", DefaultValueFactory = _ => "veryfast" };
+
+    public static Option<string?> Format() => new("--format", "-f") { Description = "Output format: mp4, webm, prores, png-sequence, png (default: from the output's extension)" };
+
+    public static Option<string> Device() => new("--device") { Description = "Where networks run: cpu or cuda", DefaultValueFactory = _ => "cpu" };
+
+    public static Option<bool> NoAudio() => new("--no-audio") { Description = "Do not copy the input's audio" };
+
+    /// <summary>The options that shape keying, added to a command together.</summary>
+    public sealed class Keying
+    {
+        public Option<string> Model { get; } = CommonOptions.Model();
+        public Option<float> Threshold { get; } = CommonOptions.Threshold();
+        public Option<float> Softness { get; } = CommonOptions.Softness();
+        public Option<float> Feather { get; } = CommonOptions.Feather();
+        public Option<int> Crf { get; } = CommonOptions.Crf();
+        public Option<string> Preset { get; } = CommonOptions.Preset();
+        public Option<string> Device { get; } = CommonOptions.Device();
+        public Option<bool> NoAudio { get; } = CommonOptions.NoAudio();
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { Model, Threshold, Softness, Feather, Crf, Preset, Device, NoAudio })
+                command.Options.Add(option);
+        }
+
+        public KeyingOptions Read(ParseResult result, OutputFormat? format) => new()
+        {
+            Model = result.GetValue(Model)!,
+            Matte = new MatteOptions
+            {
+                Threshold = result.GetValue(Threshold),
+                Softness = result.GetValue(Softness),
+                Feather = result.GetValue(Feather),
+            },
+            Format = format,
+            Crf = result.GetValue(Crf),
+            Preset = result.GetValue(Preset)!,
+            KeepAudio = !result.GetValue(NoAudio),
+            Session = new SessionOptionsSpec(ParseDevice(result.GetValue(Device)!)),
+        };
+    }
+
+    public static ExecutionDevice ParseDevice(string value) => value.ToLowerInvariant() switch
+    {
+        "cpu" => ExecutionDevice.Cpu,
+        "cuda" or "gpu" => ExecutionDevice.Cuda,
+        _ => throw new SynthstageException($"unknown device '{value}'; use cpu or cuda", ExitCodes.Usage),
+    };
+
+    public static OutputFormat? ParseFormat(string? value) => value?.ToLowerInvariant() switch
+    {
+        null => null,
+        "mp4" or "h264" => OutputFormat.Mp4,
+        "webm" or "vp9" => OutputFormat.WebM,
+        "prores" or "mov" => OutputFormat.ProRes,
+        "png-sequence" or "pngs" => OutputFormat.PngSequence,
+        "png" => OutputFormat.Png,
+        _ => throw new SynthstageException($"unknown format '{value}'; use mp4, webm, prores, png-sequence or png", ExitCodes.Usage),
+    };
+}

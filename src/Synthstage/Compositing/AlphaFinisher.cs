@@ -1,0 +1,41 @@
+using Synthstage.Imaging;
+using Synthstage.Video;
+
+namespace Synthstage.Compositing;
+
+/// <summary>Writes the frame with the matte as its alpha channel (RGBA32), for formats that carry alpha.</summary>
+public sealed class AlphaFinisher : IFrameFinisher
+{
+    private readonly MaskUpsampler _upsampler;
+    private readonly byte[] _alpha;
+    private readonly int _pixels;
+
+    /// <summary>Creates the finisher for frames of width×height and masks of maskWidth×maskHeight.</summary>
+    public AlphaFinisher(int width, int height, int maskWidth, int maskHeight)
+    {
+        _pixels = width * height;
+        _upsampler = new MaskUpsampler(maskWidth, maskHeight, width, height);
+        _alpha = new byte[_pixels];
+    }
+
+    /// <inheritdoc/>
+    public int OutputBytes => _pixels * 4;
+
+    /// <inheritdoc/>
+    public void Finish(FrameWork work)
+    {
+        _upsampler.Upsample(work.Mask, _alpha);
+        var rgb = work.Input.AsSpan(0, _pixels * 3);
+        var rgba = work.Output.AsSpan(0, _pixels * 4);
+        for (int p = 0, i = 0, o = 0; p < _pixels; p++, i += 3, o += 4)
+        {
+            rgba[o] = rgb[i];
+            rgba[o + 1] = rgb[i + 1];
+            rgba[o + 2] = rgb[i + 2];
+            rgba[o + 3] = _alpha[p];
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _upsampler.Dispose();
+}

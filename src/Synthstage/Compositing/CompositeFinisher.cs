@@ -1,0 +1,41 @@
+using Synthstage.Imaging;
+using Synthstage.Video;
+
+namespace Synthstage.Compositing;
+
+/// <summary>Blends the subject (RGB24 frame) over a background using the matte enlarged to full resolution, in place.</summary>
+public sealed class CompositeFinisher : IFrameFinisher
+{
+    private readonly IBackgroundSource _background;
+    private readonly MaskUpsampler _upsampler;
+    private readonly byte[] _alpha;
+    private readonly byte[] _plate;
+
+    /// <summary>Creates the finisher for frames of width×height and masks of maskWidth×maskHeight. Takes ownership of <paramref name="background"/>.</summary>
+    public CompositeFinisher(IBackgroundSource background, int width, int height, int maskWidth, int maskHeight)
+    {
+        _background = background;
+        _upsampler = new MaskUpsampler(maskWidth, maskHeight, width, height, repeat: 3);
+        _alpha = new byte[width * height * 3];
+        _plate = new byte[width * height * 3];
+        if (background.IsStatic) background.Render(ReadOnlySpan<byte>.Empty, _plate);
+    }
+
+    /// <inheritdoc/>
+    public int OutputBytes => 0;
+
+    /// <inheritdoc/>
+    public void Finish(FrameWork work)
+    {
+        if (!_background.IsStatic) _background.Render(work.Input, _plate);
+        _upsampler.Upsample(work.Mask, _alpha);
+        AlphaBlend.Blend(work.Input, _plate, _alpha, work.Output);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _upsampler.Dispose();
+        _background.Dispose();
+    }
+}

@@ -1,0 +1,40 @@
+using Synthstage.Models;
+using Synthstage.Onnx;
+using Synthstage.Video;
+
+namespace Synthstage.Segmentation;
+
+/// <summary>
+/// Turns the user's <c>--model</c> value into a loaded segmenter: <c>auto</c> (landscape model for wide
+/// frames, general otherwise), <c>general</c>, <c>landscape</c>, or a path to an ONNX file. Catalogued models
+/// are installed into the store on first use.
+/// </summary>
+public static class SegmentationModelResolver
+{
+    /// <summary>Frames at least this much wider than tall use the landscape model under <c>auto</c>.</summary>
+    public const double LandscapeAspect = 1.5;
+
+    /// <summary>Picks the catalogued variant for a frame size, or returns the explicit choice.</summary>
+    public static string ChooseVariant(string model, int width, int height) => model.ToLowerInvariant() switch
+    {
+        "auto" => (double)width / height >= LandscapeAspect ? "landscape" : "general",
+        "general" or "landscape" => model.ToLowerInvariant(),
+        _ => model,
+    };
+
+    /// <summary>Loads the segmenter for <paramref name="model"/>, installing the default model when needed.</summary>
+    /// <exception cref="SynthstageException">Unknown model name, missing file, or a model of the wrong kind.</exception>
+    public static async Task<IPersonSegmenter> CreateAsync(string model, int width, int height, ModelStore store,
+        SessionOptionsSpec session, IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        var choice = ChooseVariant(model, width, height);
+        if (choice is "general" or "landscape")
+        {
+            var folder = await SelfieModelInstaller.EnsureInstalledAsync(store, progress, ct).ConfigureAwait(false);
+            return SelfieSegmenter.Create(Path.Combine(folder, choice + ".onnx"), session);
+        }
+        if (choice.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || File.Exists(choice))
+            return SelfieSegmenter.Create(choice, session);
+        throw new SynthstageException($"unknown segmentation model '{model}'; use auto, general, landscape or a path to an .onnx file", ExitCodes.Usage);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Synthstage.Compositing;
+using Synthstage.Media;
+using Synthstage.Segmentation;
+
+namespace Synthstage.Video;
+
+/// <summary>
+/// The shared render loop of <see cref="MatteJob"/> and <see cref="CompositeJob"/>: decode → segment and shape
+/// the matte → finish the frame → encode, as a <see cref="FramePipeline"/> with audio copied at the end.
+/// </summary>
+internal static class KeyedVideoRender
+{
+    public delegate IFrameFinisher FinisherFactory(int width, int height, int maskWidth, int maskHeight);
+
+    public static async Task<RenderResult> RunAsync(string inputPath, string outputPath, KeyingOptions options,
+        FramePixelFormat outputPixels, FinisherFactory createFinisher, IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        options.Matte.Validate();
+        var info = await MediaProbe.ProbeAsync(inputPath, ct).ConfigureAwait(false);
+        var format = options.Format ?? OutputFormats.FromPath(outputPath);
+        await using var reader = VideoFrameReader.Open(info, FramePixelFormat.Rgb24);
+        int width = reader.Width, height = reader.Height;
+
+        using var segmenter = await SegmentationModelResolver.CreateAsync(options.Model, width, height, options.Store,
+            options.Session, progress, ct).ConfigureAwait(false);
+        using var shaper = new MatteShaper(options.Matte, segmenter.MaskWidth, segmenter.MaskHeight, width, height);
+        using var finisher = createFinisher(width, height, segmenter.MaskWidth, segmenter.MaskHeight);
+
+        var writerOptions = new VideoWriterOptions(outputPath, width, height, info.FrameRate)
+        {
+            Format = format,
+            InputPixelFormat = outputPixels,
+            Crf = options.Crf,
+            Preset = options.Preset,
+            AudioSourcePath = options.KeepAudio && info.AudioStreams.Count > 0 ? inputPath : null,
+        };
+        await using var writer = VideoFrameWriter.Create(writerOptions);
+
+        var total = info.FrameCount;
+        var pipeline = new FramePipeline(reader.FrameSizeBytes, segmenter.MaskWidth * segmenter.MaskHeight, finisher.OutputBytes)
+            .AddStage(work =>
+            {
+                segmenter.Segment(work.Input, width, height, 3, work.Mask);
+                shaper.Apply(work.Mask);
+            })
+            .AddStage(finisher.Finish);
+        var written = await pipeline.RunAsync(
+            (work, token) => reader.ReadFrameAsync(work.Input, token),
+            async (work, token) =>
+            {
+                await writer.WriteFrameAsync(work.Output, token).ConfigureAwait(false);
+                progress?.Report(new PipelineProgress("render", work.Index + 1, total, Path.GetFileName(inputPath)));
+            },
+            ct).ConfigureAwait(false);
+
+        if (written == 0)
+            throw new SynthstageException($"'{inputPath}' has no decodable video frames{(reader.Warning is null ? "" : ": " + reader.Warning)}", ExitCodes.BadInput);
+        await writer.CompleteAsync(ct).ConfigureAwait(false);
+        var warning = reader.EndedEarly
+            ? $"'{Path.GetFileName(inputPath)}' is damaged or truncated: rendered the {written} frames that decode ({reader.Warning})"
+            : null;
+        return new RenderResult(outputPath, written, clock.Elapsed, warning);
+    }
+}

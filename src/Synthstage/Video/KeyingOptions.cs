@@ -1,0 +1,34 @@
+using Synthstage.Compositing;
+using Synthstage.Media;
+using Synthstage.Models;
+using Synthstage.Onnx;
+
+namespace Synthstage.Video;
+
+/// <summary>Settings shared by every job that keys a subject out of footage.</summary>
+public sealed record KeyingOptions
+{
+    /// <summary>Segmentation model: auto, general, landscape, or a path to an ONNX file.</summary>
+    public string Model { get; init; } = "auto";
+
+    /// <summary>How the mask becomes a matte.</summary>
+    public MatteOptions Matte { get; init; } = new();
+
+    /// <summary>Container/codec of the output; null picks it from the output's extension.</summary>
+    public OutputFormat? Format { get; init; }
+
+    /// <summary>H.264/VP9 constant rate factor (lower is better quality).</summary>
+    public int Crf { get; init; } = 18;
+
+    /// <summary>x264 preset.</summary>
+    public string Preset { get; init; } = "veryfast";
+
+    /// <summary>Copy the input's audio into the output when the format carries audio.</summary>
+    public bool KeepAudio { get; init; } = true;
+
+    /// <summary>Execution provider and threads for the segmentation network.</summary>
+    public SessionOptionsSpec Session { get; init; } = new();
+
+    /// <summary>Where models are installed.</summary>
+    public ModelStore Store { get; init; } = ModelStore.Default;
+}

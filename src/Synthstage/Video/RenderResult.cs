@@ -1,0 +1,8 @@
+namespace Synthstage.Video;
+
+/// <summary>What a finished render produced.</summary>
+/// <param name="OutputPath">The file or folder written.</param>
+/// <param name="FramesWritten">Frames encoded.</param>
+/// <param name="Elapsed">Wall-clock time of the render.</param>
+/// <param name="Warning">A problem that did not stop the render (for example a truncated input), or null.</param>
+public sealed record RenderResult(string OutputPath, int FramesWritten, TimeSpan Elapsed, string? Warning);

@@ -1,0 +1,52 @@
+using Synthstage.Models;
+using Synthstage.Segmentation;
+
+namespace Synthstage.Tests;
+
+/// <summary>
+/// A model store for tests (<c>$SYNTHSTAGE_TEST_CACHE</c>, else ~/.cache/synthstage-tests) with MediaPipe's selfie
+/// models installed once per machine through the real installer (npm pack + our TFLite importer).
+/// </summary>
+public static class TestModels
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static ModelStore? _store;
+    private static string? _failure;
+
+    public static string CacheRoot { get; } = Environment.GetEnvironmentVariable("SYNTHSTAGE_TEST_CACHE") is { Length: > 0 } c
+        ? c
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "synthstage-tests");
+
+    /// <summary>Returns the store with the selfie models installed, or skips the test when they cannot be fetched here.</summary>
+    public static async Task<ModelStore> RequireSelfieStoreAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (_store is null && _failure is null)
+            {
+                var store = new ModelStore(CacheRoot);
+                try
+                {
+                    foreach (var variant in new[] { "general", "landscape" })
+                        if (!File.Exists(SelfieModelInstaller.ModelPath(store, variant)))
+                        {
+                            await SelfieModelInstaller.InstallAsync(store, null, null, CancellationToken.None);
+                            break;
+                        }
+                    _store = store;
+                }
+                catch (SynthstageException e) when (e.Message.Contains("npm", StringComparison.OrdinalIgnoreCase))
+                {
+                    _failure = e.Message;
+                }
+            }
+            if (_store is null) Assert.Skip($"the MediaPipe selfie models could not be installed here: {_failure}");
+            return _store!;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+}
