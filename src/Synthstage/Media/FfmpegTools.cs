@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Synthstage.Media;
+
+/// <summary>
+/// Locates the ffmpeg and ffprobe executables and runs them as child processes that die with
+/// cancellation. Shared by <see cref="MediaProbe"/>, <see cref="VideoFrameReader"/> and
+/// <see cref="VideoFrameWriter"/>, and usable by any other code that shells out to ffmpeg.
+/// </summary>
+/// <remarks>
+/// The environment variables <c>SYNTHSTAGE_FFMPEG</c> and <c>SYNTHSTAGE_FFPROBE</c> may name the
+/// executables explicitly; otherwise they are searched on <c>PATH</c>. A missing tool is not cached,
+/// so installing it while the process runs works.
+/// </remarks>
+public static class FfmpegTools
+{
+    /// <summary>The full path of the ffmpeg executable.</summary>
+    /// <exception cref="SynthstageException">ffmpeg is not installed (exit code <see cref="ExitCodes.Failure"/>).</exception>
+    public static string FfmpegPath => Locate("ffmpeg", "SYNTHSTAGE_FFMPEG");
+
+    /// <summary>The full path of the ffprobe executable.</summary>
+    /// <exception cref="SynthstageException">ffprobe is not installed (exit code <see cref="ExitCodes.Failure"/>).</exception>
+    public static string FfprobePath => Locate("ffprobe", "SYNTHSTAGE_FFPROBE");
+
+    /// <summary>True when both ffmpeg and ffprobe can be found.</summary>
+    public static bool IsAvailable => Find("ffmpeg", "SYNTHSTAGE_FFMPEG") is not null && Find("ffprobe", "SYNTHSTAGE_FFPROBE") is not null;
+
+    /// <summary>
+    /// Runs <paramref name="executable"/> to completion and returns its exit code and output.
+    /// Cancellation kills the whole process tree and then throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <param name="executable">Full path or name of the program, e.g. <see cref="FfmpegPath"/>.</param>
+    /// <param name="arguments">Arguments passed verbatim, one per element (no shell quoting).</param>
+    /// <param name="ct">Cancels the run and kills the process.</param>
+    /// <returns>The exit code, the whole stdout and stderr truncated to 64 KiB; a non-zero exit code is not an exception.</returns>
+    public static async Task<ToolRunResult> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken ct = default)
+    {
+        ct.ThrowIfCancellationRequested();
+        using var process = Start(executable, arguments, redirectInput: false, redirectOutput: true);
+        var log = new BoundedTextLog(64 * 1024);
+        log.Attach(process);
+        process.BeginErrorReadLine();
+        await using var killOnCancel = ct.Register(static p => KillTree((Process)p!), process).ConfigureAwait(false);
+        try
+        {
+            var stdout = await process.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false);
+            await process.WaitForExitAsync(ct).ConfigureAwait(false);
+            await log.Closed.WaitAsync(ct).ConfigureAwait(false);
+            return new ToolRunResult(process.ExitCode, stdout, log.ToString());
+        }
+        catch (OperationCanceledException)
+        {
+            KillTree(process);
+            throw;
+        }
+    }
+
+    /// <summary>Kills <paramref name="process"/> and its children; does nothing when it has already exited.</summary>
+    public static void KillTree(Process process)
+    {
+        try
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // The process exited between the check and the kill, or was never started: nothing to kill.
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // Access denied on an exiting process; it is going away anyway.
+        }
+    }
+
+    /// <summary>Starts a process with stderr redirected (the caller must attach a reader) and stdin/stdout as asked.</summary>
+    internal static Process Start(string executable, IReadOnlyList<string> arguments, bool redirectInput, bool redirectOutput)
+    {
+        var info = new ProcessStartInfo(executable)
+        {
+            RedirectStandardInput = redirectInput,
+            RedirectStandardOutput = redirectOutput,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+        };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        var process = new Process { StartInfo = info };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            process.Dispose();
+            throw new SynthstageException($"cannot start {Path.GetFileName(executable)}: {e.Message}", ExitCodes.Failure, e);
+        }
+        return process;
+    }
+
+    /// <summary>
+    /// A file path as an ffmpeg URL: absolute and prefixed with <c>file:</c>, so names with a colon or a
+    /// leading dash are never read as protocols or options.
+    /// </summary>
+    internal static string FileUrl(string path) => "file:" + Path.GetFullPath(path);
+
+    /// <summary>
+    /// A frame rate as ffmpeg expects it: an exact NTSC rational (30000/1001) when the value is one,
+    /// else an integer or a round-trip decimal.
+    /// </summary>
+    internal static string FormatRate(double fps)
+    {
+        foreach (var denominator in (ReadOnlySpan<int>)[1, 1001])
+        {
+            var numerator = Math.Round(fps * denominator);
+            if (numerator > 0 && Math.Abs(numerator / denominator - fps) < 1e-6 * fps)
+                return denominator == 1
+                    ? ((long)numerator).ToString(CultureInfo.InvariantCulture)
+                    : $"{(long)numerator}/{denominator}";
+        }
+        return fps.ToString("R", CultureInfo.InvariantCulture);
+    }
+
+    private static string Locate(string tool, string variable) =>
+        Find(tool, variable) ?? throw new SynthstageException(
+            $"{tool} not found on PATH; install it (apt-get install ffmpeg)", ExitCodes.Failure);
+
+    private static string? Find(string tool, string variable)
+    {
+        var explicitPath = Environment.GetEnvironmentVariable(variable);
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+            return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath) : null;
+        var names = OperatingSystem.IsWindows() ? new[] { tool + ".exe" } : [tool];
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            foreach (var name in names)
+            {
+                var candidate = Path.Combine(dir, name);
+                if (File.Exists(candidate)) return candidate;
+            }
+        return null;
+    }
+}

@@ -1,0 +1,335 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Synthstage.Media;
+
+/// <summary>
+/// Encodes packed RGB/RGBA frames to MP4, WebM, ProRes, a PNG sequence or a single PNG by streaming them into
+/// an ffmpeg child process's stdin. Memory use does not depend on the video's length.
+/// </summary>
+/// <remarks>
+/// <para>Output is atomic: ffmpeg writes to a hidden temporary name in the output folder
+/// (<c>.name.&lt;id&gt;.partial.mp4</c>, or a <c>.name.&lt;id&gt;.partial</c> folder for PNG sequences) which
+/// <see cref="CompleteAsync"/> renames to the final name. Disposing without completing (after an error or
+/// cancellation) kills ffmpeg and deletes the temporary output, so nothing half-written ever carries the final name.</para>
+/// <para>MP4 (yuv420p) needs even dimensions: an odd width or height is padded by one column/row that repeats the
+/// last one, so the file is one pixel wider/taller than the frames. Frames are converted to YUV with the BT.709
+/// matrix in limited range and tagged as such.</para>
+/// <para>Audio from <see cref="VideoWriterOptions.AudioSourcePath"/> is muxed in a second, copy-only ffmpeg pass
+/// once the frame count is known, cut with <c>-t</c> on the audio input to the video's duration. (<c>-shortest</c>
+/// is not used because it also cuts the last video frames when the audio is the shorter stream.)</para>
+/// <para>Not thread-safe: write from one task at a time.</para>
+/// </remarks>
+public sealed class VideoFrameWriter : IAsyncDisposable
+{
+    private static readonly string[] Mp4AudioCodecs = ["aac", "mp3", "ac3", "eac3", "alac"];
+    private static readonly string[] MovAudioCodecs = ["aac", "mp3", "ac3", "eac3", "alac", "pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_s24be", "pcm_s32le", "pcm_f32le"];
+    private static readonly string[] WebMAudioCodecs = ["opus", "vorbis"];
+
+    private readonly VideoWriterOptions _options;
+    private readonly OutputTarget _target;
+    private readonly Process _process;
+    private readonly Stream _stdin;
+    private readonly BoundedTextLog _stderr;
+    private bool _completed;
+    private bool _disposed;
+    private bool _inputClosed;
+
+    private VideoFrameWriter(VideoWriterOptions options, OutputTarget target, Process process, BoundedTextLog stderr)
+    {
+        _options = options;
+        _target = target;
+        _process = process;
+        _stdin = process.StandardInput.BaseStream;
+        _stderr = stderr;
+        FrameSizeBytes = options.InputPixelFormat.FrameSize(options.Width, options.Height);
+    }
+
+    /// <summary>The format being written.</summary>
+    public OutputFormat Format => _options.Format;
+
+    /// <summary>Bytes of one input frame: width × height × bytes per pixel of <see cref="VideoWriterOptions.InputPixelFormat"/>.</summary>
+    public int FrameSizeBytes { get; }
+
+    /// <summary>Frames accepted so far.</summary>
+    public int FramesWritten { get; private set; }
+
+    /// <summary>The final output path (file or folder) that exists once <see cref="CompleteAsync"/> has succeeded.</summary>
+    public string FinalPath => _target.FinalPath;
+
+    /// <summary>Validates the options and output folder and starts ffmpeg.</summary>
+    /// <param name="options">Output path, size, rate, format and encoder settings.</param>
+    /// <returns>A writer ready for <see cref="WriteFrameAsync"/>; dispose it in every case.</returns>
+    /// <exception cref="ArgumentException">Size, frame rate or CRF out of range.</exception>
+    /// <exception cref="SynthstageException"><see cref="ExitCodes.BadOutput"/> when the output folder is missing or not
+    /// writable, or a PNG-sequence folder already holds files; <see cref="ExitCodes.Usage"/> for an unsupported extension
+    /// or audio with a PNG format; <see cref="ExitCodes.BadInput"/> when the audio source is missing;
+    /// <see cref="ExitCodes.Failure"/> when ffmpeg is not installed.</exception>
+    public static VideoFrameWriter Create(VideoWriterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Height);
+        if (!double.IsFinite(options.FrameRate) || options.FrameRate <= 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.FrameRate, "FrameRate must be a positive number");
+        if (options.Crf is < 0 or > 63)
+            throw new ArgumentOutOfRangeException(nameof(options), options.Crf, "Crf must be in 0..63");
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Preset);
+
+        var format = options.Format;
+        if (options.AudioSourcePath is { } audio)
+        {
+            if (!OutputFormats.SupportsAudio(format))
+                throw new SynthstageException($"output '{options.OutputPath}' is a {format} and cannot carry audio; write .mp4, .webm or .mov, or drop the audio source", ExitCodes.Usage);
+            if (!File.Exists(audio))
+                throw new SynthstageException($"audio source '{audio}' does not exist", ExitCodes.BadInput);
+        }
+
+        var ffmpeg = FfmpegTools.FfmpegPath;
+        var target = OutputTarget.Prepare(options.OutputPath, format, needsVideoOnlyPass: options.AudioSourcePath is not null);
+        try
+        {
+            var process = FfmpegTools.Start(ffmpeg, BuildEncodeArguments(options, format, target.EncodeUrl), redirectInput: true, redirectOutput: true);
+            var stderr = new BoundedTextLog();
+            stderr.Attach(process);
+            process.BeginErrorReadLine();
+            return new VideoFrameWriter(options, target, process, stderr);
+        }
+        catch
+        {
+            target.DeleteTemporaries();
+            throw;
+        }
+    }
+
+    /// <summary>Sends one frame to the encoder.</summary>
+    /// <param name="frame">Exactly <see cref="FrameSizeBytes"/> bytes of packed rows, top row first. Not retained.</param>
+    /// <param name="ct">Cancels the write; dispose the writer afterwards to kill ffmpeg and delete the partial output.</param>
+    /// <exception cref="ArgumentException">The frame has the wrong size.</exception>
+    /// <exception cref="InvalidOperationException">The writer is completed, or a second frame is sent to a single PNG.</exception>
+    /// <exception cref="SynthstageException">ffmpeg stopped (e.g. disk full: <see cref="ExitCodes.BadOutput"/>).</exception>
+    public async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_inputClosed) throw new InvalidOperationException("the writer is already completed");
+        if (frame.Length != FrameSizeBytes)
+            throw new ArgumentException($"a frame must be {FrameSizeBytes} bytes ({_options.Width}x{_options.Height} {_options.InputPixelFormat}); got {frame.Length}", nameof(frame));
+        if (_options.Format == OutputFormat.Png && FramesWritten == 1)
+            throw new InvalidOperationException($"output '{_options.OutputPath}' is a single PNG and holds one frame; use a folder for a PNG sequence");
+        ct.ThrowIfCancellationRequested();
+
+        try
+        {
+            await _stdin.WriteAsync(frame, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            FfmpegTools.KillTree(_process);
+            throw;
+        }
+        catch (IOException e)
+        {
+            // A broken pipe means ffmpeg has exited; its stderr says why.
+            await WaitForEncoderAsync(CancellationToken.None).ConfigureAwait(false);
+            throw EncoderFailed(e);
+        }
+        FramesWritten++;
+    }
+
+    /// <summary>
+    /// Finishes the output: closes ffmpeg's input, waits for it to flush, muxes the audio when asked, then renames the
+    /// temporary output to <see cref="FinalPath"/> (replacing an existing file of that name).
+    /// </summary>
+    /// <param name="ct">Cancels finishing; dispose afterwards to remove the partial output.</param>
+    /// <exception cref="SynthstageException">No frames were written, or ffmpeg failed (<see cref="ExitCodes.Failure"/>,
+    /// or <see cref="ExitCodes.BadOutput"/> for a full disk or a failed rename).</exception>
+    public async Task CompleteAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_completed) return;
+        if (_inputClosed) throw new InvalidOperationException("CompleteAsync already failed; dispose the writer");
+        if (FramesWritten == 0)
+            throw new SynthstageException($"no frames were written to '{_options.OutputPath}'", ExitCodes.Failure);
+
+        _inputClosed = true;
+        try
+        {
+            await _stdin.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await WaitForEncoderAsync(CancellationToken.None).ConfigureAwait(false);
+            throw EncoderFailed(e);
+        }
+
+        try
+        {
+            await WaitForEncoderAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            FfmpegTools.KillTree(_process);
+            throw;
+        }
+        if (_process.ExitCode != 0) throw EncoderFailed(null);
+
+        if (_options.AudioSourcePath is { } audioSource)
+            await MuxAudioAsync(audioSource, ct).ConfigureAwait(false);
+
+        ct.ThrowIfCancellationRequested();
+        _target.Commit();
+        _completed = true;
+    }
+
+    /// <summary>
+    /// Releases ffmpeg. Without a successful <see cref="CompleteAsync"/> this kills ffmpeg and deletes the
+    /// temporary output, leaving nothing under the final name.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (!_completed) FfmpegTools.KillTree(_process);
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A process that ignores SIGKILL for 10 s is stuck in the kernel; do not hang the caller on it.
+        }
+        try
+        {
+            await _stdin.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Flushing into a killed process's pipe fails; the data is being discarded anyway.
+        }
+        _process.Dispose();
+        if (!_completed) _target.DeleteTemporaries();
+    }
+
+    private async Task WaitForEncoderAsync(CancellationToken ct)
+    {
+        await _process.WaitForExitAsync(ct).ConfigureAwait(false);
+        await _stderr.Closed.WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+    }
+
+    private SynthstageException EncoderFailed(Exception? inner)
+    {
+        var log = _stderr.ToString();
+        var detail = _stderr.FirstLine();
+        if (detail.Length == 0) detail = _process.HasExited ? $"ffmpeg exited with code {_process.ExitCode}" : "ffmpeg stopped reading frames";
+        var exitCode = log.Contains("No space left", StringComparison.OrdinalIgnoreCase)
+            || log.Contains("Permission denied", StringComparison.OrdinalIgnoreCase) ? ExitCodes.BadOutput : ExitCodes.Failure;
+        return new SynthstageException($"writing '{_options.OutputPath}' failed: {detail}", exitCode, inner);
+    }
+
+    private async Task MuxAudioAsync(string audioSource, CancellationToken ct)
+    {
+        var streams = await MediaProbe.ProbeAudioAsync(audioSource, ct).ConfigureAwait(false);
+        if (streams.Count == 0)
+        {
+            // A source without audio leaves the video as it is: just move the video-only pass into place.
+            File.Move(_target.VideoOnlyPath!, _target.EncodeTargetOfMux, overwrite: true);
+            return;
+        }
+
+        var duration = (FramesWritten / _options.FrameRate).ToString("R", CultureInfo.InvariantCulture);
+        var args = new List<string>
+        {
+            "-nostdin", "-hide_banner", "-v", "error", "-y",
+            "-i", FfmpegTools.FileUrl(_target.VideoOnlyPath!),
+            "-t", duration, "-i", FfmpegTools.FileUrl(audioSource),
+            "-map", "0:v:0", "-map", "1:a", "-c:v", "copy",
+        };
+        var (copyable, fallback) = _options.Format switch
+        {
+            OutputFormat.WebM => (WebMAudioCodecs, new[] { "libopus", "-b:a", "160k" }),
+            OutputFormat.ProRes => (MovAudioCodecs, ["aac", "-b:a", "256k"]),
+            _ => (Mp4AudioCodecs, ["aac", "-b:a", "192k"]),
+        };
+        for (var i = 0; i < streams.Count; i++)
+        {
+            var streamIndex = i.ToString(CultureInfo.InvariantCulture);
+            if (copyable.Contains(streams[i].Codec))
+                args.AddRange([$"-c:a:{streamIndex}", "copy"]);
+            else
+                args.AddRange([$"-c:a:{streamIndex}", fallback[0], $"-b:a:{streamIndex}", fallback[2]]);
+        }
+        args.AddRange(MuxerArguments(_options.Format));
+        args.Add(FfmpegTools.FileUrl(_target.EncodeTargetOfMux));
+
+        var result = await FfmpegTools.RunAsync(FfmpegTools.FfmpegPath, args, ct).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+            throw new SynthstageException($"adding the audio of '{audioSource}' to '{_options.OutputPath}' failed: {result.FirstErrorLine}",
+                result.StandardError.Contains("No space left", StringComparison.OrdinalIgnoreCase) ? ExitCodes.BadOutput : ExitCodes.Failure);
+        File.Delete(_target.VideoOnlyPath!);
+    }
+
+    private static List<string> BuildEncodeArguments(VideoWriterOptions options, OutputFormat format, string outputUrl)
+    {
+        var alpha = options.InputPixelFormat == FramePixelFormat.Rgba32;
+        var args = new List<string>
+        {
+            "-hide_banner", "-v", "error", "-y",
+            "-f", "rawvideo", "-pix_fmt", options.InputPixelFormat.FfmpegName(),
+            "-s", $"{options.Width}x{options.Height}", "-r", FfmpegTools.FormatRate(options.FrameRate),
+            "-i", "pipe:0", "-an", "-sn", "-dn",
+        };
+        const string bt709 = "scale=out_color_matrix=bt709:out_range=tv";
+        string[] colorTags = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"];
+        var crf = options.Crf.ToString(CultureInfo.InvariantCulture);
+        switch (format)
+        {
+            case OutputFormat.Mp4:
+                var filters = new List<string>();
+                if (options.Width % 2 != 0 || options.Height % 2 != 0)
+                {
+                    // yuv420p needs even sizes: add one column/row and fill it with a copy of its neighbour.
+                    filters.Add("pad=ceil(iw/2)*2:ceil(ih/2)*2");
+                    filters.Add($"fillborders=right={options.Width % 2}:bottom={options.Height % 2}:mode=smear");
+                }
+                filters.Add(bt709);
+                args.AddRange(["-vf", string.Join(',', filters), "-c:v", "libx264", "-preset", options.Preset, "-crf", crf,
+                    "-pix_fmt", "yuv420p", .. colorTags]);
+                break;
+            case OutputFormat.WebM:
+                args.AddRange(["-vf", bt709, "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", crf,
+                    "-pix_fmt", alpha ? "yuva420p" : "yuv420p", "-row-mt", "1", "-deadline", "good",
+                    "-cpu-used", Vp9Speed(options.Preset), .. colorTags]);
+                break;
+            case OutputFormat.ProRes:
+                args.AddRange(["-vf", bt709, "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0",
+                    "-pix_fmt", alpha ? "yuva444p10le" : "yuv444p10le", .. colorTags]);
+                break;
+            case OutputFormat.PngSequence:
+                args.AddRange(["-c:v", "png", "-pix_fmt", options.InputPixelFormat.FfmpegName(), "-start_number", "1"]);
+                break;
+            case OutputFormat.Png:
+                args.AddRange(["-c:v", "png", "-pix_fmt", options.InputPixelFormat.FfmpegName(), "-frames:v", "1", "-update", "1"]);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format), format, "unknown output format");
+        }
+        args.AddRange(MuxerArguments(format));
+        args.Add(outputUrl);
+        return args;
+    }
+
+    private static string[] MuxerArguments(OutputFormat format) => format switch
+    {
+        OutputFormat.Mp4 => ["-movflags", "+faststart", "-f", "mp4"],
+        OutputFormat.WebM => ["-f", "webm"],
+        OutputFormat.ProRes => ["-f", "mov"],
+        _ => ["-f", "image2"],
+    };
+
+    private static string Vp9Speed(string preset) => preset switch
+    {
+        "ultrafast" or "superfast" or "veryfast" => "5",
+        "faster" or "fast" or "medium" => "3",
+        _ => "1",
+    };
+}
