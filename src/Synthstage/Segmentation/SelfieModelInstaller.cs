@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Synthstage.Models;
 using Synthstage.Tflite;
 using Synthstage.Video;
@@ -40,8 +39,8 @@ public static class SelfieModelInstaller
             if (fromFiles is null)
             {
                 progress?.Report(new PipelineProgress("install", 0, entry.Files.Count, $"npm pack {entry.Source.Package}@{entry.Source.Version}"));
-                var fetched = await NpmPackageFetcher.FetchAsync(entry.Source.Package, entry.Source.Version,
-                    entry.Files.Select(f => f.Name).ToArray(), scratch, ct).ConfigureAwait(false);
+                var fetched = await NpmPackageFetcher.FetchAsync(entry.Source.Package, entry.Source.Version, scratch,
+                    entry.Files.Select(f => new NpmPackageFile(f.Name, f.Sha256)).ToArray(), ct).ConfigureAwait(false);
                 sources = entry.Files.Select((f, i) => (fetched[i], (CatalogFile?)f)).ToList();
             }
             else
@@ -57,7 +56,7 @@ public static class SelfieModelInstaller
             {
                 ct.ThrowIfCancellationRequested();
                 if (!File.Exists(path)) throw new SynthstageException($"model file '{path}' does not exist", ExitCodes.BadInput);
-                var hash = Convert.ToHexStringLower(await Sha256Async(path, ct).ConfigureAwait(false));
+                var hash = NpmPackageFetcher.Sha256OfFile(path);
                 var file = expected ?? entry.Files.FirstOrDefault(f => f.Sha256 == hash);
                 if (expected is not null && expected.Sha256 != hash)
                     throw new SynthstageException($"'{expected.Name}' from {entry.Source.Package}@{entry.Source.Version} has SHA-256 {hash}, expected {expected.Sha256}; the download is corrupt or the package changed", ExitCodes.BadModel);
@@ -79,12 +78,6 @@ public static class SelfieModelInstaller
         {
             try { Directory.Delete(scratch, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
-    }
-
-    private static async Task<byte[]> Sha256Async(string path, CancellationToken ct)
-    {
-        await using var stream = File.OpenRead(path);
-        return await SHA256.HashDataAsync(stream, ct).ConfigureAwait(false);
     }
 
     // A local file that is not the pinned release: recognise the variant by its input size.
