@@ -133,6 +133,9 @@ public class SelfieSegmentationImportTests
             Assert.Equal(ExitCodes.BadModel, e.ExitCode);
             Assert.Contains("corrupt", e.Message);
             Assert.False(File.Exists(Path.Combine(dir, "t.onnx")));
+
+            var unwritable = Assert.Throws<SynthstageException>(() => TfliteImporter.Convert(path, Path.Combine(dir, "missing", "x.onnx")));
+            Assert.Equal(ExitCodes.BadOutput, unwritable.ExitCode);
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -73,6 +73,16 @@ public class TfliteOperatorTests
         g.AssertMatchesReference(y);
     }
 
+    [Fact]
+    public void BuiltinTransposeConvWithFusedActivation()
+    {
+        var g = new TfliteTestGraph();
+        var x = g.Pointwise(g.Input(1, 4, 5, 3), 3);
+        var y = g.Op(Op.TRANSPOSE_CONV, new TransposeConvOptions(TflitePadding.Same, 2, 2, TfliteActivation.Relu),
+            [g.Ints([4], 1, 8, 10, 2), g.Const(2, 3, 3, 3), x, g.Const(2)], [1, 8, 10, 2]);
+        g.AssertMatchesReference(y);
+    }
+
     [Theory]
     [InlineData(1, 7, 3, 2, 0)]
     [InlineData(1, 8, 2, 2, 1)]

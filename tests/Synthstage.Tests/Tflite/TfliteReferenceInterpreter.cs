@@ -49,6 +49,7 @@ internal sealed class TfliteReferenceInterpreter(TfliteSubGraph graph)
             Op.CONV_2D => Conv(op, (Conv2DOptions)op.Options!),
             Op.DEPTHWISE_CONV_2D => Depthwise(op, (DepthwiseConv2DOptions)op.Options!),
             Op.CUSTOM when op.CustomCode == "Convolution2DTransposeBias" => TransposeConv(op.Inputs[0], op.Inputs[1], op.Inputs[2], op.Outputs[0], (TransposeConvOptions)op.Options!),
+            Op.TRANSPOSE_CONV => TransposeConv(op.Inputs[2], op.Inputs[1], op.Inputs.Length > 3 ? op.Inputs[3] : -1, op.Outputs[0], (TransposeConvOptions)op.Options!),
             Op.AVERAGE_POOL_2D or Op.MAX_POOL_2D => Pool(op, (Pool2DOptions)op.Options!),
             Op.MEAN => Mean(op),
             Op.ADD => Act(Broadcast(op, (a, b) => a + b), ((FusedActivationOptions)op.Options!).Activation),
