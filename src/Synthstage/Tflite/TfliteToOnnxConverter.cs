@@ -66,7 +66,15 @@ internal sealed class TfliteToOnnxConverter
         {
             _opIndex = i;
             _op = _graph.Operators[i];
-            ConvertOperator(_op);
+            try
+            {
+                ConvertOperator(_op);
+            }
+            catch (Exception e) when (e is IndexOutOfRangeException or DivideByZeroException or OverflowException or ArgumentException)
+            {
+                // Malformed operators (too few inputs, zero strides, impossible shapes) in a corrupt or hostile file.
+                throw Unsupported($"the operator is malformed ({e.Message})", e);
+            }
         }
         _opIndex = -1;
         _op = null;
@@ -88,18 +96,18 @@ internal sealed class TfliteToOnnxConverter
         switch (op.Code)
         {
             case Op.DEQUANTIZE: Dequantize(op); break;
-            case Op.CONV_2D: Conv(op, (Conv2DOptions)Options(op)); break;
-            case Op.DEPTHWISE_CONV_2D: DepthwiseConv(op, (DepthwiseConv2DOptions)Options(op)); break;
-            case Op.TRANSPOSE_CONV: TransposeConv(op, op.Inputs[2], op.Inputs[1], op.Inputs.Length > 3 ? op.Inputs[3] : -1, (TransposeConvOptions)Options(op)); break;
+            case Op.CONV_2D: Conv(op, Options<Conv2DOptions>(op)); break;
+            case Op.DEPTHWISE_CONV_2D: DepthwiseConv(op, Options<DepthwiseConv2DOptions>(op)); break;
+            case Op.TRANSPOSE_CONV: TransposeConv(op, op.Inputs[2], op.Inputs[1], op.Inputs.Length > 3 ? op.Inputs[3] : -1, Options<TransposeConvOptions>(op)); break;
             case Op.CUSTOM when op.CustomCode == "Convolution2DTransposeBias":
-                TransposeConv(op, op.Inputs[0], op.Inputs[1], op.Inputs.Length > 2 ? op.Inputs[2] : -1, (TransposeConvOptions)Options(op)); break;
-            case Op.AVERAGE_POOL_2D: Pool(op, "AveragePool", (Pool2DOptions)Options(op)); break;
-            case Op.MAX_POOL_2D: Pool(op, "MaxPool", (Pool2DOptions)Options(op)); break;
-            case Op.MEAN: Mean(op, (ReducerOptions)Options(op)); break;
-            case Op.ADD: Binary(op, "Add", ((FusedActivationOptions)Options(op)).Activation); break;
-            case Op.MUL: Binary(op, "Mul", ((FusedActivationOptions)Options(op)).Activation); break;
-            case Op.SUB: Binary(op, "Sub", ((FusedActivationOptions)Options(op)).Activation); break;
-            case Op.DIV: Binary(op, "Div", ((FusedActivationOptions)Options(op)).Activation); break;
+                TransposeConv(op, op.Inputs[0], op.Inputs[1], op.Inputs.Length > 2 ? op.Inputs[2] : -1, Options<TransposeConvOptions>(op)); break;
+            case Op.AVERAGE_POOL_2D: Pool(op, "AveragePool", Options<Pool2DOptions>(op)); break;
+            case Op.MAX_POOL_2D: Pool(op, "MaxPool", Options<Pool2DOptions>(op)); break;
+            case Op.MEAN: Mean(op, Options<ReducerOptions>(op)); break;
+            case Op.ADD: Binary(op, "Add", (Options<FusedActivationOptions>(op)).Activation); break;
+            case Op.MUL: Binary(op, "Mul", (Options<FusedActivationOptions>(op)).Activation); break;
+            case Op.SUB: Binary(op, "Sub", (Options<FusedActivationOptions>(op)).Activation); break;
+            case Op.DIV: Binary(op, "Div", (Options<FusedActivationOptions>(op)).Activation); break;
             case Op.MAXIMUM: Binary(op, "Max", TfliteActivation.None); break;
             case Op.MINIMUM: Binary(op, "Min", TfliteActivation.None); break;
             case Op.RELU: Unary(op, x => _b.Node("Relu", [x])); break;
@@ -112,13 +120,13 @@ internal sealed class TfliteToOnnxConverter
             case Op.ABS: Unary(op, x => _b.Node("Abs", [x])); break;
             case Op.NEG: Unary(op, x => _b.Node("Neg", [x])); break;
             case Op.SQRT: Unary(op, x => _b.Node("Sqrt", [x])); break;
-            case Op.CONCATENATION: Concatenation(op, (ConcatenationOptions)Options(op)); break;
+            case Op.CONCATENATION: Concatenation(op, Options<ConcatenationOptions>(op)); break;
             case Op.PAD or Op.PADV2: Pad(op); break;
             case Op.RESHAPE or Op.SQUEEZE or Op.EXPAND_DIMS: Reshape(op); break;
-            case Op.DEPTH_TO_SPACE: Spatial(op, x => _b.Node("DepthToSpace", [x], Int("blocksize", ((BlockSizeOptions)Options(op)).BlockSize), String("mode", "DCR"))); break;
-            case Op.SPACE_TO_DEPTH: Spatial(op, x => _b.Node("SpaceToDepth", [x], Int("blocksize", ((BlockSizeOptions)Options(op)).BlockSize))); break;
-            case Op.RESIZE_BILINEAR: ResizeBilinear(op, (ResizeBilinearOptions)Options(op)); break;
-            case Op.SOFTMAX: Softmax(op, (SoftmaxOptions)Options(op)); break;
+            case Op.DEPTH_TO_SPACE: Spatial(op, x => _b.Node("DepthToSpace", [x], Int("blocksize", (Options<BlockSizeOptions>(op)).BlockSize), String("mode", "DCR"))); break;
+            case Op.SPACE_TO_DEPTH: Spatial(op, x => _b.Node("SpaceToDepth", [x], Int("blocksize", (Options<BlockSizeOptions>(op)).BlockSize))); break;
+            case Op.RESIZE_BILINEAR: ResizeBilinear(op, Options<ResizeBilinearOptions>(op)); break;
+            case Op.SOFTMAX: Softmax(op, Options<SoftmaxOptions>(op)); break;
             default: throw Unsupported($"operator {op.DisplayName} is not supported");
         }
     }
@@ -233,8 +241,6 @@ internal sealed class TfliteToOnnxConverter
         var target = runtime.Length > 0 && runtime.All(i => Tensor(i).Shape.Length == outRank) ? Current(runtime[0]).Perm : Identity(outRank);
         var inputs = op.Inputs.Select(i => IsConstant(i) ? BroadcastConstant(i, outRank, target)
             : InLayout(i, Tensor(i).Shape.Length == outRank ? target : Identity(Tensor(i).Shape.Length))).ToArray();
-        if (runtime.Any(i => Tensor(i).Shape.Length != outRank) && !target.SequenceEqual(Identity(outRank)))
-            throw Unsupported("broadcasting a lower-rank activation");
         Set(op.Outputs[0], Activation(_b.Node(onnxOp, inputs), activation), target);
     }
 
@@ -381,6 +387,7 @@ internal sealed class TfliteToOnnxConverter
         if (!_values.ContainsKey(tensor) && IsConstant(tensor))
         {
             result = _b.Initializer(t.Name, Permute(Constant(tensor), t.Shape, perm), [.. Permute(t.Shape, perm).Select(d => (long)d)]);
+            if (outputName is not null) result = _b.NamedNode("Identity", [result], outputName);
         }
         else
         {
@@ -495,7 +502,8 @@ internal sealed class TfliteToOnnxConverter
         return _graph.Tensors[index];
     }
 
-    private TfliteOptions Options(TfliteOperator op) => op.Options ?? throw Unsupported("its options are missing");
+    private T Options<T>(TfliteOperator op) where T : TfliteOptions =>
+        op.Options as T ?? throw Unsupported($"its options are missing (expected {typeof(T).Name})");
 
     private void Require4D(TfliteTensor t)
     {
@@ -509,7 +517,7 @@ internal sealed class TfliteToOnnxConverter
 
     private static object[] Dims(int[] shape) => [.. shape.Select(d => (object)d)];
 
-    private SynthstageException Unsupported(string reason) => new(_op is null
+    private SynthstageException Unsupported(string reason, Exception? inner = null) => new(_op is null
         ? $"TFLite import failed: {reason}"
-        : $"TFLite import failed at operator {_opIndex} ({_op.DisplayName}): {reason}", ExitCodes.BadModel);
+        : $"TFLite import failed at operator {_opIndex} ({_op.DisplayName}): {reason}", ExitCodes.BadModel, inner);
 }
