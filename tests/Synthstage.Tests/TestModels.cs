@@ -4,7 +4,7 @@ using Synthstage.Segmentation;
 namespace Synthstage.Tests;
 
 /// <summary>
-/// A model store for tests (<c>$SYNTHSTAGE_TEST_CACHE</c>, else ~/.cache/synthstage-tests) with MediaPipe's selfie
+/// A model store for tests (<c>$SYNTHSTAGE_TEST_CACHE</c>, else ~/.cache/synthstage/test) with MediaPipe's selfie
 /// models installed once per machine through the real installer (npm pack + our TFLite importer).
 /// </summary>
 public static class TestModels
@@ -13,9 +13,7 @@ public static class TestModels
     private static ModelStore? _store;
     private static string? _failure;
 
-    public static string CacheRoot { get; } = Environment.GetEnvironmentVariable("SYNTHSTAGE_TEST_CACHE") is { Length: > 0 } c
-        ? c
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "synthstage-tests");
+    public static string CacheRoot => Tflite.SelfieSegmentationImportTests.CacheFolder;
 
     /// <summary>Returns the store with the selfie models installed, or skips the test when they cannot be fetched here.</summary>
     public static async Task<ModelStore> RequireSelfieStoreAsync()
