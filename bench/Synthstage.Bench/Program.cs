@@ -3,6 +3,7 @@ using Synthstage.Bench;
 return args.FirstOrDefault() switch
 {
     "video" => await VideoBenchmark.RunAsync(args[1..]),
+    "kernels" => await KernelBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 

@@ -34,8 +34,10 @@ internal static class VideoBenchmark
             // Warm-up: installs the model on first use and fills the page cache.
             await ChildProcess.RunAsync("dotnet", cli, "matte", clip, "-o", Path.Combine(work, "warm.mp4"));
 
+            var size = await SizeAsync(clip);
+            var rate = await RateAsync(clip);
             var baseline = await MeasureAsync(runs, i => ChildProcess.RunAsync("bash", "-c",
-                $"ffmpeg -v error -i '{clip}' -f rawvideo -pix_fmt rgb24 - | ffmpeg -v error -y -f rawvideo -pix_fmt rgb24 -s {await SizeAsync(clip)} -r {await RateAsync(clip)} -i - -c:v libx264 -preset {Preset} -crf {Crf} -pix_fmt yuv420p '{work}/baseline{i}.mp4'"));
+                $"ffmpeg -v error -i '{clip}' -f rawvideo -pix_fmt rgb24 - | ffmpeg -v error -y -f rawvideo -pix_fmt rgb24 -s {size} -r {rate} -i - -c:v libx264 -preset {Preset} -crf {Crf} -pix_fmt yuv420p '{work}/baseline{i}.mp4'"));
             var matte = await MeasureAsync(runs, i => ChildProcess.RunAsync("dotnet", cli, "matte", clip, "-o", Path.Combine(work, $"matte{i}.mp4"), "--preset", Preset, "--crf", Crf));
             var composite = await MeasureAsync(runs, i => ChildProcess.RunAsync("dotnet", cli, "composite", clip, "--background", background, "-o", Path.Combine(work, $"composite{i}.mp4"), "--preset", Preset, "--crf", Crf));
 

@@ -19,6 +19,9 @@ public sealed class BlurredFrameBackground : IBackgroundSource
     private readonly float[] _scratch;
     private readonly MaskUpsampler _upsampler;
     private readonly float[] _cellWeights;
+    private readonly int[] _cellOfColumn;
+    private readonly int[] _cellOfRow;
+    private readonly float[] _rowSums;
 
     /// <summary>Prepares buffers for frames of width×height.</summary>
     public BlurredFrameBackground(int width, int height)
@@ -29,12 +32,15 @@ public sealed class BlurredFrameBackground : IBackgroundSource
         _smallHeight = Math.Max(1, height / Factor);
         _small = new float[_smallWidth * _smallHeight * 3];
         _scratch = new float[_small.Length];
+        _rowSums = new float[width * 3];
         _upsampler = new MaskUpsampler(_smallWidth, _smallHeight, width, height, repeat: 3, interleavedSource: true);
         // Cells differ by a pixel when the size is not a multiple of the factor; weigh each by its own area.
+        _cellOfColumn = Enumerable.Range(0, width).Select(x => (int)Math.Min((long)x * _smallWidth / width, _smallWidth - 1) * 3).ToArray();
+        _cellOfRow = Enumerable.Range(0, height).Select(y => (int)Math.Min((long)y * _smallHeight / height, _smallHeight - 1)).ToArray();
         var counts = new int[_smallWidth * _smallHeight];
         for (var y = 0; y < height; y++)
             for (var x = 0; x < width; x++)
-                counts[CellRow(y) * _smallWidth + CellColumn(x)]++;
+                counts[_cellOfRow[y] * _smallWidth + _cellOfColumn[x] / 3]++;
         _cellWeights = new float[_small.Length];
         for (var i = 0; i < _cellWeights.Length; i++) _cellWeights[i] = 1f / (255f * counts[i / 3]);
     }
@@ -57,25 +63,25 @@ public sealed class BlurredFrameBackground : IBackgroundSource
     {
         Array.Clear(_small);
         var stride = _width * 3;
+        var sums = _rowSums.AsSpan(0, stride);
         for (var y = 0; y < _height; y++)
         {
-            var sy = CellRow(y);
-            var row = frame.Slice(y * stride, stride);
-            var dst = _small.AsSpan(sy * _smallWidth * 3, _smallWidth * 3);
+            // Sum the frame rows of one cell row vectorised, then fold the columns into cells once per cell row.
+            RowAccumulate.Add(frame.Slice(y * stride, stride), sums);
+            if (y + 1 < _height && _cellOfRow[y + 1] == _cellOfRow[y]) continue;
+            var dst = _small.AsSpan(_cellOfRow[y] * _smallWidth * 3, _smallWidth * 3);
             for (var x = 0; x < _width; x++)
             {
-                var sx = CellColumn(x) * 3;
-                dst[sx] += row[x * 3];
-                dst[sx + 1] += row[x * 3 + 1];
-                dst[sx + 2] += row[x * 3 + 2];
+                var sx = _cellOfColumn[x];
+                var px = x * 3;
+                dst[sx] += sums[px];
+                dst[sx + 1] += sums[px + 1];
+                dst[sx + 2] += sums[px + 2];
             }
+            sums.Clear();
         }
         System.Numerics.Tensors.TensorPrimitives.Multiply(_small, _cellWeights, _small);
     }
-
-    private int CellRow(int y) => (int)Math.Min((long)y * _smallHeight / _height, _smallHeight - 1);
-
-    private int CellColumn(int x) => (int)Math.Min((long)x * _smallWidth / _width, _smallWidth - 1);
 
     private void BoxBlur(float[] source, float[] destination, bool horizontal)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Synthstage.Imaging;
 
@@ -14,7 +15,6 @@ public sealed class MaskUpsampler : IDisposable
     private readonly PixelCentreSampling _columns;
     private readonly PixelCentreSampling _rows;
     private readonly float[] _wideRows;
-    private readonly float[] _rowScratch;
     private readonly int _sourceChannels;
 
     /// <summary>Prepares tables for one mask size and one frame size.</summary>
@@ -47,7 +47,6 @@ public sealed class MaskUpsampler : IDisposable
         Repeat = repeat;
         RowLength = frameWidth * repeat;
         _wideRows = ArrayPool<float>.Shared.Rent(maskHeight * RowLength);
-        _rowScratch = ArrayPool<float>.Shared.Rent(RowLength);
     }
 
     /// <summary>Mask width.</summary>
@@ -94,20 +93,46 @@ public sealed class MaskUpsampler : IDisposable
             TensorPrimitives.Multiply(dst, 255f, dst);
             TensorPrimitives.Add(dst, 0.5f, dst);
         }
-        var row = _rowScratch.AsSpan(0, RowLength);
         for (var y = 0; y < FrameHeight; y++)
         {
             var top = wide.Slice(_rows.Index0[y] * RowLength, RowLength);
             var bottom = wide.Slice(_rows.Index1[y] * RowLength, RowLength);
-            TensorPrimitives.Lerp(top, bottom, _rows.Weight1[y], row);
-            TensorPrimitives.ConvertTruncating(row, alpha.Slice(y * RowLength, RowLength));
+            LerpToBytes(top, bottom, _rows.Weight1[y], alpha.Slice(y * RowLength, RowLength));
         }
+    }
+
+    /// <summary><c>destination[i] = (byte)(top[i] + (bottom[i] − top[i]) · weight)</c> for values already in 0.5..255.5.</summary>
+    private static void LerpToBytes(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, float weight, Span<byte> destination)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var w = Vector256.Create(weight);
+            var n = Vector256<float>.Count;
+            for (; i <= destination.Length - 4 * n; i += 4 * n)
+            {
+                var a = Lerp(top, bottom, i, w);
+                var b = Lerp(top, bottom, i + n, w);
+                var c = Lerp(top, bottom, i + 2 * n, w);
+                var d = Lerp(top, bottom, i + 3 * n, w);
+                var low = Vector256.Narrow(a, b);
+                var high = Vector256.Narrow(c, d);
+                Vector256.Narrow(low, high).CopyTo(destination.Slice(i, 4 * n));
+            }
+        }
+        for (; i < destination.Length; i++) destination[i] = (byte)(top[i] + (bottom[i] - top[i]) * weight);
+    }
+
+    private static Vector256<uint> Lerp(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, int offset, Vector256<float> weight)
+    {
+        var t = Vector256.Create(top.Slice(offset, Vector256<float>.Count));
+        var b = Vector256.Create(bottom.Slice(offset, Vector256<float>.Count));
+        return Vector256.ConvertToUInt32(t + (b - t) * weight);
     }
 
     /// <summary>Returns the pooled scratch buffers.</summary>
     public void Dispose()
     {
         ArrayPool<float>.Shared.Return(_wideRows);
-        ArrayPool<float>.Shared.Return(_rowScratch);
     }
 }

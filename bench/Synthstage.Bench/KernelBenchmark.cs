@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Synthstage.Compositing;
+using Synthstage.Imaging;
+using Synthstage.Models;
+using Synthstage.Segmentation;
+
+namespace Synthstage.Bench;
+
+/// <summary>
+/// Per-frame cost of each stage of the keying pipeline at 1280×720, measured in-process on a synthetic frame:
+/// model-input resize, network, matte shaping, matte upsampling and blending. Prints median milliseconds.
+/// </summary>
+internal static class KernelBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        const int width = 1280, height = 720, iterations = 60;
+        var frame = new byte[width * height * 3];
+        new Random(1).NextBytes(frame);
+        var plate = new byte[frame.Length];
+        var output = new byte[frame.Length];
+        var store = args.Length > 0 ? new ModelStore(args[0]) : ModelStore.Default;
+        Console.WriteLine($"{"stage (1280×720)",-36} {"median ms",10}");
+        foreach (var variant in new[] { "general", "landscape" })
+        {
+            using var segmenter = await SegmentationModelResolver.CreateAsync(variant, width, height, store, new(), null, CancellationToken.None);
+            var mask = new float[segmenter.MaskWidth * segmenter.MaskHeight];
+            var input = new float[mask.Length * 3];
+            var resizer = new ModelInputResizer(width, height, 3, segmenter.MaskWidth, segmenter.MaskHeight);
+            Print($"resize to {variant} input", () => resizer.Resize(frame, input, channelsFirst: false));
+            Print($"segment {variant} (resize + ORT, 1 thread)", () => segmenter.Segment(frame, width, height, 3, mask));
+            using var shaper = new MatteShaper(new MatteOptions(), segmenter.MaskWidth, segmenter.MaskHeight, width, height);
+            Print($"shape matte {variant}", () => shaper.Apply(mask));
+            using var up3 = new MaskUpsampler(segmenter.MaskWidth, segmenter.MaskHeight, width, height, repeat: 3);
+            Print($"upsample matte ×3 {variant}", () => up3.Upsample(mask, plate));
+        }
+        var alpha = new byte[frame.Length];
+        new Random(2).NextBytes(alpha);
+        Print("alpha blend", () => AlphaBlend.Blend(frame, plate, alpha, output));
+        using var blur = new BlurredFrameBackground(width, height);
+        Print("blurred-frame background", () => blur.Render(frame, plate));
+        return 0;
+
+        static void Print(string name, Action action)
+        {
+            for (var i = 0; i < 5; i++) action();
+            var times = new double[iterations];
+            for (var i = 0; i < iterations; i++)
+            {
+                var t = Stopwatch.GetTimestamp();
+                action();
+                times[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            }
+            Array.Sort(times);
+            Console.WriteLine($"{name,-36} {times[iterations / 2],10:F2}");
+        }
+    }
+}
