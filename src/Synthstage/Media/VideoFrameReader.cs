@@ -17,6 +17,7 @@ public sealed class VideoFrameReader : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Stream _stdout;
+    private readonly BlockingPipeReader _pipe;
     private readonly BoundedTextLog _stderr;
     private readonly VideoInfo _info;
     private bool _finished;
@@ -26,6 +27,7 @@ public sealed class VideoFrameReader : IAsyncDisposable
     {
         _process = process;
         _stdout = process.StandardOutput.BaseStream;
+        _pipe = new BlockingPipeReader(_stdout, "synthstage ffmpeg frame reader");
         _stderr = stderr;
         _info = info;
         PixelFormat = format;
@@ -122,18 +124,24 @@ public sealed class VideoFrameReader : IAsyncDisposable
         ct.ThrowIfCancellationRequested();
 
         int received;
-        try
+        // Cancellation kills ffmpeg, which ends the blocking read on the pipe thread.
+        using (ct.UnsafeRegister(static p => FfmpegTools.KillTree((Process)p!), _process))
         {
-            received = await _stdout.ReadAtLeastAsync(destination[..FrameSizeBytes], FrameSizeBytes, throwOnEndOfStream: false, ct)
-                .ConfigureAwait(false);
+            try
+            {
+                received = await _pipe.ReadExactlyOrToEndAsync(destination[..FrameSizeBytes]).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                received = 0; // the pipe broke: ffmpeg died; FinishAsync reports why
+            }
         }
-        catch (OperationCanceledException)
+        if (ct.IsCancellationRequested)
         {
             _finished = true;
             FfmpegTools.KillTree(_process);
-            throw;
+            ct.ThrowIfCancellationRequested();
         }
-
         if (received == FrameSizeBytes)
         {
             FramesRead++;
@@ -187,6 +195,7 @@ public sealed class VideoFrameReader : IAsyncDisposable
         {
             // A process that ignores SIGKILL for 10 s is stuck in the kernel; do not hang the caller on it.
         }
+        _pipe.Dispose();
         await _stdout.DisposeAsync().ConfigureAwait(false);
         _process.Dispose();
     }
