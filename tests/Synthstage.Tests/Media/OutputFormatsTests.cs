@@ -1,0 +1,54 @@
+using Synthstage.Media;
+
+namespace Synthstage.Tests.Media;
+
+public class OutputFormatsTests
+{
+    [Theory]
+    [InlineData("out.mp4", OutputFormat.Mp4)]
+    [InlineData("OUT.M4V", OutputFormat.Mp4)]
+    [InlineData("out.mov", OutputFormat.ProRes)]
+    [InlineData("out.webm", OutputFormat.WebM)]
+    [InlineData("still.png", OutputFormat.Png)]
+    [InlineData("frames/", OutputFormat.PngSequence)]
+    [InlineData("frames", OutputFormat.PngSequence)]
+    [InlineData("frames/f_%05d.png", OutputFormat.PngSequence)]
+    [InlineData("frames/f_%d.png", OutputFormat.PngSequence)]
+    public void FormatFollowsThePath(string path, OutputFormat expected) => Assert.Equal(expected, OutputFormats.FromPath(path));
+
+    [Fact]
+    public void ExistingFolderIsASequence() => Assert.Equal(OutputFormat.PngSequence, OutputFormats.FromPath(Path.GetTempPath().TrimEnd('/')));
+
+    [Fact]
+    public void UnknownExtensionIsAUsageError()
+    {
+        var e = Assert.Throws<SynthstageException>(() => OutputFormats.FromPath("clip.avi"));
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
+        Assert.Contains("clip.avi", e.Message);
+    }
+
+    [Fact]
+    public void OnlyMp4LacksAlpha()
+    {
+        Assert.False(OutputFormats.SupportsAlpha(OutputFormat.Mp4));
+        Assert.All(new[] { OutputFormat.WebM, OutputFormat.ProRes, OutputFormat.PngSequence, OutputFormat.Png },
+            f => Assert.True(OutputFormats.SupportsAlpha(f)));
+    }
+
+    [Fact]
+    public void OptionsTakeTheFormatFromThePathUnlessSet()
+    {
+        var options = new VideoWriterOptions("a.webm", 2, 2, 24);
+        Assert.Equal(OutputFormat.WebM, options.Format);
+        Assert.Equal(OutputFormat.Mp4, (options with { OutputPath = "b.mp4" }).Format);
+        Assert.Equal(OutputFormat.ProRes, new VideoWriterOptions("x.avi", 2, 2, 24) { Format = OutputFormat.ProRes }.Format);
+        Assert.Equal((FramePixelFormat.Rgb24, 18, "veryfast"), (options.InputPixelFormat, options.Crf, options.Preset));
+    }
+
+    [Theory]
+    [InlineData(24.0, "24")]
+    [InlineData(30000 / 1001.0, "30000/1001")]
+    [InlineData(24000 / 1001.0, "24000/1001")]
+    [InlineData(12.5, "12.5")]
+    public void FrameRatesAreWrittenExactly(double fps, string expected) => Assert.Equal(expected, FfmpegTools.FormatRate(fps));
+}
