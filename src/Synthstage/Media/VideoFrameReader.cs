@@ -17,7 +17,7 @@ public sealed class VideoFrameReader : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Stream _stdout;
-    private readonly BlockingPipeReader _pipe;
+    private readonly BlockingPipe _pipe;
     private readonly BoundedTextLog _stderr;
     private readonly VideoInfo _info;
     private bool _finished;
@@ -27,7 +27,7 @@ public sealed class VideoFrameReader : IAsyncDisposable
     {
         _process = process;
         _stdout = process.StandardOutput.BaseStream;
-        _pipe = new BlockingPipeReader(_stdout, "synthstage ffmpeg frame reader");
+        _pipe = new BlockingPipe(_stdout, "synthstage ffmpeg frame reader");
         _stderr = stderr;
         _info = info;
         PixelFormat = format;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Synthstage.Media;
 
@@ -30,6 +31,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
     private readonly OutputTarget _target;
     private readonly Process _process;
     private readonly Stream _stdin;
+    private readonly BlockingPipe _pipe;
     private readonly BoundedTextLog _stderr;
     private bool _completed;
     private bool _disposed;
@@ -41,6 +43,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         _target = target;
         _process = process;
         _stdin = process.StandardInput.BaseStream;
+        _pipe = new BlockingPipe(_stdin, "synthstage ffmpeg frame writer");
         _stderr = stderr;
         FrameSizeBytes = options.InputPixelFormat.FrameSize(options.Width, options.Height);
     }
@@ -108,6 +111,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
     /// <exception cref="ArgumentException">The frame has the wrong size.</exception>
     /// <exception cref="InvalidOperationException">The writer is completed, or a second frame is sent to a single PNG.</exception>
     /// <exception cref="SynthstageException">ffmpeg stopped (e.g. disk full: <see cref="ExitCodes.BadOutput"/>).</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -118,21 +122,25 @@ public sealed class VideoFrameWriter : IAsyncDisposable
             throw new InvalidOperationException($"output '{_options.OutputPath}' is a single PNG and holds one frame; use a folder for a PNG sequence");
         ct.ThrowIfCancellationRequested();
 
-        try
+        // Cancellation kills ffmpeg, which breaks a write blocked on a full pipe.
+        using (ct.UnsafeRegister(static p => FfmpegTools.KillTree((Process)p!), _process))
         {
-            await _stdin.WriteAsync(frame, ct).ConfigureAwait(false);
+            try
+            {
+                await _pipe.WriteAllAsync(frame).ConfigureAwait(false);
+            }
+            catch (IOException e) when (!ct.IsCancellationRequested)
+            {
+                // A broken pipe means ffmpeg has exited; its stderr says why.
+                await WaitForEncoderAsync(CancellationToken.None).ConfigureAwait(false);
+                throw EncoderFailed(e);
+            }
+            catch (IOException)
+            {
+                // Killed by the cancellation above.
+            }
         }
-        catch (OperationCanceledException)
-        {
-            FfmpegTools.KillTree(_process);
-            throw;
-        }
-        catch (IOException e)
-        {
-            // A broken pipe means ffmpeg has exited; its stderr says why.
-            await WaitForEncoderAsync(CancellationToken.None).ConfigureAwait(false);
-            throw EncoderFailed(e);
-        }
+        ct.ThrowIfCancellationRequested();
         FramesWritten++;
     }
 
@@ -152,6 +160,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
             throw new SynthstageException($"no frames were written to '{_options.OutputPath}'", ExitCodes.Failure);
 
         _inputClosed = true;
+        _pipe.Dispose();
         try
         {
             await _stdin.DisposeAsync().ConfigureAwait(false);
@@ -198,6 +207,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         {
             // A process that ignores SIGKILL for 10 s is stuck in the kernel; do not hang the caller on it.
         }
+        _pipe.Dispose();
         try
         {
             await _stdin.DisposeAsync().ConfigureAwait(false);

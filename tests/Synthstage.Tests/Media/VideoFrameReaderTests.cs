@@ -206,6 +206,20 @@ public class MediaSerialTests
     }
 
     [Fact]
+    public async Task WritingFramesAllocatesAlmostNothing()
+    {
+        using var dir = new ScratchFolder();
+        var frame = Pattern(320, 180, FramePixelFormat.Rgb24, 0);
+        await using var writer = VideoFrameWriter.Create(new VideoWriterOptions(dir["a.mp4"], 320, 180, 24) { Preset = "ultrafast" });
+        for (var i = 0; i < 10; i++) await writer.WriteFrameAsync(frame, Ct);
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        for (var i = 0; i < 240; i++) await writer.WriteFrameAsync(frame, Ct);
+        var steady = GC.GetTotalAllocatedBytes(precise: true) - before;
+        await writer.CompleteAsync(Ct);
+        Assert.True(steady < 64 * 1024, $"allocated {steady:N0} bytes writing 240 frames");
+    }
+
+    [Fact]
     public void MissingFfmpegHasAClearMessage()
     {
         var saved = Environment.GetEnvironmentVariable("SYNTHSTAGE_FFMPEG");
