@@ -95,7 +95,11 @@ public sealed class VideoFrameReader : IAsyncDisposable
         if (outWidth != info.DisplayWidth || outHeight != info.DisplayHeight)
             args.AddRange(["-vf", $"scale={outWidth}:{outHeight}:flags=bicubic"]);
         if (info.IsStillImage) args.AddRange(["-frames:v", "1"]);
-        args.AddRange(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", format.FfmpegName(), "pipe:1"]);
+        // One output frame per decoded frame, never duplicated or dropped. -fps_mode replaced -vsync in ffmpeg 5.1;
+        // git builds report 0.0 and are new.
+        var version = FfmpegTools.FfmpegVersion;
+        args.AddRange(version.Major > 0 && version < new Version(5, 1) ? ["-vsync", "passthrough"] : ["-fps_mode", "passthrough"]);
+        args.AddRange(["-f", "rawvideo", "-pix_fmt", format.FfmpegName(), "pipe:1"]);
 
         var process = FfmpegTools.Start(FfmpegTools.FfmpegPath, args, redirectInput: false, redirectOutput: true);
         var stderr = new BoundedTextLog();

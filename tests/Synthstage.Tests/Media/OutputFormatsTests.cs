@@ -44,11 +44,4 @@ public class OutputFormatsTests
         Assert.Equal(OutputFormat.ProRes, new VideoWriterOptions("x.avi", 2, 2, 24) { Format = OutputFormat.ProRes }.Format);
         Assert.Equal((FramePixelFormat.Rgb24, 18, "veryfast"), (options.InputPixelFormat, options.Crf, options.Preset));
     }
-
-    [Theory]
-    [InlineData(24.0, "24")]
-    [InlineData(30000 / 1001.0, "30000/1001")]
-    [InlineData(24000 / 1001.0, "24000/1001")]
-    [InlineData(12.5, "12.5")]
-    public void FrameRatesAreWrittenExactly(double fps, string expected) => Assert.Equal(expected, FfmpegTools.FormatRate(fps));
 }
