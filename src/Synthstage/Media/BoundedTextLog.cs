@@ -48,11 +48,11 @@ internal sealed class BoundedTextLog
             return _droppedLines == 0 ? _text.ToString() : $"{_text}... ({_droppedLines} more lines)\n";
     }
 
-    /// <summary>The first non-blank line, trimmed, or an empty string.</summary>
+    /// <summary>The first non-blank line, cleaned for users (<see cref="FfmpegTools.CleanMessage"/>), or an empty string.</summary>
     public string FirstLine()
     {
         lock (_text)
-            return _text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .FirstOrDefault() ?? "";
+            return FfmpegTools.CleanMessage(_text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .FirstOrDefault() ?? "");
     }
 }

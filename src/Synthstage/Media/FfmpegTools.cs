@@ -140,6 +140,16 @@ public static class FfmpegTools
     }
 
     /// <summary>
+    /// Makes an ffmpeg log line readable for users: drops the "[h264 @ 0x55d…]" context prefix and the
+    /// "file:" URL prefix this code adds to paths.
+    /// </summary>
+    internal static string CleanMessage(string line)
+    {
+        line = System.Text.RegularExpressions.Regex.Replace(line, @"^\[[^\]]*@ 0x[0-9a-fA-F]+\]\s*", "");
+        return line.Replace("file:/", "/", StringComparison.Ordinal).Trim();
+    }
+
+    /// <summary>
     /// A file path as an ffmpeg URL: absolute and prefixed with <c>file:</c>, so names with a colon or a
     /// leading dash are never read as protocols or options.
     /// </summary>
