@@ -19,6 +19,22 @@ internal sealed class BoundedTextLog
     /// <summary>Completes when the stream has been read to its end.</summary>
     public Task Closed => _closed.Task;
 
+    /// <summary>
+    /// Waits (at most 5 s) for the rest of stderr after the process has exited. A grandchild that inherited the
+    /// pipe could keep it open forever; the log is then just incomplete.
+    /// </summary>
+    public async Task WaitClosedAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _closed.Task.WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Keep what arrived; see the summary.
+        }
+    }
+
     /// <summary>Subscribes to <paramref name="process"/>'s stderr; call before <c>BeginErrorReadLine</c>.</summary>
     public void Attach(Process process) => process.ErrorDataReceived += (_, e) =>
     {

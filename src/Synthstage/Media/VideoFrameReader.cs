@@ -27,6 +27,7 @@ public sealed class VideoFrameReader : IAsyncDisposable
     {
         _process = process;
         _stdout = process.StandardOutput.BaseStream;
+        PipeCapacity.TryEnlarge(_stdout);
         _pipe = new BlockingPipe(_stdout, "synthstage ffmpeg frame reader");
         _stderr = stderr;
         _info = info;
@@ -160,7 +161,7 @@ public sealed class VideoFrameReader : IAsyncDisposable
     {
         _finished = true;
         await _process.WaitForExitAsync(ct).ConfigureAwait(false);
-        await _stderr.Closed.WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        await _stderr.WaitClosedAsync(ct).ConfigureAwait(false);
 
         var exitCode = _process.ExitCode;
         var problem = _stderr.FirstLine();

@@ -43,6 +43,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         _target = target;
         _process = process;
         _stdin = process.StandardInput.BaseStream;
+        PipeCapacity.TryEnlarge(_stdin);
         _pipe = new BlockingPipe(_stdin, "synthstage ffmpeg frame writer");
         _stderr = stderr;
         FrameSizeBytes = options.InputPixelFormat.FrameSize(options.Width, options.Height);
@@ -223,7 +224,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
     private async Task WaitForEncoderAsync(CancellationToken ct)
     {
         await _process.WaitForExitAsync(ct).ConfigureAwait(false);
-        await _stderr.Closed.WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        await _stderr.WaitClosedAsync(ct).ConfigureAwait(false);
     }
 
     private SynthstageException EncoderFailed(Exception? inner)

@@ -19,12 +19,14 @@ public class OutputFormatsTests
     [Fact]
     public void ExistingFolderIsASequence() => Assert.Equal(OutputFormat.PngSequence, OutputFormats.FromPath(Path.GetTempPath().TrimEnd('/')));
 
-    [Fact]
-    public void UnknownExtensionIsAUsageError()
+    [Theory]
+    [InlineData("clip.avi")]
+    [InlineData("frames/f_%04d.jpg")]
+    public void UnknownExtensionIsAUsageError(string path)
     {
-        var e = Assert.Throws<SynthstageException>(() => OutputFormats.FromPath("clip.avi"));
+        var e = Assert.Throws<SynthstageException>(() => OutputFormats.FromPath(path));
         Assert.Equal(ExitCodes.Usage, e.ExitCode);
-        Assert.Contains("clip.avi", e.Message);
+        Assert.Contains(path, e.Message);
     }
 
     [Fact]
