@@ -289,31 +289,26 @@ public sealed class VideoFrameWriter : IAsyncDisposable
             "-s", $"{options.Width}x{options.Height}", "-r", FfmpegTools.FormatRate(options.FrameRate),
             "-i", "pipe:0", "-an", "-sn", "-dn",
         };
-        const string bt709 = "scale=out_color_matrix=bt709:out_range=tv";
-        string[] colorTags = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"];
         var crf = options.Crf.ToString(CultureInfo.InvariantCulture);
         switch (format)
         {
             case OutputFormat.Mp4:
-                var filters = new List<string>();
-                if (options.Width % 2 != 0 || options.Height % 2 != 0)
-                {
+                var pad = options.Width % 2 != 0 || options.Height % 2 != 0
                     // yuv420p needs even sizes: add one column/row and fill it with a copy of its neighbour.
-                    filters.Add("pad=ceil(iw/2)*2:ceil(ih/2)*2");
-                    filters.Add($"fillborders=right={options.Width % 2}:bottom={options.Height % 2}:mode=smear");
-                }
-                filters.Add(bt709);
-                args.AddRange(["-vf", string.Join(',', filters), "-c:v", "libx264", "-preset", options.Preset, "-crf", crf,
-                    "-pix_fmt", "yuv420p", .. colorTags]);
+                    ? $"pad=ceil(iw/2)*2:ceil(ih/2)*2,fillborders=right={options.Width % 2}:bottom={options.Height % 2}:mode=smear,"
+                    : "";
+                args.AddRange(["-vf", pad + ToBt709("yuv420p"), "-c:v", "libx264", "-preset", options.Preset, "-crf", crf,
+                    "-pix_fmt", "yuv420p", .. ColorTags]);
                 break;
             case OutputFormat.WebM:
-                args.AddRange(["-vf", bt709, "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", crf,
-                    "-pix_fmt", alpha ? "yuva420p" : "yuv420p", "-row-mt", "1", "-deadline", "good",
-                    "-cpu-used", Vp9Speed(options.Preset), .. colorTags]);
+                var vp9Format = alpha ? "yuva420p" : "yuv420p";
+                args.AddRange(["-vf", ToBt709(vp9Format), "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", crf,
+                    "-pix_fmt", vp9Format, "-row-mt", "1", "-deadline", "good", "-cpu-used", Vp9Speed(options.Preset), .. ColorTags]);
                 break;
             case OutputFormat.ProRes:
-                args.AddRange(["-vf", bt709, "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0",
-                    "-pix_fmt", alpha ? "yuva444p10le" : "yuv444p10le", .. colorTags]);
+                var proResFormat = alpha ? "yuva444p10le" : "yuv444p10le";
+                args.AddRange(["-vf", ToBt709(proResFormat), "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0",
+                    "-pix_fmt", proResFormat, .. ColorTags]);
                 break;
             case OutputFormat.PngSequence:
                 args.AddRange(["-c:v", "png", "-pix_fmt", options.InputPixelFormat.FfmpegName(), "-start_number", "1"]);
@@ -328,6 +323,16 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         args.Add(outputUrl);
         return args;
     }
+
+    private static readonly string[] ColorTags = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"];
+
+    /// <summary>
+    /// RGB → YUV with the BT.709 matrix in limited range, done by this scale filter (the explicit format keeps ffmpeg
+    /// from inserting its own BT.601 conversion), and the frames tagged BT.709: some encoders (prores_ks in ffmpeg 5.1)
+    /// take the tags from the frames rather than from <c>-colorspace</c>, and untagged files decode as BT.601.
+    /// </summary>
+    private static string ToBt709(string pixelFormat) =>
+        $"scale=out_color_matrix=bt709:out_range=tv,format={pixelFormat},setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv";
 
     private static string[] MuxerArguments(OutputFormat format) => format switch
     {
