@@ -150,6 +150,7 @@ public static class MediaProbe
             HasAlpha = HasAlphaChannel(v, pixelFormat),
             PixelFormat = pixelFormat,
             ContainerFormat = formatName,
+            VideoStreamIndex = GetInt(v, "index"),
         };
     }
 

@@ -11,6 +11,9 @@ namespace Synthstage.Media;
 /// <remarks>
 /// Frames come in display orientation (ffmpeg's autorotate applies <see cref="VideoInfo.Rotation"/>), one per
 /// decoded source frame with no duplication or dropping, so a variable-frame-rate file yields exactly its frames.
+/// Colours are converted by ffmpeg using the matrix and range the source is tagged with (untagged YUV is taken
+/// as BT.601, as ffmpeg does); non-square sample aspect ratios are not corrected.
+/// A dedicated thread per reader does the blocking pipe reads (see <c>BlockingPipe</c>), so reading allocates nothing per frame.
 /// Not thread-safe: read from one task at a time. Dispose to stop early; that kills ffmpeg.
 /// </remarks>
 public sealed class VideoFrameReader : IAsyncDisposable
@@ -92,7 +95,7 @@ public sealed class VideoFrameReader : IAsyncDisposable
         // ffmpeg's native VP8/VP9 decoders ignore the alpha side channel that WebM stores; libvpx reads it.
         if (format == FramePixelFormat.Rgba32 && info.HasAlpha && info.VideoCodec is "vp9" or "vp8")
             args.AddRange(["-c:v", info.VideoCodec == "vp9" ? "libvpx-vp9" : "libvpx"]);
-        args.AddRange(["-i", FfmpegTools.FileUrl(info.Path), "-map", "0:v:0", "-an", "-sn", "-dn"]);
+        args.AddRange(["-i", FfmpegTools.FileUrl(info.Path), "-map", "0:" + info.VideoStreamIndex.ToString(System.Globalization.CultureInfo.InvariantCulture), "-an", "-sn", "-dn"]);
         if (outWidth != info.DisplayWidth || outHeight != info.DisplayHeight)
             args.AddRange(["-vf", $"scale={outWidth}:{outHeight}:flags=bicubic"]);
         if (info.IsStillImage) args.AddRange(["-frames:v", "1"]);
