@@ -14,8 +14,11 @@ namespace Synthstage.Media;
 /// <see cref="CompleteAsync"/> renames to the final name. Disposing without completing (after an error or
 /// cancellation) kills ffmpeg and deletes the temporary output, so nothing half-written ever carries the final name.</para>
 /// <para>MP4 (yuv420p) needs even dimensions: an odd width or height is padded by one column/row that repeats the
-/// last one, so the file is one pixel wider/taller than the frames. Frames are converted to YUV with the BT.709
-/// matrix in limited range and tagged as such.</para>
+/// last one, so the file is one pixel wider/taller than the frames. WebM, ProRes and PNG keep odd sizes.
+/// For MP4, WebM and ProRes the frames are converted to YUV with the BT.709 matrix in limited range and tagged as such.</para>
+/// <para>A PNG sequence given as a folder is built in a hidden sibling folder and renamed as a whole; the folder must
+/// not exist or be empty. A frame pattern (<c>dir/f_%04d.png</c>) writes into an existing folder: the frames are
+/// built in a hidden subfolder and moved in one by one at the end, replacing files of the same name.</para>
 /// <para>Audio from <see cref="VideoWriterOptions.AudioSourcePath"/> is muxed in a second, copy-only ffmpeg pass
 /// once the frame count is known, cut with <c>-t</c> on the audio input to the video's duration. (<c>-shortest</c>
 /// is not used because it also cuts the last video frames when the audio is the shorter stream.)</para>
@@ -46,11 +49,12 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         PipeCapacity.TryEnlarge(_stdin);
         _pipe = new BlockingPipe(_stdin, "synthstage ffmpeg frame writer");
         _stderr = stderr;
+        Format = options.Format;
         FrameSizeBytes = options.InputPixelFormat.FrameSize(options.Width, options.Height);
     }
 
     /// <summary>The format being written.</summary>
-    public OutputFormat Format => _options.Format;
+    public OutputFormat Format { get; }
 
     /// <summary>Bytes of one input frame: width × height × bytes per pixel of <see cref="VideoWriterOptions.InputPixelFormat"/>.</summary>
     public int FrameSizeBytes { get; }
@@ -119,7 +123,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         if (_inputClosed) throw new InvalidOperationException("the writer is already completed");
         if (frame.Length != FrameSizeBytes)
             throw new ArgumentException($"a frame must be {FrameSizeBytes} bytes ({_options.Width}x{_options.Height} {_options.InputPixelFormat}); got {frame.Length}", nameof(frame));
-        if (_options.Format == OutputFormat.Png && FramesWritten == 1)
+        if (Format == OutputFormat.Png && FramesWritten == 1)
             throw new InvalidOperationException($"output '{_options.OutputPath}' is a single PNG and holds one frame; use a folder for a PNG sequence");
         ct.ThrowIfCancellationRequested();
 
@@ -255,7 +259,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
             "-t", duration, "-i", FfmpegTools.FileUrl(audioSource),
             "-map", "0:v:0", "-map", "1:a", "-c:v", "copy",
         };
-        var (copyable, fallback) = _options.Format switch
+        var (copyable, fallback) = Format switch
         {
             OutputFormat.WebM => (WebMAudioCodecs, new[] { "libopus", "-b:a", "160k" }),
             OutputFormat.ProRes => (MovAudioCodecs, ["aac", "-b:a", "256k"]),
@@ -269,7 +273,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
             else
                 args.AddRange([$"-c:a:{streamIndex}", fallback[0], $"-b:a:{streamIndex}", fallback[2]]);
         }
-        args.AddRange(MuxerArguments(_options.Format));
+        args.AddRange(MuxerArguments(Format));
         args.Add(FfmpegTools.FileUrl(_target.EncodeTargetOfMux));
 
         var result = await FfmpegTools.RunAsync(FfmpegTools.FfmpegPath, args, ct).ConfigureAwait(false);

@@ -28,6 +28,16 @@ public class VideoFrameWriterTests
     }
 
     [Fact]
+    public async Task SequenceMayTargetAnExistingEmptyFolder()
+    {
+        using var dir = new ScratchFolder();
+        Directory.CreateDirectory(dir["frames"]);
+        await WritePatternAsync(new VideoWriterOptions(dir["frames"] + "/", 32, 16, 24), 2);
+        Assert.Equal(["frames"], dir.Entries());
+        Assert.Equal(2, Directory.GetFiles(dir["frames"], "frame_*.png").Length);
+    }
+
+    [Fact]
     public async Task FramePatternWritesIntoAnExistingFolder()
     {
         using var dir = new ScratchFolder();
