@@ -82,9 +82,10 @@ internal sealed class BlockingPipe : IValueTaskSource<int>, IDisposable
                 (_readTarget, _writeSource) = (default, default);
                 _core.SetResult(done);
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            catch (Exception e)
             {
-                // The process was killed or the pipe closed under us: the awaiting caller gets the failure.
+                // Forwarded, not swallowed: the awaiting caller gets every failure (typically an IOException when the
+                // process was killed); letting it escape would crash the process from this background thread.
                 (_readTarget, _writeSource) = (default, default);
                 _core.SetException(e);
             }
