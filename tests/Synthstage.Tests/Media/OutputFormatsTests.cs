@@ -46,4 +46,8 @@ public class OutputFormatsTests
         Assert.Equal(OutputFormat.ProRes, new VideoWriterOptions("x.avi", 2, 2, 24) { Format = OutputFormat.ProRes }.Format);
         Assert.Equal((FramePixelFormat.Rgb24, 18, "veryfast"), (options.InputPixelFormat, options.Crf, options.Preset));
     }
+
+    [Fact]
+    public void OptionsPrintEvenWithAnUnsupportedExtension() =>
+        Assert.Contains("Format = unsupported", new VideoWriterOptions("x.avi", 2, 2, 24).ToString());
 }
