@@ -51,12 +51,6 @@ internal sealed class BoundedTextLog
         }
     }
 
-    /// <summary>True when at least one non-blank line arrived.</summary>
-    public bool HasText
-    {
-        get { lock (_text) return _droppedLines > 0 || _text.ToString().Trim().Length > 0; }
-    }
-
     /// <summary>All kept lines, plus a note of how many were dropped.</summary>
     public override string ToString()
     {
