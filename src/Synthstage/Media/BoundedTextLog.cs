@@ -19,6 +19,22 @@ internal sealed class BoundedTextLog
     /// <summary>Completes when the stream has been read to its end.</summary>
     public Task Closed => _closed.Task;
 
+    /// <summary>
+    /// Waits (at most 5 s) for the rest of stderr after the process has exited. A grandchild that inherited the
+    /// pipe could keep it open forever; the log is then just incomplete.
+    /// </summary>
+    public async Task WaitClosedAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _closed.Task.WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Keep what arrived; see the summary.
+        }
+    }
+
     /// <summary>Subscribes to <paramref name="process"/>'s stderr; call before <c>BeginErrorReadLine</c>.</summary>
     public void Attach(Process process) => process.ErrorDataReceived += (_, e) =>
     {
@@ -35,12 +51,6 @@ internal sealed class BoundedTextLog
         }
     }
 
-    /// <summary>True when at least one non-blank line arrived.</summary>
-    public bool HasText
-    {
-        get { lock (_text) return _droppedLines > 0 || _text.ToString().Trim().Length > 0; }
-    }
-
     /// <summary>All kept lines, plus a note of how many were dropped.</summary>
     public override string ToString()
     {
@@ -48,11 +58,11 @@ internal sealed class BoundedTextLog
             return _droppedLines == 0 ? _text.ToString() : $"{_text}... ({_droppedLines} more lines)\n";
     }
 
-    /// <summary>The first non-blank line, trimmed, or an empty string.</summary>
+    /// <summary>The first non-blank line, cleaned for users (<see cref="FfmpegTools.CleanMessage"/>), or an empty string.</summary>
     public string FirstLine()
     {
         lock (_text)
-            return _text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .FirstOrDefault() ?? "";
+            return FfmpegTools.CleanMessage(_text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .FirstOrDefault() ?? "");
     }
 }

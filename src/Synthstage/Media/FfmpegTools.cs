@@ -27,6 +27,47 @@ public static class FfmpegTools
     public static bool IsAvailable => Find("ffmpeg", "SYNTHSTAGE_FFMPEG") is not null && Find("ffprobe", "SYNTHSTAGE_FFPROBE") is not null;
 
     /// <summary>
+    /// The version of the ffmpeg found (major.minor, e.g. 5.1), read once from <c>ffmpeg -version</c>;
+    /// 0.0 when it cannot be parsed (git builds print a commit instead of a number).
+    /// </summary>
+    /// <exception cref="SynthstageException">ffmpeg is not installed.</exception>
+    public static Version FfmpegVersion
+    {
+        get
+        {
+            var path = FfmpegPath;
+            lock (VersionLock)
+            {
+                if (s_versionOf != path)
+                {
+                    s_version = ReadVersion(path);
+                    s_versionOf = path;
+                }
+                return s_version;
+            }
+        }
+    }
+
+    private static readonly Lock VersionLock = new();
+    private static string? s_versionOf;
+    private static Version s_version = new(0, 0);
+
+    private static Version ReadVersion(string ffmpeg)
+    {
+        using var process = Start(ffmpeg, ["-hide_banner", "-version"], redirectInput: false, redirectOutput: true);
+        process.ErrorDataReceived += static (_, _) => { };
+        process.BeginErrorReadLine();
+        var firstLine = process.StandardOutput.ReadLine() ?? "";
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        // "ffmpeg version 5.1.9-0+deb12u1 Copyright ..." or "ffmpeg version n6.1 ..."
+        var match = System.Text.RegularExpressions.Regex.Match(firstLine, @"version n?(\d+)\.(\d+)");
+        return match.Success
+            ? new Version(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture))
+            : new Version(0, 0);
+    }
+
+    /// <summary>
     /// Runs <paramref name="executable"/> to completion and returns its exit code and output.
     /// Cancellation kills the whole process tree and then throws <see cref="OperationCanceledException"/>.
     /// </summary>
@@ -96,6 +137,16 @@ public static class FfmpegTools
             throw new SynthstageException($"cannot start {Path.GetFileName(executable)}: {e.Message}", ExitCodes.Failure, e);
         }
         return process;
+    }
+
+    /// <summary>
+    /// Makes an ffmpeg log line readable for users: drops the "[h264 @ 0x55d…]" context prefix and the
+    /// "file:" URL prefix this code adds to paths.
+    /// </summary>
+    internal static string CleanMessage(string line)
+    {
+        line = System.Text.RegularExpressions.Regex.Replace(line, @"^\[[^\]]*@ 0x[0-9a-fA-F]+\]\s*", "");
+        return line.Replace("file:/", "/", StringComparison.Ordinal).Trim();
     }
 
     /// <summary>

@@ -66,7 +66,7 @@ public static class MediaProbe
         var result = await FfmpegTools.RunAsync(FfmpegTools.FfprobePath,
             ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", FfmpegTools.FileUrl(fullPath)], ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
-            throw BadInput(path, $"is not a video or image ffmpeg can read ({Shorten(result.FirstErrorLine)})");
+            throw BadInput(path, $"is not a video or image ffmpeg can read ({Shorten(result.FirstErrorLine.Replace(fullPath + ": ", "", StringComparison.Ordinal))})");
         return result.StandardOutput;
     }
 
@@ -150,6 +150,7 @@ public static class MediaProbe
             HasAlpha = HasAlphaChannel(v, pixelFormat),
             PixelFormat = pixelFormat,
             ContainerFormat = formatName,
+            VideoStreamIndex = GetInt(v, "index"),
         };
     }
 

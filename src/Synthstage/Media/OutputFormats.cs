@@ -16,8 +16,12 @@ public static partial class OutputFormats
     public static OutputFormat FromPath(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (path.EndsWith('/') || path.EndsWith(Path.DirectorySeparatorChar) || FramePattern().IsMatch(Path.GetFileName(path))
-            || Directory.Exists(path))
+        var fileName = Path.GetFileName(path);
+        if (FramePattern().IsMatch(fileName))
+            return Path.GetExtension(fileName).Equals(".png", StringComparison.OrdinalIgnoreCase)
+                ? OutputFormat.PngSequence
+                : throw new SynthstageException($"output pattern '{path}' must end in .png; frame sequences are written as PNG", ExitCodes.Usage);
+        if (path.EndsWith('/') || path.EndsWith(Path.DirectorySeparatorChar) || Directory.Exists(path))
             return OutputFormat.PngSequence;
         return Path.GetExtension(path).ToLowerInvariant() switch
         {

@@ -6,7 +6,8 @@ namespace Synthstage.Media;
 /// <param name="StandardError">The tool's stderr, truncated to its first 64 KiB.</param>
 public sealed record ToolRunResult(int ExitCode, string StandardOutput, string StandardError)
 {
-    /// <summary>The first non-empty line of <see cref="StandardError"/>, or an empty string; handy for one-line messages.</summary>
+    /// <summary>The first non-empty line of <see cref="StandardError"/> without ffmpeg's "[codec @ 0x…]" prefix,
+    /// or an empty string; meant for one-line error messages.</summary>
     public string FirstErrorLine =>
-        StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        FfmpegTools.CleanMessage(StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "");
 }

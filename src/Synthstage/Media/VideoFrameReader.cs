@@ -11,12 +11,16 @@ namespace Synthstage.Media;
 /// <remarks>
 /// Frames come in display orientation (ffmpeg's autorotate applies <see cref="VideoInfo.Rotation"/>), one per
 /// decoded source frame with no duplication or dropping, so a variable-frame-rate file yields exactly its frames.
+/// Colours are converted by ffmpeg using the matrix and range the source is tagged with (untagged YUV is taken
+/// as BT.601, as ffmpeg does); non-square sample aspect ratios are not corrected.
+/// A dedicated thread per reader does the blocking pipe reads (see <c>BlockingPipe</c>), so reading allocates nothing per frame.
 /// Not thread-safe: read from one task at a time. Dispose to stop early; that kills ffmpeg.
 /// </remarks>
 public sealed class VideoFrameReader : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Stream _stdout;
+    private readonly BlockingPipe _pipe;
     private readonly BoundedTextLog _stderr;
     private readonly VideoInfo _info;
     private bool _finished;
@@ -26,6 +30,8 @@ public sealed class VideoFrameReader : IAsyncDisposable
     {
         _process = process;
         _stdout = process.StandardOutput.BaseStream;
+        PipeCapacity.TryEnlarge(_stdout);
+        _pipe = new BlockingPipe(_stdout, "synthstage ffmpeg frame reader");
         _stderr = stderr;
         _info = info;
         PixelFormat = format;
@@ -89,11 +95,15 @@ public sealed class VideoFrameReader : IAsyncDisposable
         // ffmpeg's native VP8/VP9 decoders ignore the alpha side channel that WebM stores; libvpx reads it.
         if (format == FramePixelFormat.Rgba32 && info.HasAlpha && info.VideoCodec is "vp9" or "vp8")
             args.AddRange(["-c:v", info.VideoCodec == "vp9" ? "libvpx-vp9" : "libvpx"]);
-        args.AddRange(["-i", FfmpegTools.FileUrl(info.Path), "-map", "0:v:0", "-an", "-sn", "-dn"]);
+        args.AddRange(["-i", FfmpegTools.FileUrl(info.Path), "-map", "0:" + info.VideoStreamIndex.ToString(System.Globalization.CultureInfo.InvariantCulture), "-an", "-sn", "-dn"]);
         if (outWidth != info.DisplayWidth || outHeight != info.DisplayHeight)
             args.AddRange(["-vf", $"scale={outWidth}:{outHeight}:flags=bicubic"]);
         if (info.IsStillImage) args.AddRange(["-frames:v", "1"]);
-        args.AddRange(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", format.FfmpegName(), "pipe:1"]);
+        // One output frame per decoded frame, never duplicated or dropped. -fps_mode replaced -vsync in ffmpeg 5.1;
+        // git builds report 0.0 and are new.
+        var version = FfmpegTools.FfmpegVersion;
+        args.AddRange(version.Major > 0 && version < new Version(5, 1) ? ["-vsync", "passthrough"] : ["-fps_mode", "passthrough"]);
+        args.AddRange(["-f", "rawvideo", "-pix_fmt", format.FfmpegName(), "pipe:1"]);
 
         var process = FfmpegTools.Start(FfmpegTools.FfmpegPath, args, redirectInput: false, redirectOutput: true);
         var stderr = new BoundedTextLog();
@@ -122,18 +132,24 @@ public sealed class VideoFrameReader : IAsyncDisposable
         ct.ThrowIfCancellationRequested();
 
         int received;
-        try
+        // Cancellation kills ffmpeg, which ends the blocking read on the pipe thread.
+        using (ct.UnsafeRegister(static p => FfmpegTools.KillTree((Process)p!), _process))
         {
-            received = await _stdout.ReadAtLeastAsync(destination[..FrameSizeBytes], FrameSizeBytes, throwOnEndOfStream: false, ct)
-                .ConfigureAwait(false);
+            try
+            {
+                received = await _pipe.ReadExactlyOrToEndAsync(destination[..FrameSizeBytes]).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                received = 0; // the pipe broke: ffmpeg died; FinishAsync reports why
+            }
         }
-        catch (OperationCanceledException)
+        if (ct.IsCancellationRequested)
         {
             _finished = true;
             FfmpegTools.KillTree(_process);
-            throw;
+            ct.ThrowIfCancellationRequested();
         }
-
         if (received == FrameSizeBytes)
         {
             FramesRead++;
@@ -148,7 +164,7 @@ public sealed class VideoFrameReader : IAsyncDisposable
     {
         _finished = true;
         await _process.WaitForExitAsync(ct).ConfigureAwait(false);
-        await _stderr.Closed.WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        await _stderr.WaitClosedAsync(ct).ConfigureAwait(false);
 
         var exitCode = _process.ExitCode;
         var problem = _stderr.FirstLine();
@@ -187,6 +203,7 @@ public sealed class VideoFrameReader : IAsyncDisposable
         {
             // A process that ignores SIGKILL for 10 s is stuck in the kernel; do not hang the caller on it.
         }
+        _pipe.Dispose();
         await _stdout.DisposeAsync().ConfigureAwait(false);
         _process.Dispose();
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Synthstage.Media;
 
@@ -13,8 +14,11 @@ namespace Synthstage.Media;
 /// <see cref="CompleteAsync"/> renames to the final name. Disposing without completing (after an error or
 /// cancellation) kills ffmpeg and deletes the temporary output, so nothing half-written ever carries the final name.</para>
 /// <para>MP4 (yuv420p) needs even dimensions: an odd width or height is padded by one column/row that repeats the
-/// last one, so the file is one pixel wider/taller than the frames. Frames are converted to YUV with the BT.709
-/// matrix in limited range and tagged as such.</para>
+/// last one, so the file is one pixel wider/taller than the frames. WebM, ProRes and PNG keep odd sizes.
+/// For MP4, WebM and ProRes the frames are converted to YUV with the BT.709 matrix in limited range and tagged as such.</para>
+/// <para>A PNG sequence given as a folder is built in a hidden sibling folder and renamed as a whole; the folder must
+/// not exist or be empty. A frame pattern (<c>dir/f_%04d.png</c>) writes into an existing folder: the frames are
+/// built in a hidden subfolder and moved in one by one at the end, replacing files of the same name.</para>
 /// <para>Audio from <see cref="VideoWriterOptions.AudioSourcePath"/> is muxed in a second, copy-only ffmpeg pass
 /// once the frame count is known, cut with <c>-t</c> on the audio input to the video's duration. (<c>-shortest</c>
 /// is not used because it also cuts the last video frames when the audio is the shorter stream.)</para>
@@ -30,6 +34,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
     private readonly OutputTarget _target;
     private readonly Process _process;
     private readonly Stream _stdin;
+    private readonly BlockingPipe _pipe;
     private readonly BoundedTextLog _stderr;
     private bool _completed;
     private bool _disposed;
@@ -41,12 +46,15 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         _target = target;
         _process = process;
         _stdin = process.StandardInput.BaseStream;
+        PipeCapacity.TryEnlarge(_stdin);
+        _pipe = new BlockingPipe(_stdin, "synthstage ffmpeg frame writer");
         _stderr = stderr;
+        Format = options.Format;
         FrameSizeBytes = options.InputPixelFormat.FrameSize(options.Width, options.Height);
     }
 
     /// <summary>The format being written.</summary>
-    public OutputFormat Format => _options.Format;
+    public OutputFormat Format { get; }
 
     /// <summary>Bytes of one input frame: width × height × bytes per pixel of <see cref="VideoWriterOptions.InputPixelFormat"/>.</summary>
     public int FrameSizeBytes { get; }
@@ -108,31 +116,36 @@ public sealed class VideoFrameWriter : IAsyncDisposable
     /// <exception cref="ArgumentException">The frame has the wrong size.</exception>
     /// <exception cref="InvalidOperationException">The writer is completed, or a second frame is sent to a single PNG.</exception>
     /// <exception cref="SynthstageException">ffmpeg stopped (e.g. disk full: <see cref="ExitCodes.BadOutput"/>).</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken ct = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_inputClosed) throw new InvalidOperationException("the writer is already completed");
         if (frame.Length != FrameSizeBytes)
             throw new ArgumentException($"a frame must be {FrameSizeBytes} bytes ({_options.Width}x{_options.Height} {_options.InputPixelFormat}); got {frame.Length}", nameof(frame));
-        if (_options.Format == OutputFormat.Png && FramesWritten == 1)
+        if (Format == OutputFormat.Png && FramesWritten == 1)
             throw new InvalidOperationException($"output '{_options.OutputPath}' is a single PNG and holds one frame; use a folder for a PNG sequence");
         ct.ThrowIfCancellationRequested();
 
-        try
+        // Cancellation kills ffmpeg, which breaks a write blocked on a full pipe.
+        using (ct.UnsafeRegister(static p => FfmpegTools.KillTree((Process)p!), _process))
         {
-            await _stdin.WriteAsync(frame, ct).ConfigureAwait(false);
+            try
+            {
+                await _pipe.WriteAllAsync(frame).ConfigureAwait(false);
+            }
+            catch (IOException e) when (!ct.IsCancellationRequested)
+            {
+                // A broken pipe means ffmpeg has exited; its stderr says why.
+                await WaitForEncoderAsync(CancellationToken.None).ConfigureAwait(false);
+                throw EncoderFailed(e);
+            }
+            catch (IOException)
+            {
+                // Killed by the cancellation above.
+            }
         }
-        catch (OperationCanceledException)
-        {
-            FfmpegTools.KillTree(_process);
-            throw;
-        }
-        catch (IOException e)
-        {
-            // A broken pipe means ffmpeg has exited; its stderr says why.
-            await WaitForEncoderAsync(CancellationToken.None).ConfigureAwait(false);
-            throw EncoderFailed(e);
-        }
+        ct.ThrowIfCancellationRequested();
         FramesWritten++;
     }
 
@@ -152,6 +165,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
             throw new SynthstageException($"no frames were written to '{_options.OutputPath}'", ExitCodes.Failure);
 
         _inputClosed = true;
+        _pipe.Dispose();
         try
         {
             await _stdin.DisposeAsync().ConfigureAwait(false);
@@ -198,6 +212,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         {
             // A process that ignores SIGKILL for 10 s is stuck in the kernel; do not hang the caller on it.
         }
+        _pipe.Dispose();
         try
         {
             await _stdin.DisposeAsync().ConfigureAwait(false);
@@ -213,7 +228,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
     private async Task WaitForEncoderAsync(CancellationToken ct)
     {
         await _process.WaitForExitAsync(ct).ConfigureAwait(false);
-        await _stderr.Closed.WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        await _stderr.WaitClosedAsync(ct).ConfigureAwait(false);
     }
 
     private SynthstageException EncoderFailed(Exception? inner)
@@ -244,7 +259,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
             "-t", duration, "-i", FfmpegTools.FileUrl(audioSource),
             "-map", "0:v:0", "-map", "1:a", "-c:v", "copy",
         };
-        var (copyable, fallback) = _options.Format switch
+        var (copyable, fallback) = Format switch
         {
             OutputFormat.WebM => (WebMAudioCodecs, new[] { "libopus", "-b:a", "160k" }),
             OutputFormat.ProRes => (MovAudioCodecs, ["aac", "-b:a", "256k"]),
@@ -258,7 +273,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
             else
                 args.AddRange([$"-c:a:{streamIndex}", fallback[0], $"-b:a:{streamIndex}", fallback[2]]);
         }
-        args.AddRange(MuxerArguments(_options.Format));
+        args.AddRange(MuxerArguments(Format));
         args.Add(FfmpegTools.FileUrl(_target.EncodeTargetOfMux));
 
         var result = await FfmpegTools.RunAsync(FfmpegTools.FfmpegPath, args, ct).ConfigureAwait(false);
@@ -278,31 +293,26 @@ public sealed class VideoFrameWriter : IAsyncDisposable
             "-s", $"{options.Width}x{options.Height}", "-r", FfmpegTools.FormatRate(options.FrameRate),
             "-i", "pipe:0", "-an", "-sn", "-dn",
         };
-        const string bt709 = "scale=out_color_matrix=bt709:out_range=tv";
-        string[] colorTags = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"];
         var crf = options.Crf.ToString(CultureInfo.InvariantCulture);
         switch (format)
         {
             case OutputFormat.Mp4:
-                var filters = new List<string>();
-                if (options.Width % 2 != 0 || options.Height % 2 != 0)
-                {
+                var pad = options.Width % 2 != 0 || options.Height % 2 != 0
                     // yuv420p needs even sizes: add one column/row and fill it with a copy of its neighbour.
-                    filters.Add("pad=ceil(iw/2)*2:ceil(ih/2)*2");
-                    filters.Add($"fillborders=right={options.Width % 2}:bottom={options.Height % 2}:mode=smear");
-                }
-                filters.Add(bt709);
-                args.AddRange(["-vf", string.Join(',', filters), "-c:v", "libx264", "-preset", options.Preset, "-crf", crf,
-                    "-pix_fmt", "yuv420p", .. colorTags]);
+                    ? $"pad=ceil(iw/2)*2:ceil(ih/2)*2,fillborders=right={options.Width % 2}:bottom={options.Height % 2}:mode=smear,"
+                    : "";
+                args.AddRange(["-vf", pad + ToBt709("yuv420p"), "-c:v", "libx264", "-preset", options.Preset, "-crf", crf,
+                    "-pix_fmt", "yuv420p", .. ColorTags]);
                 break;
             case OutputFormat.WebM:
-                args.AddRange(["-vf", bt709, "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", crf,
-                    "-pix_fmt", alpha ? "yuva420p" : "yuv420p", "-row-mt", "1", "-deadline", "good",
-                    "-cpu-used", Vp9Speed(options.Preset), .. colorTags]);
+                var vp9Format = alpha ? "yuva420p" : "yuv420p";
+                args.AddRange(["-vf", ToBt709(vp9Format), "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", crf,
+                    "-pix_fmt", vp9Format, "-row-mt", "1", "-deadline", "good", "-cpu-used", Vp9Speed(options.Preset), .. ColorTags]);
                 break;
             case OutputFormat.ProRes:
-                args.AddRange(["-vf", bt709, "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0",
-                    "-pix_fmt", alpha ? "yuva444p10le" : "yuv444p10le", .. colorTags]);
+                var proResFormat = alpha ? "yuva444p10le" : "yuv444p10le";
+                args.AddRange(["-vf", ToBt709(proResFormat), "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0",
+                    "-pix_fmt", proResFormat, .. ColorTags]);
                 break;
             case OutputFormat.PngSequence:
                 args.AddRange(["-c:v", "png", "-pix_fmt", options.InputPixelFormat.FfmpegName(), "-start_number", "1"]);
@@ -317,6 +327,16 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         args.Add(outputUrl);
         return args;
     }
+
+    private static readonly string[] ColorTags = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"];
+
+    /// <summary>
+    /// RGB → YUV with the BT.709 matrix in limited range, done by this scale filter (the explicit format keeps ffmpeg
+    /// from inserting its own BT.601 conversion), and the frames tagged BT.709: some encoders (prores_ks in ffmpeg 5.1)
+    /// take the tags from the frames rather than from <c>-colorspace</c>, and untagged files decode as BT.601.
+    /// </summary>
+    private static string ToBt709(string pixelFormat) =>
+        $"scale=out_color_matrix=bt709:out_range=tv,format={pixelFormat},setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv";
 
     private static string[] MuxerArguments(OutputFormat format) => format switch
     {

@@ -37,6 +37,9 @@ public sealed record VideoInfo(string Path, int Width, int Height, double FrameR
     /// <summary>The source pixel format as ffmpeg names it (e.g. <c>yuv420p</c>), or an empty string when unknown.</summary>
     public string PixelFormat { get; init; } = "";
 
+    /// <summary>Container index of the video stream described here (ffprobe's <c>index</c>); cover pictures are never chosen.</summary>
+    public int VideoStreamIndex { get; init; }
+
     /// <summary>ffmpeg's container name(s), e.g. <c>mov,mp4,m4a,3gp,3g2,mj2</c> or <c>png_pipe</c>.</summary>
     public string ContainerFormat { get; init; } = "";
 }

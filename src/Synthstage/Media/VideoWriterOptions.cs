@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Synthstage.Media;
 
 /// <summary>What <see cref="VideoFrameWriter"/> writes and how.</summary>
@@ -36,4 +39,20 @@ public sealed record VideoWriterOptions(string OutputPath, int Width, int Height
     /// audio: no audio. Not allowed with the PNG formats.
     /// </summary>
     public string? AudioSourcePath { get; init; }
+
+    // Printed by the record's ToString; written by hand so that an unsupported extension cannot make ToString throw.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        var format = _format?.ToString();
+        if (format is null)
+        {
+            try { format = OutputFormats.FromPath(OutputPath).ToString(); }
+            catch (SynthstageException) { format = "unsupported"; }
+        }
+        builder.Append(CultureInfo.InvariantCulture,
+            $"OutputPath = {OutputPath}, Width = {Width}, Height = {Height}, FrameRate = {FrameRate}, Format = {format}, ");
+        builder.Append(CultureInfo.InvariantCulture,
+            $"InputPixelFormat = {InputPixelFormat}, Crf = {Crf}, Preset = {Preset}, AudioSourcePath = {AudioSourcePath}");
+        return true;
+    }
 }

@@ -97,8 +97,12 @@ public class MediaProbeTests
         File.WriteAllBytes(dir["noise.mp4"], Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251)).ToArray());
         await FfmpegAsync("-f", "lavfi", "-i", "sine=duration=1", dir["tone.wav"]);
         await FfmpegAsync("-f", "lavfi", "-i", "testsrc2=size=64x48", "-frames:v", "0", dir["zero.mp4"]);
+        await FfmpegAsync("-f", "lavfi", "-i", "testsrc2=size=64x48", "-frames:v", "1", dir["cover.png"]);
+        // An MP3 with album art has a "video" stream that is only an attached picture.
+        await FfmpegAsync("-f", "lavfi", "-i", "sine=duration=1", "-i", dir["cover.png"], "-map", "0", "-map", "1",
+            "-c:a", "libmp3lame", "-c:v", "png", "-disposition:v", "attached_pic", dir["song.mp3"]);
 
-        foreach (var path in new[] { dir["missing.mp4"], dir.Path, dir["notes.txt"], dir["empty.mp4"], dir["noise.mp4"], dir["tone.wav"], dir["zero.mp4"] })
+        foreach (var path in new[] { dir["missing.mp4"], dir.Path, dir["notes.txt"], dir["empty.mp4"], dir["noise.mp4"], dir["tone.wav"], dir["zero.mp4"], dir["song.mp3"] })
         {
             var e = await Assert.ThrowsAsync<SynthstageException>(() => MediaProbe.ProbeAsync(path, Ct));
             Assert.Equal(ExitCodes.BadInput, e.ExitCode);
