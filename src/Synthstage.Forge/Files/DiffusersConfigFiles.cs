@@ -118,8 +118,8 @@ internal static class DiffusersConfigFiles
         var up = new JsonArray();
         for (var i = 0; i < levels; i++)
         {
-            down.Add(i < levels - 1 ? "CrossAttnDownBlock2D" : "DownBlock2D");
-            up.Add(i == 0 ? "UpBlock2D" : "CrossAttnUpBlock2D");
+            down.Add(size.HasCrossAttention(i) ? "CrossAttnDownBlock2D" : "DownBlock2D");
+            up.Add(size.HasCrossAttention(levels - 1 - i) ? "CrossAttnUpBlock2D" : "UpBlock2D");
         }
         Write(Path.Combine(folder, "config.json"), new JsonObject
         {

@@ -39,7 +39,7 @@ internal static class UNetGraph
         {
             var name = $"down_blocks.{i}";
             var inChannels = i == 0 ? channels[0] : channels[i - 1];
-            var crossAttention = i < levels - 1; // CrossAttnDownBlock2D … then a plain DownBlock2D
+            var crossAttention = size.HasCrossAttention(i); // SD 1.5: CrossAttnDownBlock2D … then a plain DownBlock2D
             for (var j = 0; j < size.LayersPerBlock; j++)
             {
                 h = DiffusersBlocks.ResnetBlock2D(g, h, $"{name}.resnets.{j}", j == 0 ? inChannels : channels[i], channels[i], groups, ResnetEpsilon, tembAct, tembDim);
@@ -66,7 +66,7 @@ internal static class UNetGraph
         {
             var name = $"up_blocks.{i}";
             var outChannels = channels[levels - 1 - i];
-            var crossAttention = i > 0;
+            var crossAttention = size.HasCrossAttention(levels - 1 - i);
             for (var j = 0; j <= size.LayersPerBlock; j++)
             {
                 var (skip, skipChannels) = skips.Pop();
@@ -111,6 +111,8 @@ internal static class UNetGraph
             throw new SynthstageException("UNet: block_out_channels must list at least one positive channel count.", ExitCodes.Usage);
         if (size.LayersPerBlock < 1 || size.AttentionHeads < 1 || size.TransformerLayers < 1 || size.NormGroups < 1)
             throw new SynthstageException("UNet: layers per block, attention heads, transformer layers and norm groups must be at least 1.", ExitCodes.Usage);
+        if (size.CrossAttentionLevels is { } flags && flags.Count != size.BlockOutChannels.Count)
+            throw new SynthstageException($"UNet: {flags.Count} cross-attention flags for {size.BlockOutChannels.Count} levels; give one per level.", ExitCodes.Usage);
         if (size.TimeProjectionDim % 2 != 0)
             throw new SynthstageException($"UNet: the first level's channels ({size.TimeProjectionDim}) must be even for the sinusoidal timestep projection.", ExitCodes.Usage);
     }

@@ -10,7 +10,7 @@ public class ForgeParameterCountTests
     {
         var watch = Stopwatch.StartNew();
         var counts = StableDiffusionForge.CountParameters(StableDiffusionSize.Full);
-        TestContext.Current.SendDiagnosticMessage($"counted in {watch.ElapsedMilliseconds} ms: {counts}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"counted in {watch.ElapsedMilliseconds} ms: {counts}");
 
         Assert.Equal(123_060_480, counts.TextEncoder);
         Assert.Equal(859_520_964, counts.UNet);
