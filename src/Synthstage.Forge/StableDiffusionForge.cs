@@ -136,8 +136,16 @@ public static class StableDiffusionForge
         ForgeGraph external;
         using (var data = new FileStream(Path.Combine(folder, ExternalDataFileName), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
         {
-            external = new ForgeGraph(plan.Folder, new ExternalWeightSink(options.Seed, options.Fp16, data, ExternalDataFileName, ct) { Progress = report });
-            plan.Build(external);
+            var sink = new ExternalWeightSink(options.Seed, options.Fp16, data, ExternalDataFileName, ct) { Progress = report };
+            external = new ForgeGraph(plan.Folder, sink);
+            try
+            {
+                plan.Build(external);
+            }
+            finally
+            {
+                sink.Complete(); // never close the stream under a running write
+            }
         }
         external.Builder.Save(modelPath);
     }

@@ -17,29 +17,33 @@ internal static class WeightGenerator
     private const ulong Golden = 0x9E3779B97F4A7C15UL;
     private const int ChunkSize = 1 << 16;
     // Sum of four uniform integers 0..65535: mean 4·32767.5, variance 4·(65536² − 1)/12.
-    private const double SumMean = 4 * 32767.5;
+    private const int TwiceSumMean = 4 * 65535;
     private static readonly double InverseSumStd = 1.0 / Math.Sqrt(4.0 * (65536.0 * 65536.0 - 1.0) / 12.0);
 
     /// <summary>Fills <paramref name="destination"/> as <paramref name="init"/> says, from the stream of (seed, name).</summary>
-    public static void Fill(float[] destination, ulong seed, string name, WeightInit init)
+    public static void Fill(float[] destination, ulong seed, string name, WeightInit init) =>
+        Fill(destination, destination.Length, seed, name, init);
+
+    /// <summary>Fills the first <paramref name="length"/> elements of <paramref name="destination"/> (a reused buffer).</summary>
+    public static void Fill(float[] destination, int length, ulong seed, string name, WeightInit init)
     {
         if (init.Std == 0)
         {
-            Array.Fill(destination, init.Constant);
+            Array.Fill(destination, init.Constant, 0, length);
             return;
         }
         var key = Mix(seed ^ Fnv1a(name));
-        var chunks = (destination.Length + ChunkSize - 1) / ChunkSize;
+        var chunks = (length + ChunkSize - 1) / ChunkSize;
         var std = init.Std;
         if (chunks == 1)
         {
-            FillChunk(destination, 0, destination.Length, key, std);
+            FillChunk(destination, 0, length, key, std);
             return;
         }
         Parallel.For(0, chunks, c =>
         {
             var start = c * ChunkSize;
-            FillChunk(destination, start, Math.Min(ChunkSize, destination.Length - start), key, std);
+            FillChunk(destination, start, Math.Min(ChunkSize, length - start), key, std);
         });
     }
 
@@ -53,15 +57,16 @@ internal static class WeightGenerator
 
     private static void FillChunk(float[] destination, int start, int count, ulong key, float std)
     {
-        var scale = std * InverseSumStd;
+        var scale = (float)(std * InverseSumStd);
         var span = destination.AsSpan(start, count);
         var counter = key + (ulong)start * Golden;
         for (var i = 0; i < span.Length; i++)
         {
             counter += Golden;
             var r = Mix(counter);
-            var sum = (double)(uint)(r & 0xFFFF) + (uint)((r >> 16) & 0xFFFF) + (uint)((r >> 32) & 0xFFFF) + (uint)(r >> 48);
-            span[i] = (float)((sum - SumMean) * scale);
+            // Four 16-bit lanes summed in integers; centred exactly (2·sum − 2·mean is an integer) before one float multiply.
+            var sum = (int)(r & 0xFFFF) + (int)((r >> 16) & 0xFFFF) + (int)((r >> 32) & 0xFFFF) + (int)(r >> 48);
+            span[i] = (2 * sum - TwiceSumMean) * scale * 0.5f;
         }
     }
 

@@ -54,14 +54,9 @@ internal abstract class WeightSink
     /// <summary>Stores one tensor and returns its value name in the graph.</summary>
     protected abstract string Store(OnnxGraphBuilder builder, string name, long[] dims, WeightInit init, long elements);
 
-    /// <summary>Generates the tensor's values as float32.</summary>
-    protected float[] Generate(string name, WeightInit init, long elements)
-    {
-        if (elements > Array.MaxLength) throw new InvalidOperationException($"Parameter '{name}' has {elements} elements; too large for one array.");
-        var values = GC.AllocateUninitializedArray<float>((int)elements);
-        WeightGenerator.Fill(values, Seed, name, init);
-        return values;
-    }
+    /// <summary>Number of elements as an array length, or a clear error past .NET's array limit.</summary>
+    protected static int ArrayLength(string name, long elements) =>
+        elements <= Array.MaxLength ? (int)elements : throw new InvalidOperationException($"Parameter '{name}' has {elements} elements; too large for one array.");
 }
 
 /// <summary>Counts parameters and names them without generating any data (graphs built this way are never saved).</summary>
@@ -74,30 +69,83 @@ internal sealed class CountingWeightSink(bool fp16, CancellationToken ct = defau
 /// <summary>Stores weights inside the model file (models whose serialised size stays under protobuf's 2 GB).</summary>
 internal sealed class InlineWeightSink(ulong seed, bool fp16, CancellationToken ct) : WeightSink(seed, fp16, ct)
 {
+    // Reused for every tensor: the builder copies the values into the model anyway.
+    private float[] _floats = [];
+    private Half[] _halves = [];
+
     protected override string Store(OnnxGraphBuilder builder, string name, long[] dims, WeightInit init, long elements)
     {
-        var values = Generate(name, init, elements);
-        return Fp16 ? builder.Initializer(name, WeightGenerator.ToHalf(values), dims) : builder.Initializer(name, values, dims);
+        var count = ArrayLength(name, elements);
+        if (_floats.Length < count) _floats = GC.AllocateUninitializedArray<float>(count);
+        WeightGenerator.Fill(_floats, count, Seed, name, init);
+        if (!Fp16) return builder.Initializer(name, _floats.AsSpan(0, count), dims);
+        if (_halves.Length < count) _halves = GC.AllocateUninitializedArray<Half>(count);
+        System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(_floats.AsSpan(0, count), _halves.AsSpan(0, count));
+        return builder.Initializer(name, _halves.AsSpan(0, count), dims);
     }
 }
 
 /// <summary>
 /// Streams weights to an ONNX external-data file while the graph is built, so a multi-gigabyte model never
-/// sits in memory; tensors are 64-byte aligned as ORT prefers for memory mapping.
+/// sits in memory; tensors are 64-byte aligned as ORT prefers for memory mapping. Each tensor is written on a
+/// background task while the next one is generated (at most two tensors in memory); call <see cref="Complete"/>
+/// before closing the stream.
 /// </summary>
 internal sealed class ExternalWeightSink(ulong seed, bool fp16, Stream data, string location, CancellationToken ct) : WeightSink(seed, fp16, ct)
 {
     private static readonly byte[] Padding = new byte[64];
+    // Two buffers, alternated: one is generated into while the other is being written. Reusing them avoids
+    // faulting in gigabytes of fresh pages for short-lived arrays.
+    private readonly float[][] _floats = [[], []];
+    private readonly Half[][] _halves = [[], []];
+    private int _next;
+    private long _position = data.Position;
+    private Task _pendingWrite = Task.CompletedTask;
+
+    /// <summary>Waits for the last tensor to reach the stream (and surfaces any write error).</summary>
+    public void Complete() => _pendingWrite.GetAwaiter().GetResult();
 
     protected override string Store(OnnxGraphBuilder builder, string name, long[] dims, WeightInit init, long elements)
     {
-        var values = Generate(name, init, elements);
-        var offset = data.Position;
-        if (Fp16) data.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(WeightGenerator.ToHalf(values).AsSpan()));
-        else data.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
-        var length = data.Position - offset;
-        var pad = (int)((64 - data.Position % 64) % 64);
-        if (pad > 0) data.Write(Padding, 0, pad);
-        return builder.ExternalInitializer(name, ElementType, location, offset, length, dims);
+        var count = ArrayLength(name, elements);
+        var slot = _next;
+        _next ^= 1;
+        if (_floats[slot].Length < count) _floats[slot] = GC.AllocateUninitializedArray<float>(count);
+        var values = _floats[slot];
+        WeightGenerator.Fill(values, count, Seed, name, init);
+        ReadOnlyMemory<byte> bytes;
+        if (Fp16)
+        {
+            if (_halves[slot].Length < count) _halves[slot] = GC.AllocateUninitializedArray<Half>(count);
+            System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(values.AsSpan(0, count), _halves[slot].AsSpan(0, count));
+            bytes = AsBytes(_halves[slot], count * 2L);
+        }
+        else bytes = AsBytes(values, count * 4L);
+
+        var offset = _position;
+        var pad = (int)((64 - (offset + bytes.Length) % 64) % 64);
+        _position += bytes.Length + pad;
+        Complete(); // the previous write used the other slot; this slot is free again once it is done
+        _pendingWrite = Task.Run(() =>
+        {
+            data.Write(bytes.Span);
+            if (pad > 0) data.Write(Padding, 0, pad);
+        });
+        return builder.ExternalInitializer(name, ElementType, location, offset, bytes.Length, dims);
+    }
+
+    private static ReadOnlyMemory<byte> AsBytes<T>(T[] array, long byteCount) where T : unmanaged =>
+        new ByteMemoryManager<T>(array).Memory[..(int)byteCount];
+
+    // Views a T[] as bytes without copying (MemoryMarshal.AsBytes works on spans only).
+    private sealed class ByteMemoryManager<T>(T[] array) : System.Buffers.MemoryManager<byte> where T : unmanaged
+    {
+        public override Span<byte> GetSpan() => System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan());
+
+        public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => throw new NotSupportedException();
+
+        public override void Unpin() { }
+
+        protected override void Dispose(bool disposing) { }
     }
 }
