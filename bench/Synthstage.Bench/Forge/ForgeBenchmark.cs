@@ -8,8 +8,9 @@ namespace Synthstage.Bench.Forge;
 /// <summary>
 /// End-to-end timing of the model forge and of one full-scale UNet step.
 /// <c>forge [DIR] [--fp16] [--vocab PATH]</c> forges the full SD 1.5 folder and reports time and peak memory;
-/// <c>unet-step DIR [--size 32] [--batch 2] [--runs 3]</c> times the UNet of a forged folder on one session with
-/// ORT's default threads; <c>all</c> does both on a temporary folder and deletes it.
+/// <c>unet-step DIR [--size 32] [--batch 2] [--runs 3] [--opt disable_all|enable_basic|enable_extended|enable_all]
+/// [--verbose]</c> times the UNet of a forged folder on one session with ORT's default threads (ORT_ENABLE_ALL's
+/// NCHWc layout pass makes the full UNet's session take ~40 s to create; <c>--verbose</c> shows ORT's timeline); <c>all</c> does both on a temporary folder and deletes it.
 /// </summary>
 public static class ForgeBenchmark
 {
@@ -75,6 +76,7 @@ public static class ForgeBenchmark
         using var sessionOptions = new SessionOptions();
         if (Option(args, "--opt") is { } level)
             sessionOptions.GraphOptimizationLevel = Enum.Parse<GraphOptimizationLevel>("ORT_" + level.ToUpperInvariant());
+        if (args.Contains("--verbose")) sessionOptions.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE;
         using var session = new InferenceSession(Path.Combine(folder, "unet", "model.onnx"), sessionOptions);
         Console.WriteLine($"UNet session created in {watch.Elapsed.TotalSeconds:F1} s (optimization {sessionOptions.GraphOptimizationLevel}, default threads: {Environment.ProcessorCount} cores)");
         var fp16 = session.InputMetadata["sample"].ElementDataType == TensorElementType.Float16;
