@@ -157,10 +157,14 @@ public class TinyForgeTests(ForgedFolders folders) : IClassFixture<ForgedFolders
         Assert.Equal([1L, 4, 7, 9], outputs["out_sample"].Shape);
     }
 
-    [Fact]
-    public void FiftyStepDenoisingLoopStaysFinite()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FiftyStepDenoisingLoopStaysFinite(bool fp16)
     {
-        using var unet = OrtRun.Load(Fp32(), "unet");
+        SharedData.Require(Vocab);
+        var dir = fp16 ? folders.Get("fp16", o => o with { Fp16 = true }) : Fp32();
+        using var unet = OrtRun.Load(dir, "unet");
         const int h = 16, w = 16, steps = 50;
         var latents = OrtRun.Noise(2 * 4 * h * w, 11);
         var text = OrtRun.Noise(2 * 77 * Width, 5);
