@@ -331,6 +331,16 @@ public class TinyForgeTests(ForgedFolders folders) : IClassFixture<ForgedFolders
         var a = OrtRun.Run(external, UNetInputs(external, OrtRun.Noise(4 * 16 * 16, 4), 16, 16, [300], batch: 1))["out_sample"].Data;
         var b = OrtRun.Run(inline, UNetInputs(inline, OrtRun.Noise(4 * 16 * 16, 4), 16, 16, [300], batch: 1))["out_sample"].Data;
         Assert.Equal(b, a);
+
+        // fp16 weights through the external-data path (the full fp32 UNet's path, at half precision).
+        var dir16 = Path.Combine(folders.Root, "external-fp16");
+        await StableDiffusionForge.WriteCoreAsync(
+            new ForgeOptions { OutputDirectory = dir16, VocabularySource = SharedData.Require(Vocab), Seed = 1234, Fp16 = true },
+            null, TestContext.Current.CancellationToken, freeSpace: null, inlineLimitBytes: 1 << 20);
+        Assert.True(File.Exists(Path.Combine(dir16, "unet", StableDiffusionForge.ExternalDataFileName)));
+        using var external16 = OrtRun.Load(dir16, "unet");
+        var c = OrtRun.Run(external16, UNetInputs(external16, OrtRun.Noise(4 * 16 * 16, 4), 16, 16, [300], batch: 1))["out_sample"].Data;
+        Assert.True(c.Zip(b, (x, y) => MathF.Abs(x - y)).Max() < 0.1f);
     }
 
     // ---- helpers ----
