@@ -8,6 +8,7 @@ namespace Synthstage.Bench.Forge;
 /// <summary>
 /// End-to-end timing of the model forge and of one full-scale UNet step.
 /// <c>forge [DIR] [--fp16] [--vocab PATH]</c> forges the full SD 1.5 folder and reports time and peak memory;
+/// <c>check DIR</c> runs the text encoder and both VAE halves of a forged folder once (256×256 px);
 /// <c>unet-step DIR [--size 32] [--batch 2] [--runs 3] [--opt disable_all|enable_basic|enable_extended|enable_all]
 /// [--verbose]</c> times the UNet of a forged folder on one session with ORT's default threads (ORT_ENABLE_ALL's
 /// NCHWc layout pass makes the full UNet's session take ~40 s to create; <c>--verbose</c> shows ORT's timeline); <c>all</c> does both on a temporary folder and deletes it.
@@ -23,6 +24,9 @@ public static class ForgeBenchmark
         {
             case "forge":
                 await ForgeAsync(positional ?? Path.Combine(Path.GetTempPath(), "synthstage-sd15-full"), args).ConfigureAwait(false);
+                break;
+            case "check":
+                Check(positional ?? throw new ArgumentException("check needs the forged folder"));
                 break;
             case "unet-step":
                 UNetStep(positional ?? throw new ArgumentException("unet-step needs the forged folder"), args);
@@ -101,6 +105,39 @@ public static class ForgeBenchmark
         Console.WriteLine($"UNet step batch {batch} at latent {latent}x{latent} ({latent * 8}x{latent * 8} px): first {times[0]:F2} s, " +
             $"then {string.Join(", ", times.Skip(1).Select(t => t.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))} s; " +
             $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e9:F2} GB");
+    }
+
+    private static void Check(string folder)
+    {
+        var ids = new[] { 49406, 320, 1125, 539, 320, 2368, 49407 }.Concat(Enumerable.Repeat(49407, 70)).ToArray();
+        Time(folder, "text_encoder", s => s.InputMetadata["input_ids"].ElementDataType == TensorElementType.Int64
+            ? OrtValue.CreateTensorValueFromMemory(ids.Select(i => (long)i).ToArray(), [1, 77])
+            : OrtValue.CreateTensorValueFromMemory(ids, [1, 77]));
+        Time(folder, "vae_decoder", s => FloatInput(s, "latent_sample", 1, 4, 32, 32));
+        Time(folder, "vae_encoder", s => FloatInput(s, "sample", 1, 3, 256, 256));
+    }
+
+    private static void Time(string folder, string model, Func<InferenceSession, OrtValue> input)
+    {
+        var watch = Stopwatch.StartNew();
+        using var session = new InferenceSession(Path.Combine(folder, model, "model.onnx"));
+        var load = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        using var value = input(session);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [session.InputNames[0]], [value], session.OutputNames.ToArray());
+        var shapes = string.Join(", ", outputs.Select((o, i) => $"{session.OutputNames[i]} [{string.Join(",", o.GetTensorTypeAndShape().Shape)}]"));
+        Console.WriteLine($"{model}: load {load:F1} s, run {watch.Elapsed.TotalSeconds:F2} s -> {shapes}");
+    }
+
+    private static OrtValue FloatInput(InferenceSession session, string name, params long[] shape)
+    {
+        var count = (int)shape.Aggregate(1L, (a, d) => a * d);
+        var random = new Random(2);
+        var data = Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        return session.InputMetadata[name].ElementDataType == TensorElementType.Float16
+            ? OrtValue.CreateTensorValueFromMemory(data.Select(f => (Float16)f).ToArray(), shape)
+            : OrtValue.CreateTensorValueFromMemory(data, shape);
     }
 
     private static string? Option(string[] args, string name)
