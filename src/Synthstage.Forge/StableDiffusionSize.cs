@@ -18,8 +18,12 @@ public sealed record StableDiffusionSize(ClipTextSize TextEncoder, UNetSize UNet
     /// <exception cref="SynthstageException">The architecture or the scale is unknown; the message lists the known ones.</exception>
     public static StableDiffusionSize Preset(string architecture, string scale)
     {
-        if (!Enum.TryParse<ForgeScale>(scale, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(scale, out _))
-            throw new SynthstageException($"Unknown forge scale '{scale}'; expected one of: tiny, full.", ExitCodes.Usage);
+        var parsed = scale?.ToLowerInvariant() switch
+        {
+            "tiny" => ForgeScale.Tiny,
+            "full" => ForgeScale.Full,
+            _ => throw new SynthstageException($"Unknown forge scale '{scale}'; expected one of: tiny, full.", ExitCodes.Usage),
+        };
         return Preset(architecture, parsed);
     }
 
