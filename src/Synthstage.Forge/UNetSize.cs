@@ -17,6 +17,8 @@ namespace Synthstage.Forge;
 /// <param name="OutChannels">Channels of <c>out_sample</c> (<c>out_channels</c>).</param>
 /// <param name="TransformerLayers">BasicTransformerBlocks per Transformer2DModel (<c>transformer_layers_per_block</c>).</param>
 /// <param name="SampleSize">Nominal latent size, written to config.json (<c>sample_size</c>); the graph accepts any size.</param>
+/// <param name="AttentionHeadDim">When set, every attention layer uses heads of this width (SD 2.x uses 64), so
+/// the head count grows with the level's channels and <paramref name="AttentionHeads"/> is ignored.</param>
 /// <param name="CrossAttentionLevels">Per level, whether its down block (and the mirrored up block) has transformers;
 /// null means SD 1.5's layout (all levels but the last).</param>
 public sealed record UNetSize(
@@ -29,7 +31,8 @@ public sealed record UNetSize(
     int OutChannels = 4,
     int TransformerLayers = 1,
     int SampleSize = 64,
-    IReadOnlyList<bool>? CrossAttentionLevels = null)
+    IReadOnlyList<bool>? CrossAttentionLevels = null,
+    int? AttentionHeadDim = null)
 {
     /// <summary>SD 1.5: levels 320/640/1280/1280, 2 layers per block, 8 heads, cross-attention 768.</summary>
     public static UNetSize Full { get; } = new([320, 640, 1280, 1280], 2, 8, 768);
@@ -44,6 +47,9 @@ public sealed record UNetSize(
     /// <summary>Whether down level <paramref name="level"/> (and the up block that mirrors it) has cross-attention transformers.</summary>
     public bool HasCrossAttention(int level) =>
         CrossAttentionLevels is { } levels ? levels[level] : level < BlockOutChannels.Count - 1;
+
+    /// <summary>Attention heads of a layer with <paramref name="channels"/> channels.</summary>
+    public int HeadsFor(int channels) => AttentionHeadDim is { } headDim ? channels / headDim : AttentionHeads;
 
     /// <summary>Width of the sinusoidal timestep projection (the first level's channels, as in diffusers).</summary>
     public int TimeProjectionDim => BlockOutChannels[0];

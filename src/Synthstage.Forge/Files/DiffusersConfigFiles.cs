@@ -126,7 +126,8 @@ internal static class DiffusersConfigFiles
             ["_class_name"] = "UNet2DConditionModel",
             ["_diffusers_version"] = DiffusersVersion,
             ["act_fn"] = "silu",
-            ["attention_head_dim"] = size.AttentionHeads,
+            // diffusers' attention_head_dim is really the head count (an int, or one per level).
+            ["attention_head_dim"] = size.AttentionHeadDim is null ? JsonValue.Create(size.AttentionHeads) : Ints(size.BlockOutChannels.Select(size.HeadsFor)),
             ["block_out_channels"] = Ints(size.BlockOutChannels),
             ["center_input_sample"] = false,
             ["cross_attention_dim"] = size.CrossAttentionDim,

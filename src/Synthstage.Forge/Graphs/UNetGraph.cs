@@ -44,7 +44,7 @@ internal static class UNetGraph
             {
                 h = DiffusersBlocks.ResnetBlock2D(g, h, $"{name}.resnets.{j}", j == 0 ? inChannels : channels[i], channels[i], groups, ResnetEpsilon, tembAct, tembDim);
                 if (crossAttention)
-                    h = DiffusersBlocks.Transformer2D(g, h, $"{name}.attentions.{j}", channels[i], size.AttentionHeads, groups, context, size.CrossAttentionDim, size.TransformerLayers);
+                    h = DiffusersBlocks.Transformer2D(g, h, $"{name}.attentions.{j}", channels[i], size.HeadsFor((int)channels[i]), groups, context, size.CrossAttentionDim, size.TransformerLayers);
                 skips.Push((h, channels[i]));
             }
             if (i < levels - 1)
@@ -57,7 +57,7 @@ internal static class UNetGraph
         // 3. UNetMidBlock2DCrossAttn: resnet, transformer, resnet.
         var deepest = channels[^1];
         h = DiffusersBlocks.ResnetBlock2D(g, h, "mid_block.resnets.0", deepest, deepest, groups, ResnetEpsilon, tembAct, tembDim);
-        h = DiffusersBlocks.Transformer2D(g, h, "mid_block.attentions.0", deepest, size.AttentionHeads, groups, context, size.CrossAttentionDim, size.TransformerLayers);
+        h = DiffusersBlocks.Transformer2D(g, h, "mid_block.attentions.0", deepest, size.HeadsFor((int)deepest), groups, context, size.CrossAttentionDim, size.TransformerLayers);
         h = DiffusersBlocks.ResnetBlock2D(g, h, "mid_block.resnets.1", deepest, deepest, groups, ResnetEpsilon, tembAct, tembDim);
 
         // 4. Up path: UpBlock2D then CrossAttnUpBlock2D; each resnet takes the concatenation with the newest skip.
@@ -73,7 +73,7 @@ internal static class UNetGraph
                 var inChannels = (j == 0 ? previous : outChannels) + skipChannels;
                 h = DiffusersBlocks.ResnetBlock2D(g, g.Concat(1, h, skip), $"{name}.resnets.{j}", inChannels, outChannels, groups, ResnetEpsilon, tembAct, tembDim);
                 if (crossAttention)
-                    h = DiffusersBlocks.Transformer2D(g, h, $"{name}.attentions.{j}", outChannels, size.AttentionHeads, groups, context, size.CrossAttentionDim, size.TransformerLayers);
+                    h = DiffusersBlocks.Transformer2D(g, h, $"{name}.attentions.{j}", outChannels, size.HeadsFor((int)outChannels), groups, context, size.CrossAttentionDim, size.TransformerLayers);
             }
             if (i < levels - 1)
                 h = DiffusersBlocks.Upsample2D(g, h, $"{name}.upsamplers.0", outChannels, sizeLike: skips.Peek().Value);
@@ -113,6 +113,8 @@ internal static class UNetGraph
             throw new SynthstageException("UNet: layers per block, attention heads, transformer layers and norm groups must be at least 1.", ExitCodes.Usage);
         if (size.CrossAttentionLevels is { } flags && flags.Count != size.BlockOutChannels.Count)
             throw new SynthstageException($"UNet: {flags.Count} cross-attention flags for {size.BlockOutChannels.Count} levels; give one per level.", ExitCodes.Usage);
+        if (size.AttentionHeadDim is { } headDim && (headDim < 1 || size.BlockOutChannels.Any(c => c % headDim != 0)))
+            throw new SynthstageException($"UNet: attention head width {headDim} must divide every level's channels ({string.Join(", ", size.BlockOutChannels)}).", ExitCodes.Usage);
         if (size.TimeProjectionDim % 2 != 0)
             throw new SynthstageException($"UNet: the first level's channels ({size.TimeProjectionDim}) must be even for the sinusoidal timestep projection.", ExitCodes.Usage);
     }

@@ -191,8 +191,9 @@ public class TinyForgeTests(ForgedFolders folders) : IClassFixture<ForgedFolders
     public void FourLevelSd15LayoutRunsAtSmallWidth()
     {
         SharedData.Require(Vocab);
-        // SD 1.5's own block layout (CrossAttnDown ×3, Down; Up, CrossAttnUp ×3) at test width.
-        var size = StableDiffusionSize.Tiny with { UNet = new UNetSize([32, 32, 64, 64], 1, 2, Width) };
+        // SD 1.5's own block layout (CrossAttnDown ×3, Down; Up, CrossAttnUp ×3) at test width, with SD 2.x-style
+        // fixed-width heads (16 wide: 2 heads at 32 channels, 4 at 64).
+        var size = StableDiffusionSize.Tiny with { UNet = new UNetSize([32, 32, 64, 64], 1, 2, Width, AttentionHeadDim: 16) };
         var dir = folders.Get("four-level", o => o with { Size = size });
         using var unet = OrtRun.Load(dir, "unet");
         var outputs = OrtRun.Run(unet, UNetInputs(unet, OrtRun.Noise(2 * 4 * 32 * 24, 8), 32, 24, [999, 999]));
@@ -203,6 +204,7 @@ public class TinyForgeTests(ForgedFolders folders) : IClassFixture<ForgedFolders
             config.RootElement.GetProperty("down_block_types").EnumerateArray().Select(e => e.GetString()!));
         Assert.Equal(["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"],
             config.RootElement.GetProperty("up_block_types").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal([2, 2, 4, 4], config.RootElement.GetProperty("attention_head_dim").EnumerateArray().Select(e => e.GetInt32()));
     }
 
     [Fact]
