@@ -94,15 +94,21 @@ internal static class UNetGraph
     private static string TimestepEmbedding(ForgeGraph g, string timestep, UNetSize size)
     {
         var dim = size.TimeProjectionDim;
+        var projection = SinusoidalProjection(g, timestep, dim);
+        if (g.FloatType != DataType.Float) projection = g.Cast(projection, g.FloatType);
+        var emb = g.Linear(projection, "time_embedding.linear_1", dim, size.TimeEmbeddingDim);
+        return g.Linear(g.SiLU(emb), "time_embedding.linear_2", size.TimeEmbeddingDim, size.TimeEmbeddingDim);
+    }
+
+    /// <summary>diffusers' Timesteps(dim, flip_sin_to_cos=True, downscale_freq_shift=0): [B] → [B, dim] float32.</summary>
+    internal static string SinusoidalProjection(ForgeGraph g, string timestep, int dim)
+    {
         var half = dim / 2;
         var frequencies = new float[half];
         for (var i = 0; i < half; i++) frequencies[i] = (float)Math.Exp(-Math.Log(10000.0) * i / half);
         var t = g.Cast(timestep, DataType.Float);
         var arguments = g.Mul(g.Unsqueeze(t, 1), g.Float32s("time_frequencies", frequencies, 1, half));
-        var projection = g.Concat(1, g.Op("Cos", arguments), g.Op("Sin", arguments));
-        if (g.FloatType != DataType.Float) projection = g.Cast(projection, g.FloatType);
-        var emb = g.Linear(projection, "time_embedding.linear_1", dim, size.TimeEmbeddingDim);
-        return g.Linear(g.SiLU(emb), "time_embedding.linear_2", size.TimeEmbeddingDim, size.TimeEmbeddingDim);
+        return g.Concat(1, g.Op("Cos", arguments), g.Op("Sin", arguments));
     }
 
     private static void Validate(UNetSize size)

@@ -119,6 +119,25 @@ public class ForgeLayerTests
         Assert.Equal([1f, 1, 1, 2, 2, 1, 1, 1, 2, 2, 3, 3, 3, 4, 4], outputs["sized"].Data);
     }
 
+    [Fact]
+    public void TimestepProjectionIsCosThenSinOfGeometricFrequencies()
+    {
+        var g = Graph();
+        var t = g.Builder.Input("t", DataType.Int64, "batch");
+        Output(g, UNetGraph.SinusoidalProjection(g, t, 320), "batch", 320);
+        using var session = new InferenceSession(g.Build().ToByteArray());
+        var y = OrtRun.Run(session, new Dictionary<string, OrtValue> { ["t"] = OrtValue.CreateTensorValueFromMemory(new long[] { 0, 999 }, [2]) })["y"].Data;
+
+        for (var i = 0; i < 160; i++)
+        {
+            var argument = 999 * Math.Exp(-Math.Log(10000) * i / 160.0);
+            Assert.Equal(1f, y[i]);               // t = 0: cos 0
+            Assert.Equal(0f, y[160 + i]);         //        sin 0
+            Assert.Equal(Math.Cos(argument), y[320 + i], 3);
+            Assert.Equal(Math.Sin(argument), y[480 + i], 3);
+        }
+    }
+
     private static ForgeGraph Graph() => new("layer", new InlineWeightSink(7, fp16: false, default));
 
     private static void Output(ForgeGraph g, string value, params object[] dims)
