@@ -75,6 +75,29 @@ public sealed class OnnxGraphBuilder
     /// <summary>Adds a float32 scalar constant and returns its name.</summary>
     public string Scalar(string name, float value) => Initializer(name, [value]);
 
+    /// <summary>
+    /// Adds an initializer whose bytes are already stored in an ONNX external-data file beside the model
+    /// (for example written while the graph was built, so a multi-gigabyte model never sits in memory).
+    /// </summary>
+    /// <param name="name">Preferred initializer name; a numeric suffix is added when it is taken.</param>
+    /// <param name="type">Element type of the stored tensor.</param>
+    /// <param name="location">External-data file name, relative to the model file's folder.</param>
+    /// <param name="offset">Byte offset of the tensor in that file.</param>
+    /// <param name="length">Byte length of the tensor in that file.</param>
+    /// <param name="dims">Tensor dimensions.</param>
+    /// <returns>The unique initializer name.</returns>
+    public string ExternalInitializer(string name, DataType type, string location, long offset, long length, params long[] dims)
+    {
+        var unique = UniqueName(name);
+        var t = new TensorProto { Name = unique, DataType = (int)type, DataLocation = TensorProto.Types.DataLocation.External };
+        t.Dims.AddRange(dims);
+        t.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = location });
+        t.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        t.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        _graph.Initializer.Add(t);
+        return unique;
+    }
+
     private string AddInitializer(string name, DataType type, ReadOnlySpan<byte> bytes, long[] dims)
     {
         var unique = UniqueName(name);
