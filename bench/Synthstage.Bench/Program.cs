@@ -4,11 +4,20 @@ return args.FirstOrDefault() switch
 {
     "video" => await VideoBenchmark.RunAsync(args[1..]),
     "kernels" => await KernelBenchmark.RunAsync(args[1..]),
+    "forge" => await RunForgeAsync(args[1..]),
     _ => Usage(),
 };
+
+static async Task<int> RunForgeAsync(string[] args)
+{
+    await Synthstage.Bench.Forge.ForgeBenchmark.RunAsync(args);
+    return 0;
+}
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Synthstage.Bench -- video [--clip FILE] [--runs N] [--memory]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- kernels [MODEL_STORE]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- forge forge DIR | unet-step DIR | all");
     return 2;
 }

@@ -8,6 +8,7 @@ var root = new RootCommand("Synthstage: key people out of ordinary footage and p
 root.Subcommands.Add(MatteCommand.Create());
 root.Subcommands.Add(CompositeCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
+root.Subcommands.Add(ForgeCommand.Create());
 
 var parseResult = root.Parse(args);
 return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
