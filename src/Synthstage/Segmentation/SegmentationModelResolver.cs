@@ -30,7 +30,7 @@ public static class SegmentationModelResolver
         var choice = ChooseVariant(model, width, height);
         if (choice is "general" or "landscape")
         {
-            var folder = await SelfieModelInstaller.EnsureInstalledAsync(store, progress, ct, choice).ConfigureAwait(false);
+            var folder = await SelfieModelInstaller.EnsureInstalledAsync(store, choice, progress, ct).ConfigureAwait(false);
             return SelfieSegmenter.Create(Path.Combine(folder, choice + ".onnx"), session);
         }
         if (choice.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || File.Exists(choice))

@@ -18,7 +18,7 @@ public static class SelfieModelInstaller
     public static string ModelPath(ModelStore store, string variant) => Path.Combine(store.ModelFolder(ModelId), variant + ".onnx");
 
     /// <summary>Returns the model folder, installing the package first when <paramref name="variant"/> is missing.</summary>
-    public static async Task<string> EnsureInstalledAsync(ModelStore store, IProgress<PipelineProgress>? progress, CancellationToken ct, string variant = "general")
+    public static async Task<string> EnsureInstalledAsync(ModelStore store, string variant, IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
         if (!File.Exists(ModelPath(store, variant)))
             await InstallAsync(store, fromFiles: null, progress, ct).ConfigureAwait(false);
