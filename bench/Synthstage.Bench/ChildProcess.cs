@@ -5,7 +5,9 @@ namespace Synthstage.Bench;
 /// <summary>Runs a command to completion, timing it and sampling its peak resident memory (VmHWM) from /proc.</summary>
 internal static class ChildProcess
 {
-    public sealed record Outcome(TimeSpan Elapsed, long PeakBytes, string StandardError);
+    /// <param name="PeakBytes">High-water mark of the process itself (VmHWM).</param>
+    /// <param name="PeakTreeBytes">Largest sampled sum of resident memory of the process and all its descendants (ffmpeg included).</param>
+    public sealed record Outcome(TimeSpan Elapsed, long PeakBytes, long PeakTreeBytes, string StandardError);
 
     public static async Task<Outcome> RunAsync(string fileName, params string[] arguments)
     {
@@ -15,10 +17,11 @@ internal static class ChildProcess
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
-        long peak = 0;
+        long peak = 0, peakTree = 0;
         while (!process.HasExited)
         {
-            peak = Math.Max(peak, ReadPeak(process.Id));
+            peak = Math.Max(peak, ReadStatus(process.Id, "VmHWM:"));
+            peakTree = Math.Max(peakTree, TreeResident(process.Id));
             await Task.Delay(20);
         }
         await process.WaitForExitAsync();
@@ -26,16 +29,30 @@ internal static class ChildProcess
         await stdout;
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stderr}");
-        return new Outcome(clock.Elapsed, peak, await stderr);
+        return new Outcome(clock.Elapsed, peak, Math.Max(peak, peakTree), await stderr);
+    }
+
+    private static long TreeResident(int pid)
+    {
+        var total = ReadStatus(pid, "VmRSS:");
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+                foreach (var child in File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    total += TreeResident(int.Parse(child));
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return total;
     }
 
     // VmHWM is the process's own high-water mark, so a late sample still sees an earlier peak.
-    private static long ReadPeak(int pid)
+    private static long ReadStatus(int pid, string field)
     {
         try
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                if (line.StartsWith(field, StringComparison.Ordinal))
                     return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
         }
         catch (IOException) { }
