@@ -84,6 +84,33 @@ internal sealed class NoiseSchedule
         return sigmas;
     }
 
+    /// <summary>The training-step index of an integer timestep.</summary>
+    /// <exception cref="ArgumentException">The timestep is fractional or outside 0 … num_train_timesteps − 1.</exception>
+    public int TrainIndex(float timestep, string scheduler)
+    {
+        if (timestep != MathF.Floor(timestep) || timestep < 0 || timestep >= Length)
+        {
+            throw new ArgumentException(
+                $"{scheduler}: timestep {timestep} must be an integer training step between 0 and {Length - 1}.", nameof(timestep));
+        }
+        return (int)timestep;
+    }
+
+    /// <summary>
+    /// Forward process q(xₜ | x₀) of DDPM: <c>√ᾱₜ·x₀ + √(1 − ᾱₜ)·ε</c> at an integer training timestep.
+    /// </summary>
+    public void AddNoise(ReadOnlySpan<float> originalSamples, ReadOnlySpan<float> noise, float timestep, Span<float> destination, string scheduler)
+    {
+        ScratchBuffer.CheckLengths(originalSamples.Length, noise.Length, destination.Length);
+        float alphaProd = AlphasCumprod[TrainIndex(timestep, scheduler)];
+        float sqrtAlphaProd = MathF.Sqrt(alphaProd);
+        float sqrtOneMinusAlphaProd = MathF.Sqrt(1f - alphaProd);
+        for (int i = 0; i < originalSamples.Length; i++)
+        {
+            destination[i] = sqrtAlphaProd * originalSamples[i] + sqrtOneMinusAlphaProd * noise[i];
+        }
+    }
+
     /// <summary>torch.linspace in float32 on CPU: the first half counts up from start, the second half down from end.</summary>
     public static float[] TorchLinspace(float start, float end, int steps)
     {
