@@ -21,8 +21,7 @@ public sealed class DdimScheduler : IDiffusionScheduler
     private readonly bool _clipSample;
     private readonly float _clipSampleRange;
 
-    private float[] _timesteps;
-    private IReadOnlyList<float> _timestepsView;
+    private readonly TimestepTable _table = new(Name);
     private int _numInferenceSteps;
     private float _eta;
     private float[]? _predOriginal;
@@ -45,15 +44,14 @@ public sealed class DdimScheduler : IDiffusionScheduler
         _clipSample = config.ClipSample ?? true;
         _clipSampleRange = (float)(config.ClipSampleRange ?? 1.0);
 
-        _timesteps = Enumerable.Range(0, _schedule.Length).Reverse().Select(t => (float)t).ToArray();
-        _timestepsView = Array.AsReadOnly(_timesteps);
+        _table.Reset(Enumerable.Range(0, _schedule.Length).Reverse().Select(t => (float)t).ToArray());
     }
 
     /// <inheritdoc/>
     public SchedulerConfig Config { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<float> Timesteps => _timestepsView;
+    public IReadOnlyList<float> Timesteps => _table.View;
 
     /// <inheritdoc/>
     public float InitNoiseSigma => 1f;
@@ -85,24 +83,16 @@ public sealed class DdimScheduler : IDiffusionScheduler
         int numTrain = _schedule.Length;
         ConfigChoice.CheckSteps(numInferenceSteps, numTrain);
         _numInferenceSteps = numInferenceSteps;
-        _timesteps = TimestepSpacing.Descending(_spacing, numTrain, numInferenceSteps, _stepsOffset)
-            .Select(t => (float)NumpyRange.Round(t)).ToArray();
-        _timestepsView = Array.AsReadOnly(_timesteps);
+        _table.Reset(TimestepSpacing.Descending(_spacing, numTrain, numInferenceSteps, _stepsOffset)
+            .Select(t => (float)NumpyRange.Round(t)).ToArray());
     }
 
     /// <inheritdoc/>
-    public void SetBeginIndex(int beginIndex)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(beginIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(beginIndex, _timesteps.Length);
-    }
+    public void SetBeginIndex(int beginIndex) => _table.SetBeginIndex(beginIndex);
 
     /// <inheritdoc/>
-    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination)
-    {
-        ScratchBuffer.CheckLengths(sample.Length, sample.Length, destination.Length);
-        sample.CopyTo(destination);
-    }
+    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination) =>
+        ScratchBuffer.CopyUnscaled(sample, destination);
 
     /// <inheritdoc/>
     public SchedulerStepResult Step(ReadOnlySpan<float> modelOutput, float timestep, ReadOnlySpan<float> sample,
@@ -177,7 +167,7 @@ public sealed class DdimScheduler : IDiffusionScheduler
             prevSample[i] = _eta > 0 ? prev + stdDevT * z[i] : prev;
         }
 
-        int index = Array.IndexOf(_timesteps, timestep);
+        int index = Array.IndexOf(_table.Timesteps, timestep);
         return new SchedulerStepResult(pred, index);
     }
 

@@ -29,13 +29,9 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
     // Converted model outputs (x₀ predictions) of the current and previous step.
     private readonly float[]?[] _modelOutputs = new float[2][];
 
-    private float[] _sigmas;
-    private float[] _timesteps;
-    private IReadOnlyList<float> _timestepsView;
+    private readonly TimestepTable _table = new(Name, missingMeansLast: true);
     private int _newestOutput = -1;
     private int _lowerOrderNums;
-    private int? _stepIndex;
-    private int? _beginIndex;
 
     /// <summary>Computes betas → ᾱ → sigmas from <paramref name="config"/>.</summary>
     /// <param name="config">scheduler_config.json keys; absent keys take diffusers' DPMSolverMultistepScheduler defaults.</param>
@@ -65,19 +61,17 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
         _finalSigmasType = ConfigChoice.Resolve(config.FinalSigmasType, "zero", "final_sigmas_type", Name, "zero", "sigma_min");
         _useKarras = config.UseKarrasSigmas ?? false;
 
-        _sigmas = _trainSigmas;
-        _timesteps = NumpyRange.Reversed(NumpyRange.Linspace(0, _schedule.Length - 1, _schedule.Length)).Select(t => (float)t).ToArray();
-        _timestepsView = Array.AsReadOnly(_timesteps);
+        _table.ResetToTraining(_trainSigmas);
     }
 
     /// <inheritdoc/>
     public SchedulerConfig Config { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<float> Timesteps => _timestepsView;
+    public IReadOnlyList<float> Timesteps => _table.View;
 
     /// <summary>Noise levels σ for each timestep plus the final level (zero or σmin), descending.</summary>
-    public IReadOnlyList<float> Sigmas => Array.AsReadOnly(_sigmas);
+    public IReadOnlyList<float> Sigmas => Array.AsReadOnly(_table.Sigmas);
 
     /// <inheritdoc/>
     public float InitNoiseSigma => 1f;
@@ -131,45 +125,26 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
             sigmaLast = _finalSigmasType == "sigma_min" ? sigmaMinTrain : 0.0;
         }
 
-        _sigmas = [.. sigmas.Select(s => (float)s), (float)sigmaLast];
-        _timesteps = timesteps.Select(t => (float)t).ToArray();
-        _timestepsView = Array.AsReadOnly(_timesteps);
+        _table.Reset(timesteps.Select(t => (float)t).ToArray(), [.. sigmas.Select(s => (float)s), (float)sigmaLast]);
         _newestOutput = -1;
         _lowerOrderNums = 0;
-        _stepIndex = null;
-        _beginIndex = null;
     }
 
     /// <inheritdoc/>
-    public void SetBeginIndex(int beginIndex)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(beginIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(beginIndex, _timesteps.Length);
-        _beginIndex = beginIndex;
-    }
+    public void SetBeginIndex(int beginIndex) => _table.SetBeginIndex(beginIndex);
 
     /// <inheritdoc/>
-    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination)
-    {
-        ScratchBuffer.CheckLengths(sample.Length, sample.Length, destination.Length);
-        sample.CopyTo(destination);
-    }
+    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination) =>
+        ScratchBuffer.CopyUnscaled(sample, destination);
 
     /// <inheritdoc/>
     public SchedulerStepResult Step(ReadOnlySpan<float> modelOutput, float timestep, ReadOnlySpan<float> sample,
         Span<float> prevSample, INoiseSource? noise = null)
     {
         ScratchBuffer.CheckLengths(sample.Length, modelOutput.Length, prevSample.Length);
-        if (_sigmas.Length != _timesteps.Length + 1)
-        {
-            throw new InvalidOperationException($"{Name}: call SetTimesteps before Step.");
-        }
-        int index = _stepIndex ??= InitialStepIndex(timestep);
-        if (index >= _timesteps.Length)
-        {
-            throw new InvalidOperationException($"{Name}: all {_timesteps.Length} steps have been taken; call SetTimesteps to start a new run.");
-        }
-        int count = _timesteps.Length;
+        int index = _table.CurrentForStep(timestep);
+        float[] sigmas = _table.Sigmas;
+        int count = _table.Timesteps.Length;
 
         // Improve numerical stability for small numbers of steps.
         bool lowerOrderFinal = index == count - 1
@@ -178,7 +153,7 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
         // 1. Convert the model output to an x₀ prediction and push it into the history.
         _newestOutput = (_newestOutput + 1) % 2;
         float[] x0 = ScratchBuffer.Ensure(ref _modelOutputs[_newestOutput], sample.Length);
-        var (alphaS0, sigmaS0) = AlphaSigma(_sigmas[index]);
+        var (alphaS0, sigmaS0) = AlphaSigma(sigmas[index]);
         for (int i = 0; i < sample.Length; i++)
         {
             float s = sample[i];
@@ -205,7 +180,7 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
         {
             _lowerOrderNums++;
         }
-        _stepIndex = index + 1;
+        _table.Advance(index);
         return new SchedulerStepResult(x0, index);
     }
 
@@ -213,8 +188,7 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
     public void AddNoise(ReadOnlySpan<float> originalSamples, ReadOnlySpan<float> noise, float timestep, Span<float> destination)
     {
         ScratchBuffer.CheckLengths(originalSamples.Length, noise.Length, destination.Length);
-        int index = _beginIndex is null ? IndexOrLast(timestep) : _stepIndex ?? _beginIndex.Value;
-        var (alphaT, sigmaT) = AlphaSigma(_sigmas[index]);
+        var (alphaT, sigmaT) = AlphaSigma(_table.Sigmas[_table.NoiseIndex(timestep)]);
         for (int i = 0; i < originalSamples.Length; i++)
         {
             destination[i] = alphaT * originalSamples[i] + sigmaT * noise[i];
@@ -223,8 +197,9 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
 
     private void FirstOrderUpdate(float[] x0, int index, ReadOnlySpan<float> sample, Span<float> prevSample)
     {
-        var (alphaT, sigmaT) = AlphaSigma(_sigmas[index + 1]);
-        var (alphaS, sigmaS) = AlphaSigma(_sigmas[index]);
+        float[] sigmas = _table.Sigmas;
+        var (alphaT, sigmaT) = AlphaSigma(sigmas[index + 1]);
+        var (alphaS, sigmaS) = AlphaSigma(sigmas[index]);
         float h = Lambda(alphaT, sigmaT) - Lambda(alphaS, sigmaS);
         float sampleCoeff = sigmaT / sigmaS;
         float x0Coeff = alphaT * (MathF.Exp(-h) - 1f);
@@ -236,9 +211,10 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
 
     private void SecondOrderUpdate(float[] m0, float[] m1, int index, ReadOnlySpan<float> sample, Span<float> prevSample)
     {
-        var (alphaT, sigmaT) = AlphaSigma(_sigmas[index + 1]);
-        var (alphaS0, sigmaS0) = AlphaSigma(_sigmas[index]);
-        var (alphaS1, sigmaS1) = AlphaSigma(_sigmas[index - 1]);
+        float[] sigmas = _table.Sigmas;
+        var (alphaT, sigmaT) = AlphaSigma(sigmas[index + 1]);
+        var (alphaS0, sigmaS0) = AlphaSigma(sigmas[index]);
+        var (alphaS1, sigmaS1) = AlphaSigma(sigmas[index - 1]);
         float lambdaT = Lambda(alphaT, sigmaT);
         float lambdaS0 = Lambda(alphaS0, sigmaS0);
         float lambdaS1 = Lambda(alphaS1, sigmaS1);
@@ -267,13 +243,4 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
 
     // Half log-SNR λ = log αₜ − log σₜ (+∞ at σ = 0, which makes the final update return x₀).
     private static float Lambda(float alpha, float sigma) => MathF.Log(alpha) - MathF.Log(sigma);
-
-    private int InitialStepIndex(float timestep) => _beginIndex ?? IndexOrLast(timestep);
-
-    // diffusers: a timestep not in the schedule maps to the last step.
-    private int IndexOrLast(float timestep)
-    {
-        int index = SigmaTable.IndexForTimestep(_timesteps, timestep);
-        return index >= 0 ? index : _timesteps.Length - 1;
-    }
 }

@@ -16,11 +16,7 @@ public sealed class EulerAncestralDiscreteScheduler : IDiffusionScheduler
     private readonly string _spacing;
     private readonly int _stepsOffset;
 
-    private float[] _sigmas;
-    private float[] _timesteps;
-    private IReadOnlyList<float> _timestepsView;
-    private int? _stepIndex;
-    private int? _beginIndex;
+    private readonly TimestepTable _table = new(Name);
     private float[]? _predOriginal;
     private float[]? _noise;
 
@@ -37,35 +33,21 @@ public sealed class EulerAncestralDiscreteScheduler : IDiffusionScheduler
         _spacing = TimestepSpacing.Resolve(config, "linspace", Name);
         _stepsOffset = config.StepsOffset ?? 0;
 
-        int n = _schedule.Length;
-        _sigmas = new float[n + 1];
-        for (int i = 0; i < n; i++)
-        {
-            _sigmas[i] = _trainSigmas[n - 1 - i];
-        }
-        _timesteps = NumpyRange.Reversed(NumpyRange.Linspace(0, n - 1, n)).Select(t => (float)t).ToArray();
-        _timestepsView = Array.AsReadOnly(_timesteps);
+        _table.ResetToTraining(_trainSigmas);
     }
 
     /// <inheritdoc/>
     public SchedulerConfig Config { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<float> Timesteps => _timestepsView;
+    public IReadOnlyList<float> Timesteps => _table.View;
 
     /// <summary>Noise levels σ for each timestep plus a final 0, descending.</summary>
-    public IReadOnlyList<float> Sigmas => Array.AsReadOnly(_sigmas);
+    public IReadOnlyList<float> Sigmas => Array.AsReadOnly(_table.Sigmas);
 
     /// <inheritdoc/>
     /// <remarks>σmax for linspace and trailing spacing, √(σmax² + 1) for leading.</remarks>
-    public float InitNoiseSigma
-    {
-        get
-        {
-            float max = _sigmas.Max();
-            return _spacing is "linspace" or "trailing" ? max : MathF.Sqrt(max * max + 1f);
-        }
-    }
+    public float InitNoiseSigma => _table.InitNoiseSigma(_spacing);
 
     /// <inheritdoc/>
     public int Order => 1;
@@ -76,33 +58,15 @@ public sealed class EulerAncestralDiscreteScheduler : IDiffusionScheduler
         ConfigChoice.CheckSteps(numInferenceSteps, _schedule.Length);
         double[] timesteps = TimestepSpacing.Descending(_spacing, _schedule.Length, numInferenceSteps, _stepsOffset)
             .Select(t => (double)(float)t).ToArray();
-        _sigmas = [.. timesteps.Select(t => (float)SigmaTable.Interp(t, _trainSigmas)), 0f];
-        _timesteps = timesteps.Select(t => (float)t).ToArray();
-        _timestepsView = Array.AsReadOnly(_timesteps);
-        _stepIndex = null;
-        _beginIndex = null;
+        _table.Reset(timesteps.Select(t => (float)t).ToArray(), [.. timesteps.Select(t => (float)SigmaTable.Interp(t, _trainSigmas)), 0f]);
     }
 
     /// <inheritdoc/>
-    public void SetBeginIndex(int beginIndex)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(beginIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(beginIndex, _timesteps.Length);
-        _beginIndex = beginIndex;
-    }
+    public void SetBeginIndex(int beginIndex) => _table.SetBeginIndex(beginIndex);
 
     /// <inheritdoc/>
-    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination)
-    {
-        ScratchBuffer.CheckLengths(sample.Length, sample.Length, destination.Length);
-        _stepIndex ??= InitialStepIndex(timestep);
-        float sigma = _sigmas[_stepIndex.Value];
-        float scale = MathF.Sqrt(sigma * sigma + 1f);
-        for (int i = 0; i < sample.Length; i++)
-        {
-            destination[i] = sample[i] / scale;
-        }
-    }
+    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination) =>
+        _table.ScaleModelInput(sample, timestep, destination);
 
     /// <inheritdoc/>
     /// <remarks>Draws one standard normal value per element from <paramref name="noise"/> on every step, the last included, as diffusers does.</remarks>
@@ -111,17 +75,14 @@ public sealed class EulerAncestralDiscreteScheduler : IDiffusionScheduler
     {
         ArgumentNullException.ThrowIfNull(noise, "noise (Euler Ancestral adds fresh noise every step; pass a TorchGenerator)");
         ScratchBuffer.CheckLengths(sample.Length, modelOutput.Length, prevSample.Length);
-        int index = _stepIndex ??= InitialStepIndex(timestep);
-        if (index + 1 >= _sigmas.Length)
-        {
-            throw new InvalidOperationException($"{Name}: all {_timesteps.Length} steps have been taken; call SetTimesteps to start a new run.");
-        }
+        int index = _table.CurrentForStep(timestep);
+        float[] sigmas = _table.Sigmas;
         float[] pred = ScratchBuffer.Ensure(ref _predOriginal, sample.Length);
         float[] z = ScratchBuffer.Ensure(ref _noise, sample.Length);
 
-        float sigma = _sigmas[index];
+        float sigma = sigmas[index];
         float sigmaFrom = sigma;
-        float sigmaTo = _sigmas[index + 1];
+        float sigmaTo = sigmas[index + 1];
         // Split the move to σ_to into a deterministic part down to σ_down and fresh noise of σ_up.
         float sigmaUp = MathF.Sqrt(sigmaTo * sigmaTo * (sigmaFrom * sigmaFrom - sigmaTo * sigmaTo) / (sigmaFrom * sigmaFrom));
         float sigmaDown = MathF.Sqrt(sigmaTo * sigmaTo - sigmaUp * sigmaUp);
@@ -143,22 +104,11 @@ public sealed class EulerAncestralDiscreteScheduler : IDiffusionScheduler
             prevSample[i] = next + z[i] * sigmaUp;
         }
 
-        _stepIndex = index + 1;
+        _table.Advance(index);
         return new SchedulerStepResult(pred, index);
     }
 
     /// <inheritdoc/>
-    public void AddNoise(ReadOnlySpan<float> originalSamples, ReadOnlySpan<float> noise, float timestep, Span<float> destination)
-    {
-        ScratchBuffer.CheckLengths(originalSamples.Length, noise.Length, destination.Length);
-        int index = _beginIndex is null ? SigmaTable.RequireIndex(_timesteps, timestep, Name) : _stepIndex ?? _beginIndex.Value;
-        float sigma = _sigmas[index];
-        for (int i = 0; i < originalSamples.Length; i++)
-        {
-            destination[i] = originalSamples[i] + noise[i] * sigma;
-        }
-    }
-
-    private int InitialStepIndex(float timestep) =>
-        _beginIndex ?? SigmaTable.RequireIndex(_timesteps, timestep, Name);
+    public void AddNoise(ReadOnlySpan<float> originalSamples, ReadOnlySpan<float> noise, float timestep, Span<float> destination) =>
+        _table.AddNoise(originalSamples, noise, timestep, destination);
 }

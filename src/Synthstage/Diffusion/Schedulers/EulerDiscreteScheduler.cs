@@ -22,11 +22,7 @@ public sealed class EulerDiscreteScheduler : IDiffusionScheduler
     private readonly bool _useKarras;
     private readonly int _stepsOffset;
 
-    private float[] _sigmas;
-    private float[] _timesteps;
-    private IReadOnlyList<float> _timestepsView;
-    private int? _stepIndex;
-    private int? _beginIndex;
+    private readonly TimestepTable _table = new(Name);
     private float[]? _predOriginal;
 
     /// <summary>Computes betas → ᾱ → sigmas from <paramref name="config"/>.</summary>
@@ -45,36 +41,21 @@ public sealed class EulerDiscreteScheduler : IDiffusionScheduler
         _useKarras = config.UseKarrasSigmas ?? false;
         _stepsOffset = config.StepsOffset ?? 0;
 
-        // Before SetTimesteps: every training step, as diffusers' constructor does.
-        int n = _schedule.Length;
-        _sigmas = new float[n + 1];
-        for (int i = 0; i < n; i++)
-        {
-            _sigmas[i] = _trainSigmas[n - 1 - i];
-        }
-        _timesteps = NumpyRange.Reversed(NumpyRange.Linspace(0, n - 1, n)).Select(t => (float)t).ToArray();
-        _timestepsView = Array.AsReadOnly(_timesteps);
+        _table.ResetToTraining(_trainSigmas);
     }
 
     /// <inheritdoc/>
     public SchedulerConfig Config { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<float> Timesteps => _timestepsView;
+    public IReadOnlyList<float> Timesteps => _table.View;
 
     /// <summary>Noise levels σ for each timestep plus the final level (zero or σmin), descending.</summary>
-    public IReadOnlyList<float> Sigmas => Array.AsReadOnly(_sigmas);
+    public IReadOnlyList<float> Sigmas => Array.AsReadOnly(_table.Sigmas);
 
     /// <inheritdoc/>
     /// <remarks>σmax for linspace and trailing spacing, √(σmax² + 1) for leading (diffusers' convention).</remarks>
-    public float InitNoiseSigma
-    {
-        get
-        {
-            float max = _sigmas.Max();
-            return _spacing is "linspace" or "trailing" ? max : MathF.Sqrt(max * max + 1f);
-        }
-    }
+    public float InitNoiseSigma => _table.InitNoiseSigma(_spacing);
 
     /// <inheritdoc/>
     public int Order => 1;
@@ -113,50 +94,29 @@ public sealed class EulerDiscreteScheduler : IDiffusionScheduler
         // 4. Append the level after the last step.
         float ac0 = _schedule.AlphasCumprod[0];
         double sigmaLast = _finalSigmasType == "sigma_min" ? MathF.Sqrt((1f - ac0) / ac0) : 0.0;
-        _sigmas = [.. sigmas.Select(s => (float)s), (float)sigmaLast];
-        _timesteps = timesteps.Select(t => (float)t).ToArray();
-        _timestepsView = Array.AsReadOnly(_timesteps);
-        _stepIndex = null;
-        _beginIndex = null;
+        _table.Reset(timesteps.Select(t => (float)t).ToArray(), [.. sigmas.Select(s => (float)s), (float)sigmaLast]);
     }
 
     /// <inheritdoc/>
-    public void SetBeginIndex(int beginIndex)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(beginIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(beginIndex, _timesteps.Length);
-        _beginIndex = beginIndex;
-    }
+    public void SetBeginIndex(int beginIndex) => _table.SetBeginIndex(beginIndex);
 
     /// <inheritdoc/>
-    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination)
-    {
-        ScratchBuffer.CheckLengths(sample.Length, sample.Length, destination.Length);
-        _stepIndex ??= InitialStepIndex(timestep);
-        float sigma = _sigmas[_stepIndex.Value];
-        float scale = MathF.Sqrt(sigma * sigma + 1f);
-        for (int i = 0; i < sample.Length; i++)
-        {
-            destination[i] = sample[i] / scale;
-        }
-    }
+    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination) =>
+        _table.ScaleModelInput(sample, timestep, destination);
 
     /// <inheritdoc/>
     public SchedulerStepResult Step(ReadOnlySpan<float> modelOutput, float timestep, ReadOnlySpan<float> sample,
         Span<float> prevSample, INoiseSource? noise = null)
     {
         ScratchBuffer.CheckLengths(sample.Length, modelOutput.Length, prevSample.Length);
-        int index = _stepIndex ??= InitialStepIndex(timestep);
-        if (index + 1 >= _sigmas.Length)
-        {
-            throw new InvalidOperationException($"{Name}: all {_timesteps.Length} steps have been taken; call SetTimesteps to start a new run.");
-        }
+        int index = _table.CurrentForStep(timestep);
+        float[] sigmas = _table.Sigmas;
         float[] pred = ScratchBuffer.Ensure(ref _predOriginal, sample.Length);
 
-        float sigma = _sigmas[index];
+        float sigma = sigmas[index];
         // Without churn (s_churn = 0) σ̂ = σ.
         float sigmaHat = sigma;
-        float dt = _sigmas[index + 1] - sigmaHat;
+        float dt = sigmas[index + 1] - sigmaHat;
         float vScale = -sigma / MathF.Sqrt(sigma * sigma + 1f);
         float vSkip = sigma * sigma + 1f;
 
@@ -177,24 +137,11 @@ public sealed class EulerDiscreteScheduler : IDiffusionScheduler
             prevSample[i] = s + derivative * dt;
         }
 
-        _stepIndex = index + 1;
+        _table.Advance(index);
         return new SchedulerStepResult(pred, index);
     }
 
     /// <inheritdoc/>
-    public void AddNoise(ReadOnlySpan<float> originalSamples, ReadOnlySpan<float> noise, float timestep, Span<float> destination)
-    {
-        ScratchBuffer.CheckLengths(originalSamples.Length, noise.Length, destination.Length);
-        float sigma = _sigmas[NoiseIndex(timestep)];
-        for (int i = 0; i < originalSamples.Length; i++)
-        {
-            destination[i] = originalSamples[i] + noise[i] * sigma;
-        }
-    }
-
-    private int InitialStepIndex(float timestep) =>
-        _beginIndex ?? SigmaTable.RequireIndex(_timesteps, timestep, Name);
-
-    private int NoiseIndex(float timestep) =>
-        _beginIndex is null ? SigmaTable.RequireIndex(_timesteps, timestep, Name) : _stepIndex ?? _beginIndex.Value;
+    public void AddNoise(ReadOnlySpan<float> originalSamples, ReadOnlySpan<float> noise, float timestep, Span<float> destination) =>
+        _table.AddNoise(originalSamples, noise, timestep, destination);
 }

@@ -24,11 +24,8 @@ public sealed class LcmScheduler : IDiffusionScheduler
     private readonly bool _clipSample;
     private readonly float _clipSampleRange;
 
-    private float[] _timesteps;
-    private IReadOnlyList<float> _timestepsView;
+    private readonly TimestepTable _table = new(Name);
     private int _numInferenceSteps;
-    private int? _stepIndex;
-    private int? _beginIndex;
     private float[]? _denoised;
     private float[]? _noise;
 
@@ -56,15 +53,14 @@ public sealed class LcmScheduler : IDiffusionScheduler
         _clipSample = config.ClipSample ?? false;
         _clipSampleRange = (float)(config.ClipSampleRange ?? 1.0);
 
-        _timesteps = Enumerable.Range(0, _schedule.Length).Reverse().Select(t => (float)t).ToArray();
-        _timestepsView = Array.AsReadOnly(_timesteps);
+        _table.Reset(Enumerable.Range(0, _schedule.Length).Reverse().Select(t => (float)t).ToArray());
     }
 
     /// <inheritdoc/>
     public SchedulerConfig Config { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<float> Timesteps => _timestepsView;
+    public IReadOnlyList<float> Timesteps => _table.View;
 
     /// <inheritdoc/>
     public float InitNoiseSigma => 1f;
@@ -89,27 +85,16 @@ public sealed class LcmScheduler : IDiffusionScheduler
 
         // 2. n (approximately) evenly spaced entries of it, from the noisiest.
         double[] indices = NumpyRange.Linspace(0, origin.Length, numInferenceSteps, endpoint: false);
-        _timesteps = indices.Select(i => (float)origin[(int)Math.Floor(i)]).ToArray();
-        _timestepsView = Array.AsReadOnly(_timesteps);
+        _table.Reset(indices.Select(i => (float)origin[(int)Math.Floor(i)]).ToArray());
         _numInferenceSteps = numInferenceSteps;
-        _stepIndex = null;
-        _beginIndex = null;
     }
 
     /// <inheritdoc/>
-    public void SetBeginIndex(int beginIndex)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(beginIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(beginIndex, _timesteps.Length);
-        _beginIndex = beginIndex;
-    }
+    public void SetBeginIndex(int beginIndex) => _table.SetBeginIndex(beginIndex);
 
     /// <inheritdoc/>
-    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination)
-    {
-        ScratchBuffer.CheckLengths(sample.Length, sample.Length, destination.Length);
-        sample.CopyTo(destination);
-    }
+    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination) =>
+        ScratchBuffer.CopyUnscaled(sample, destination);
 
     /// <inheritdoc/>
     /// <remarks>Draws noise (one value per element) on every step except the last.</remarks>
@@ -121,7 +106,7 @@ public sealed class LcmScheduler : IDiffusionScheduler
             throw new InvalidOperationException($"{Name}: call SetTimesteps before Step.");
         }
         ScratchBuffer.CheckLengths(sample.Length, modelOutput.Length, prevSample.Length);
-        int index = _stepIndex ??= _beginIndex ?? SigmaTable.RequireIndex(_timesteps, timestep, Name);
+        int index = _table.CurrentForStep(timestep);
         bool lastStep = index == _numInferenceSteps - 1;
         if (!lastStep)
         {
@@ -131,7 +116,8 @@ public sealed class LcmScheduler : IDiffusionScheduler
 
         // 1. Previous step value: the next entry of the schedule (the same timestep on the last step).
         int t = _schedule.TrainIndex(timestep, Name);
-        int prevT = index + 1 < _timesteps.Length ? (int)_timesteps[index + 1] : t;
+        float[] timesteps = _table.Timesteps;
+        int prevT = index + 1 < timesteps.Length ? (int)timesteps[index + 1] : t;
 
         // 2. ᾱ and β.
         float alphaProdT = _schedule.AlphasCumprod[t];
@@ -182,7 +168,7 @@ public sealed class LcmScheduler : IDiffusionScheduler
             }
         }
 
-        _stepIndex = index + 1;
+        _table.Advance(index);
         return new SchedulerStepResult(denoised, index);
     }
 

@@ -27,13 +27,9 @@ public sealed class LmsDiscreteScheduler : IDiffusionScheduler
     private readonly float[]?[] _derivatives = new float[MaxOrder][];
     private readonly float[] _coefficients = new float[MaxOrder];
 
-    private float[] _sigmas = [];
-    private float[] _timesteps = [];
-    private IReadOnlyList<float> _timestepsView = [];
+    private readonly TimestepTable _table = new(Name);
     private int _derivativeCount;
     private int _newestDerivative = -1;
-    private int? _stepIndex;
-    private int? _beginIndex;
     private float[]? _predOriginal;
 
     /// <summary>Computes betas → ᾱ → sigmas from <paramref name="config"/>.</summary>
@@ -57,21 +53,14 @@ public sealed class LmsDiscreteScheduler : IDiffusionScheduler
     public SchedulerConfig Config { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<float> Timesteps => _timestepsView;
+    public IReadOnlyList<float> Timesteps => _table.View;
 
     /// <summary>Noise levels σ for each timestep plus a final 0, descending.</summary>
-    public IReadOnlyList<float> Sigmas => Array.AsReadOnly(_sigmas);
+    public IReadOnlyList<float> Sigmas => Array.AsReadOnly(_table.Sigmas);
 
     /// <inheritdoc/>
     /// <remarks>σmax for linspace and trailing spacing, √(σmax² + 1) for leading.</remarks>
-    public float InitNoiseSigma
-    {
-        get
-        {
-            float max = _sigmas.Max();
-            return _spacing is "linspace" or "trailing" ? max : MathF.Sqrt(max * max + 1f);
-        }
-    }
+    public float InitNoiseSigma => _table.InitNoiseSigma(_spacing);
 
     /// <inheritdoc/>
     public int Order => 1;
@@ -88,48 +77,27 @@ public sealed class LmsDiscreteScheduler : IDiffusionScheduler
             float[] logSigmas = SigmaTable.Log(_trainSigmas);
             timesteps = sigmas.Select(s => SigmaTable.SigmaToT(s, logSigmas)).ToArray();
         }
-        _sigmas = [.. sigmas.Select(s => (float)s), 0f];
-        _timesteps = timesteps.Select(t => (float)t).ToArray();
-        _timestepsView = Array.AsReadOnly(_timesteps);
+        _table.Reset(timesteps.Select(t => (float)t).ToArray(), [.. sigmas.Select(s => (float)s), 0f]);
         _derivativeCount = 0;
         _newestDerivative = -1;
-        _stepIndex = null;
-        _beginIndex = null;
     }
 
     /// <inheritdoc/>
-    public void SetBeginIndex(int beginIndex)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(beginIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(beginIndex, _timesteps.Length);
-        _beginIndex = beginIndex;
-    }
+    public void SetBeginIndex(int beginIndex) => _table.SetBeginIndex(beginIndex);
 
     /// <inheritdoc/>
-    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination)
-    {
-        ScratchBuffer.CheckLengths(sample.Length, sample.Length, destination.Length);
-        _stepIndex ??= InitialStepIndex(timestep);
-        float sigma = _sigmas[_stepIndex.Value];
-        float scale = MathF.Sqrt(sigma * sigma + 1f);
-        for (int i = 0; i < sample.Length; i++)
-        {
-            destination[i] = sample[i] / scale;
-        }
-    }
+    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination) =>
+        _table.ScaleModelInput(sample, timestep, destination);
 
     /// <inheritdoc/>
     public SchedulerStepResult Step(ReadOnlySpan<float> modelOutput, float timestep, ReadOnlySpan<float> sample,
         Span<float> prevSample, INoiseSource? noise = null)
     {
         ScratchBuffer.CheckLengths(sample.Length, modelOutput.Length, prevSample.Length);
-        int index = _stepIndex ??= InitialStepIndex(timestep);
-        if (index + 1 >= _sigmas.Length)
-        {
-            throw new InvalidOperationException($"{Name}: all {_timesteps.Length} steps have been taken; call SetTimesteps to start a new run.");
-        }
+        int index = _table.CurrentForStep(timestep);
+        float[] sigmas = _table.Sigmas;
         float[] pred = ScratchBuffer.Ensure(ref _predOriginal, sample.Length);
-        float sigma = _sigmas[index];
+        float sigma = sigmas[index];
         float vScale = -sigma / MathF.Sqrt(sigma * sigma + 1f);
         float vSkip = sigma * sigma + 1f;
 
@@ -171,27 +139,20 @@ public sealed class LmsDiscreteScheduler : IDiffusionScheduler
             prevSample[i] = sample[i] + sum;
         }
 
-        _stepIndex = index + 1;
+        _table.Advance(index);
         return new SchedulerStepResult(pred, index);
     }
 
     /// <inheritdoc/>
-    public void AddNoise(ReadOnlySpan<float> originalSamples, ReadOnlySpan<float> noise, float timestep, Span<float> destination)
-    {
-        ScratchBuffer.CheckLengths(originalSamples.Length, noise.Length, destination.Length);
-        int index = _beginIndex is null ? SigmaTable.RequireIndex(_timesteps, timestep, Name) : _stepIndex ?? _beginIndex.Value;
-        float sigma = _sigmas[index];
-        for (int i = 0; i < originalSamples.Length; i++)
-        {
-            destination[i] = originalSamples[i] + noise[i] * sigma;
-        }
-    }
+    public void AddNoise(ReadOnlySpan<float> originalSamples, ReadOnlySpan<float> noise, float timestep, Span<float> destination) =>
+        _table.AddNoise(originalSamples, noise, timestep, destination);
 
     // ∫ from σ_t to σ_{t+1} of the Lagrange basis polynomial for history entry `currentOrder`.
     private double LmsCoefficient(int order, int t, int currentOrder)
     {
-        double a = _sigmas[t];
-        double b = _sigmas[t + 1];
+        float[] sigmas = _table.Sigmas;
+        double a = sigmas[t];
+        double b = sigmas[t + 1];
         double half = (b - a) / 2;
         double centre = (a + b) / 2;
         double integral = 0;
@@ -205,13 +166,10 @@ public sealed class LmsDiscreteScheduler : IDiffusionScheduler
                 {
                     continue;
                 }
-                product *= (tau - _sigmas[t - k]) / (_sigmas[t - currentOrder] - _sigmas[t - k]);
+                product *= (tau - sigmas[t - k]) / (sigmas[t - currentOrder] - sigmas[t - k]);
             }
             integral += s_gaussWeights[q] * product;
         }
         return integral * half;
     }
-
-    private int InitialStepIndex(float timestep) =>
-        _beginIndex ?? SigmaTable.RequireIndex(_timesteps, timestep, Name);
 }

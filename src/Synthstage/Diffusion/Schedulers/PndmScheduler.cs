@@ -28,8 +28,7 @@ public sealed class PndmScheduler : IDiffusionScheduler
 
     private int[] _prkTimesteps = [];
     private int[] _plmsTimesteps = [];
-    private float[] _timesteps = [];
-    private IReadOnlyList<float> _timestepsView = [];
+    private readonly TimestepTable _table = new(Name);
     private int _numInferenceSteps;
     private int _counter;
     private int _etCount;
@@ -58,7 +57,7 @@ public sealed class PndmScheduler : IDiffusionScheduler
     public SchedulerConfig Config { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<float> Timesteps => _timestepsView;
+    public IReadOnlyList<float> Timesteps => _table.View;
 
     /// <summary>The Runge–Kutta warm-up timesteps (empty with <c>skip_prk_steps</c>).</summary>
     public IReadOnlyList<int> PrkTimesteps => Array.AsReadOnly(_prkTimesteps);
@@ -117,8 +116,7 @@ public sealed class PndmScheduler : IDiffusionScheduler
             _plmsTimesteps = baseSteps[..^3].Reverse().ToArray();
         }
 
-        _timesteps = [.. _prkTimesteps.Select(t => (float)t), .. _plmsTimesteps.Select(t => (float)t)];
-        _timestepsView = Array.AsReadOnly(_timesteps);
+        _table.Reset([.. _prkTimesteps.Select(t => (float)t), .. _plmsTimesteps.Select(t => (float)t)]);
         _counter = 0;
         _etCount = 0;
         _newestEt = -1;
@@ -126,18 +124,11 @@ public sealed class PndmScheduler : IDiffusionScheduler
     }
 
     /// <inheritdoc/>
-    public void SetBeginIndex(int beginIndex)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(beginIndex);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(beginIndex, Math.Max(1, _timesteps.Length));
-    }
+    public void SetBeginIndex(int beginIndex) => _table.SetBeginIndex(beginIndex);
 
     /// <inheritdoc/>
-    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination)
-    {
-        ScratchBuffer.CheckLengths(sample.Length, sample.Length, destination.Length);
-        sample.CopyTo(destination);
-    }
+    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination) =>
+        ScratchBuffer.CopyUnscaled(sample, destination);
 
     /// <inheritdoc/>
     public SchedulerStepResult Step(ReadOnlySpan<float> modelOutput, float timestep, ReadOnlySpan<float> sample,

@@ -22,4 +22,11 @@ internal static class ScratchBuffer
                 $"modelOutput ({modelOutput}), sample ({sample}) and destination ({destination}) must have the same number of elements.");
         }
     }
+
+    /// <summary><c>ScaleModelInput</c> of schedulers that feed the sample to the model unchanged.</summary>
+    public static void CopyUnscaled(ReadOnlySpan<float> sample, Span<float> destination)
+    {
+        CheckLengths(sample.Length, sample.Length, destination.Length);
+        sample.CopyTo(destination);
+    }
 }

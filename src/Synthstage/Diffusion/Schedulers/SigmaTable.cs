@@ -85,18 +85,4 @@ internal static class SigmaTable
         }
         return first;
     }
-
-    /// <summary>Like <see cref="IndexForTimestep"/> but throws when the timestep is not in the schedule.</summary>
-    /// <exception cref="ArgumentException">The timestep is not one of the scheduler's timesteps.</exception>
-    public static int RequireIndex(float[] timesteps, float timestep, string scheduler)
-    {
-        int index = IndexForTimestep(timesteps, timestep);
-        if (index < 0)
-        {
-            throw new ArgumentException(
-                $"{scheduler}: timestep {timestep} is not in the schedule; pass one of Timesteps (call SetTimesteps first).",
-                nameof(timestep));
-        }
-        return index;
-    }
 }
