@@ -51,6 +51,7 @@ internal static class DiffusersFixture
     {
         double sum = SumAbs(result);
         double mean = MeanAbs(result);
+        TestContext.Current.TestOutputHelper?.WriteLine($"measured sum {sum:F4} (expected {expectedSum}), mean {mean:F6} (expected {expectedMean})");
         Assert.True(Math.Abs(sum - expectedSum) < 1e-2, $"sum |x| = {sum:R}, expected {expectedSum} ± 1e-2");
         Assert.True(Math.Abs(mean - expectedMean) < 1e-3, $"mean |x| = {mean:R}, expected {expectedMean} ± 1e-3");
     }
@@ -58,6 +59,7 @@ internal static class DiffusersFixture
     public static void AssertMean(ReadOnlySpan<float> result, double expectedMean)
     {
         double mean = MeanAbs(result);
+        TestContext.Current.TestOutputHelper?.WriteLine($"measured mean {mean:F6} (expected {expectedMean})");
         Assert.True(Math.Abs(mean - expectedMean) < 1e-3, $"mean |x| = {mean:R}, expected {expectedMean} ± 1e-3");
     }
 }
