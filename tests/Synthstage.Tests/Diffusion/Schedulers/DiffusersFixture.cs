@@ -1,3 +1,5 @@
+using Synthstage.Diffusion.Schedulers;
+
 namespace Synthstage.Tests.Diffusion.Schedulers;
 
 /// <summary>
@@ -9,6 +11,15 @@ internal static class DiffusersFixture
 {
     public const int Batch = 4, Channels = 3, Height = 8, Width = 8;
     public const int Length = Batch * Channels * Height * Width;
+
+    /// <summary>The betas most of diffusers' scheduler tests use: 0.0001 → 0.02 linear over <paramref name="numTrainTimesteps"/>.</summary>
+    public static SchedulerConfig LinearBetas(int numTrainTimesteps) => new()
+    {
+        NumTrainTimesteps = numTrainTimesteps,
+        BetaStart = 0.0001,
+        BetaEnd = 0.02,
+        BetaSchedule = "linear",
+    };
 
     public static float[] DummySampleDeter()
     {
