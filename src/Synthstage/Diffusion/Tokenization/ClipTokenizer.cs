@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
 
@@ -29,17 +30,21 @@ public sealed class ClipTokenizer
     /// <summary>CLIP's end-of-text token, also the padding token of Stable Diffusion 1.x.</summary>
     public const string EndOfText = "<|endoftext|>";
 
+    private const string EndOfWordSuffix = "</w>";
+
     // Bound the word cache so a long-running process fed arbitrary text cannot grow it without limit.
     private const int MaxCachedWords = 50_000;
 
     private readonly BpeTokenizer _bpe;
     private readonly ClipTextNormalizer _normalizer;
     private readonly ClipPreTokenizer _preTokenizer;
+    private readonly HashSet<int> _endsWord;
     private readonly ConcurrentDictionary<string, EncodedWord> _wordCache = new(StringComparer.Ordinal);
 
-    private ClipTokenizer(BpeTokenizer bpe, ClipTextNormalizer normalizer, ClipPreTokenizer preTokenizer, int bosId, int eosId, int padId)
+    private ClipTokenizer(BpeTokenizer bpe, ClipTextNormalizer normalizer, ClipPreTokenizer preTokenizer, HashSet<int> endsWord, int bosId, int eosId, int padId)
     {
         _bpe = bpe;
+        _endsWord = endsWord;
         _normalizer = normalizer;
         _preTokenizer = preTokenizer;
         BosId = bosId;
@@ -84,7 +89,7 @@ public sealed class ClipTokenizer
             {
                 Normalizer = normalizer,
                 PreTokenizer = preTokenizer,
-                EndOfWordSuffix = "</w>",
+                EndOfWordSuffix = EndOfWordSuffix,
                 ByteLevel = true,
             });
         }
@@ -97,7 +102,8 @@ public sealed class ClipTokenizer
         var eosId = RequireToken(bpe, EndOfText, vocabJsonPath);
         var padToken = ReadPadToken(Path.GetDirectoryName(Path.GetFullPath(vocabJsonPath))!);
         var padId = padToken is null ? eosId : RequireToken(bpe, padToken, vocabJsonPath);
-        return new ClipTokenizer(bpe, normalizer, preTokenizer, bosId, eosId, padId);
+        var endsWord = bpe.Vocabulary.Where(p => p.Key.EndsWith(EndOfWordSuffix, StringComparison.Ordinal)).Select(p => p.Value).ToHashSet();
+        return new ClipTokenizer(bpe, normalizer, preTokenizer, endsWord, bosId, eosId, padId);
     }
 
     /// <summary>
@@ -155,8 +161,30 @@ public sealed class ClipTokenizer
         return new ClipTokenization(ids, tokens, count + 2, truncated);
     }
 
-    /// <summary>Decodes ids back to text as CLIP does: byte-level symbols to UTF-8, <c>&lt;/w&gt;</c> to a space; special tokens are skipped.</summary>
-    internal string Decode(IEnumerable<int> ids) => _bpe.Decode(ids, considerSpecialTokens: false).Trim();
+    /// <summary>
+    /// Decodes ids back to text as CLIP does: byte-level symbols to UTF-8, <c>&lt;/w&gt;</c> to a space, special
+    /// tokens (BOS, EOS, padding) skipped, the result stripped.
+    /// </summary>
+    internal string Decode(IEnumerable<int> ids) => DecodeCore(ids.Where(id => id != BosId && id != EosId && id != PadId)).Trim();
+
+    // The library's byte-level decode maps symbols back to UTF-8 but joins tokens without regard to "</w>", so decode
+    // one word (a run of ids ending in a "</w>" token) at a time and put CLIP's space after each.
+    private string DecodeCore(IEnumerable<int> ids)
+    {
+        var text = new StringBuilder();
+        var word = new List<int>();
+        foreach (var id in ids)
+        {
+            word.Add(id);
+            if (_endsWord.Contains(id))
+            {
+                text.Append(_bpe.Decode(word)).Append(' ');
+                word.Clear();
+            }
+        }
+        if (word.Count > 0) text.Append(_bpe.Decode(word));
+        return text.ToString();
+    }
 
     private EncodedWord EncodeWord(string word)
     {
@@ -179,8 +207,7 @@ public sealed class ClipTokenizer
         return encoded;
     }
 
-    private string DecodeWordTail(EncodedWord word, int from) =>
-        _bpe.Decode(word.Ids[from..], considerSpecialTokens: false).TrimEnd();
+    private string DecodeWordTail(EncodedWord word, int from) => DecodeCore(word.Ids[from..]).TrimEnd();
 
     private static void RequireFile(string path, string what)
     {
