@@ -10,9 +10,9 @@ namespace Synthstage.Diffusion.Tokenization;
 /// Unicode NFC, HTML-unescape twice, strip, collapse every whitespace run to one space, strip, lowercase.
 /// </summary>
 /// <remarks>
-/// NFC needs the platform's Unicode data: under <c>InvariantGlobalization</c> (Synthstage's own executables)
-/// <see cref="string.Normalize(NormalizationForm)"/> leaves text unchanged, so decomposed accents ("e" + U+0301)
-/// tokenize as two symbols where CLIP composes them first. Typed and pasted text is almost always NFC already.
+/// NFC needs the platform's Unicode data (ICU). Synthstage's executables run with it; a host application that sets
+/// <c>InvariantGlobalization</c> gets text unchanged from <see cref="string.Normalize(NormalizationForm)"/>, so
+/// decomposed accents ("e" + U+0301) would tokenize as two symbols where CLIP composes them first.
 /// ftfy's other repairs (mojibake, curly quotes, ligatures, full-width forms) are not applied; text they would change
 /// can tokenize differently from OpenAI's tokenizer. Named HTML entities are the HTML 4 set and need their
 /// semicolon (<see cref="WebUtility.HtmlDecode(string)"/>), where Python's <c>html.unescape</c> knows all HTML 5 names.
