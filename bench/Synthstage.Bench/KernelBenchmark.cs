@@ -19,6 +19,7 @@ internal static class KernelBenchmark
         new Random(1).NextBytes(frame);
         var plate = new byte[frame.Length];
         var output = new byte[frame.Length];
+        var alphaPlane = new byte[width * height];
         var store = args.Length > 0 ? new ModelStore(args[0]) : ModelStore.Default;
         Console.WriteLine($"{"stage (1280×720)",-36} {"median ms",10}");
         foreach (var variant in new[] { "general", "landscape" })
@@ -31,12 +32,11 @@ internal static class KernelBenchmark
             Print($"segment {variant} (resize + ORT, 1 thread)", () => segmenter.Segment(frame, width, height, 3, mask));
             using var shaper = new MatteShaper(new MatteOptions(), segmenter.MaskWidth, segmenter.MaskHeight, width, height);
             Print($"shape matte {variant}", () => shaper.Apply(mask));
-            using var up3 = new MaskUpsampler(segmenter.MaskWidth, segmenter.MaskHeight, width, height, repeat: 3);
-            Print($"upsample matte ×3 {variant}", () => up3.Upsample(mask, plate));
+            using var up = new MaskUpsampler(segmenter.MaskWidth, segmenter.MaskHeight, width, height);
+            Print($"upsample matte {variant}", () => up.Upsample(mask, alphaPlane));
         }
-        var alpha = new byte[frame.Length];
-        new Random(2).NextBytes(alpha);
-        Print("alpha blend", () => AlphaBlend.Blend(frame, plate, alpha, output));
+        new Random(2).NextBytes(alphaPlane);
+        Print("alpha blend (per-pixel alpha)", () => AlphaBlend.BlendRgb(frame, plate, alphaPlane, output));
         using var blur = new BlurredFrameBackground(width, height);
         Print("blurred-frame background", () => blur.Render(frame, plate));
         return 0;

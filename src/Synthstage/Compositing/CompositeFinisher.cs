@@ -15,8 +15,8 @@ public sealed class CompositeFinisher : IFrameFinisher
     public CompositeFinisher(IBackgroundSource background, int width, int height, int maskWidth, int maskHeight)
     {
         _background = background;
-        _upsampler = new MaskUpsampler(maskWidth, maskHeight, width, height, repeat: 3);
-        _alpha = new byte[width * height * 3];
+        _upsampler = new MaskUpsampler(maskWidth, maskHeight, width, height);
+        _alpha = new byte[width * height];
         _plate = new byte[width * height * 3];
         if (background.IsStatic) background.Render(ReadOnlySpan<byte>.Empty, _plate);
     }
@@ -29,7 +29,7 @@ public sealed class CompositeFinisher : IFrameFinisher
     {
         if (!_background.IsStatic) _background.Render(work.Input, _plate);
         _upsampler.Upsample(work.Mask, _alpha);
-        AlphaBlend.Blend(work.Input, _plate, _alpha, work.Output);
+        AlphaBlend.BlendRgb(work.Input, _plate, _alpha, work.Output);
     }
 
     /// <inheritdoc/>

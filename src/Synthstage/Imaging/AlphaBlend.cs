@@ -42,4 +42,55 @@ public static class AlphaBlend
             destination[i] = (byte)((t + (t >> 8)) >> 8);
         }
     }
+
+    /// <summary>
+    /// Blends packed RGB24 <paramref name="foreground"/> over <paramref name="background"/> with one alpha per pixel
+    /// (<paramref name="alpha"/> has a third of the bytes), expanding alpha to the three channels in registers.
+    /// </summary>
+    public static void BlendRgb(ReadOnlySpan<byte> foreground, ReadOnlySpan<byte> background, ReadOnlySpan<byte> alpha, Span<byte> destination)
+    {
+        var pixels = alpha.Length;
+        var n = pixels * 3;
+        if (foreground.Length < n || background.Length < n || destination.Length < n)
+            throw new ArgumentException("colour spans must hold three bytes per alpha value");
+        var p = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // Byte i of the expanded alpha for 16 pixels is alpha[i / 3]; three shuffles cover the 48 bytes.
+            var spread0 = Vector128.Create((byte)0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5);
+            var spread1 = Vector128.Create((byte)5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9, 10, 10);
+            var spread2 = Vector128.Create((byte)10, 11, 11, 11, 12, 12, 12, 13, 13, 13, 14, 14, 14, 15, 15, 15);
+            for (; p <= pixels - 16; p += 16)
+            {
+                var a = Vector128.Create(alpha.Slice(p, 16));
+                var i = p * 3;
+                Blend16(foreground, background, Vector128.Shuffle(a, spread0), destination, i);
+                Blend16(foreground, background, Vector128.Shuffle(a, spread1), destination, i + 16);
+                Blend16(foreground, background, Vector128.Shuffle(a, spread2), destination, i + 32);
+            }
+        }
+        for (; p < pixels; p++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                var i = p * 3 + c;
+                var t = foreground[i] * alpha[p] + background[i] * (255 - alpha[p]) + 128;
+                destination[i] = (byte)((t + (t >> 8)) >> 8);
+            }
+        }
+    }
+
+    private static void Blend16(ReadOnlySpan<byte> foreground, ReadOnlySpan<byte> background, Vector128<byte> a, Span<byte> destination, int offset)
+    {
+        var full = Vector128.Create((ushort)255);
+        var round = Vector128.Create((ushort)128);
+        var (fl, fh) = Vector128.Widen(Vector128.Create(foreground.Slice(offset, 16)));
+        var (bl, bh) = Vector128.Widen(Vector128.Create(background.Slice(offset, 16)));
+        var (al, ah) = Vector128.Widen(a);
+        var lo = fl * al + bl * (full - al) + round;
+        var hi = fh * ah + bh * (full - ah) + round;
+        lo = (lo + Vector128.ShiftRightLogical(lo, 8)) >>> 8;
+        hi = (hi + Vector128.ShiftRightLogical(hi, 8)) >>> 8;
+        Vector128.Narrow(lo, hi).CopyTo(destination.Slice(offset, 16));
+    }
 }

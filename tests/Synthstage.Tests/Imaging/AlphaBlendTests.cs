@@ -39,3 +39,28 @@ public class AlphaBlendTests
         Assert.Equal(bg, dst);
     }
 }
+
+public class AlphaBlendRgbTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    [InlineData(37)]
+    [InlineData(1280)]
+    public void PerPixelAlphaEqualsTheExpandedPerChannelBlend(int pixels)
+    {
+        var rng = new Random(pixels);
+        var fg = new byte[pixels * 3];
+        var bg = new byte[pixels * 3];
+        var alpha = new byte[pixels];
+        rng.NextBytes(fg);
+        rng.NextBytes(bg);
+        rng.NextBytes(alpha);
+        var expanded = alpha.SelectMany(a => new[] { a, a, a }).ToArray();
+        var expected = new byte[fg.Length];
+        AlphaBlend.Blend(fg, bg, expanded, expected);
+        var actual = new byte[fg.Length];
+        AlphaBlend.BlendRgb(fg, bg, alpha, actual);
+        Assert.Equal(expected, actual);
+    }
+}
