@@ -26,7 +26,7 @@ internal static class CompositeCommand
             var spec = BackgroundSpec.Parse(result.GetValue(background)!);
             var render = await ConsoleProgress.RunAsync(progress =>
                 CompositeJob.RunAsync(result.GetValue(input)!, result.GetValue(output)!, spec, options, progress, token));
-            Report.Results([render]);
+            Report.Results([render], result.GetValue(CommonOptions.Verbose));
             return ExitCodes.Success;
         }, ct));
         return command;

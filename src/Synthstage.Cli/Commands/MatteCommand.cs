@@ -36,7 +36,7 @@ internal static class MatteCommand
             var results = await ConsoleProgress.RunAsync(progress => batch
                 ? MatteJob.RunBatchAsync(inputList, outputPath, result.GetValue(extension), matteKind, options, progress, token)
                 : Single(MatteJob.RunAsync(inputList[0], outputPath, matteKind, options, progress, token)));
-            Report.Results(results);
+            Report.Results(results, result.GetValue(CommonOptions.Verbose));
             return ExitCodes.Success;
         }, ct));
         return command;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Synthstage.Video;
@@ -20,6 +21,7 @@ public sealed class FramePipeline
     private readonly int _maskValues;
     private readonly int _outputBytes;
     private readonly int _depth;
+    private long[] _busyTicks = [];
 
     /// <summary>Creates a pipeline whose frames carry the given buffer sizes.</summary>
     /// <param name="inputBytes">Bytes of one decoded frame.</param>
@@ -42,9 +44,17 @@ public sealed class FramePipeline
         return this;
     }
 
+    /// <summary>
+    /// Wall time each thread of the last run spent inside its work (waiting on queues excluded): the source,
+    /// each stage in order, then the sink. Shows which stage bounds the frame rate.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> BusyTimes => _busyTicks.Select(t => Stopwatch.GetElapsedTime(0, t)).ToArray();
+
     /// <summary>Runs until the source is exhausted. Returns the number of frames written.</summary>
     public async Task<int> RunAsync(FrameSource source, FrameSink sink, CancellationToken ct)
     {
+        // Busy time per thread: [0] source, [1..N] stages, [N+1] sink.
+        var busy = _busyTicks = new long[_stages.Count + 2];
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var token = cts.Token;
         var pool = Channel.CreateBounded<FrameWork>(_depth);
@@ -62,7 +72,10 @@ public sealed class FramePipeline
                 {
                     var work = await pool.Reader.ReadAsync(token).ConfigureAwait(false);
                     work.Index = index;
-                    if (!await source(work, token).ConfigureAwait(false)) break;
+                    var start = Stopwatch.GetTimestamp();
+                    var more = await source(work, token).ConfigureAwait(false);
+                    busy[0] += Stopwatch.GetTimestamp() - start;
+                    if (!more) break;
                     await queues[0].Writer.WriteAsync(work, token).ConfigureAwait(false);
                 }
                 queues[0].Writer.TryComplete();
@@ -82,7 +95,9 @@ public sealed class FramePipeline
             {
                 await foreach (var work in input.ReadAllAsync(token).ConfigureAwait(false))
                 {
+                    var start = Stopwatch.GetTimestamp();
                     _stages[stageIndex](work);
+                    busy[stageIndex + 1] += Stopwatch.GetTimestamp() - start;
                     await output.WriteAsync(work, token).ConfigureAwait(false);
                 }
                 output.TryComplete();
@@ -98,7 +113,9 @@ public sealed class FramePipeline
         {
             await foreach (var work in queues[^1].Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
+                var start = Stopwatch.GetTimestamp();
                 await sink(work, token).ConfigureAwait(false);
+                busy[^1] += Stopwatch.GetTimestamp() - start;
                 written++;
                 pool.Writer.TryWrite(work);
             }

@@ -61,6 +61,13 @@ internal static class KeyedVideoRender
         var warning = reader.EndedEarly
             ? $"'{Path.GetFileName(inputPath)}' is damaged or truncated: rendered the {written} frames that decode ({reader.Warning})"
             : null;
-        return new RenderResult(outputPath, written, clock.Elapsed, warning);
+        var busy = pipeline.BusyTimes;
+        return new RenderResult(outputPath, written, clock.Elapsed, warning)
+        {
+            StageTimes = new Dictionary<string, TimeSpan>
+            {
+                ["decode"] = busy[0], ["segment"] = busy[1], ["finish"] = busy[2], ["encode"] = busy[3],
+            },
+        };
     }
 }

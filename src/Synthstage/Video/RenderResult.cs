@@ -5,4 +5,8 @@ namespace Synthstage.Video;
 /// <param name="FramesWritten">Frames encoded.</param>
 /// <param name="Elapsed">Wall-clock time of the render.</param>
 /// <param name="Warning">A problem that did not stop the render (for example a truncated input), or null.</param>
-public sealed record RenderResult(string OutputPath, int FramesWritten, TimeSpan Elapsed, string? Warning);
+public sealed record RenderResult(string OutputPath, int FramesWritten, TimeSpan Elapsed, string? Warning)
+{
+    /// <summary>Busy time of each pipeline thread by name (decode, segment, finish, encode), for diagnosing speed.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> StageTimes { get; init; } = new Dictionary<string, TimeSpan>();
+}
