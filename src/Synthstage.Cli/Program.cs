@@ -12,4 +12,9 @@ root.Subcommands.Add(ForgeCommand.Create());
 root.Subcommands.Add(TokenizeCommand.Create());
 
 var parseResult = root.Parse(args);
-return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+// Ctrl+C / SIGTERM cancel the token the actions receive; the render then stops ffmpeg and removes temporary output.
+return await parseResult.InvokeAsync(new InvocationConfiguration
+{
+    EnableDefaultExceptionHandler = false,
+    ProcessTerminationTimeout = TimeSpan.FromSeconds(15),
+});

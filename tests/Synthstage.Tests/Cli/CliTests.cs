@@ -68,4 +68,50 @@ public sealed class CliTests : IDisposable
         Assert.StartsWith("error: CUDA is not available", stderr);
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
     }
+
+    [Fact]
+    public async Task CtrlCStopsTheRenderWithExitCode130AndNoOutput()
+    {
+        SharedData.RequireFfmpeg();
+        await TestModels.RequireSelfieStoreAsync();
+        var juggle = SharedData.Require("footage/juggle.mp4");
+        var output = Path.Combine(_dir, "interrupted.mp4");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Synthstage.Cli.dll"), "composite", juggle, "-b", "blur", "-o", output })
+            info.ArgumentList.Add(a);
+        info.Environment["SYNTHSTAGE_HOME"] = TestModels.CacheRoot;
+        using var p = Process.Start(info)!;
+        var stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        // Wait until frames are flowing, then interrupt as a terminal's Ctrl+C would.
+        var started = DateTime.UtcNow;
+        while (!p.HasExited && DateTime.UtcNow - started < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            if (Directory.GetFileSystemEntries(_dir).Length > 0) break;
+        }
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.False(p.HasExited, "the render finished before it could be interrupted");
+        using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        await p.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(130, p.ExitCode);
+        Assert.StartsWith("error: cancelled", (await stderr).Split('\n').Last(l => l.Length > 0));
+        Assert.Empty(Directory.GetFileSystemEntries(_dir));
+    }
+
+    [Fact]
+    public async Task MatteOfAFolderWritesOneOutputPerImage()
+    {
+        SharedData.RequireFfmpeg();
+        await TestModels.RequireSelfieStoreAsync();
+        var coffee = SharedData.Require("footage/coffee.mp4");
+        var inputs = Directory.CreateDirectory(Path.Combine(_dir, "in")).FullName;
+        var outputs = Directory.CreateDirectory(Path.Combine(_dir, "out")).FullName;
+        foreach (var n in new[] { 10, 200 })
+            await Video.KeyingJobTests.RunFfmpegAsync("-i", coffee, "-vf", $"select=eq(n\\,{n})", "-frames:v", "1", Path.Combine(inputs, $"frame{n}.png"));
+        await File.WriteAllTextAsync(Path.Combine(inputs, "notes.txt"), "ignored", TestContext.Current.CancellationToken);
+        var (code, stdout, stderr) = await RunAsync(TestStore(), "matte", inputs, "-o", outputs, "--model", "general");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(["frame10.png", "frame200.png"], Directory.GetFiles(outputs).Select(Path.GetFileName).Order());
+        Assert.Equal(2, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("wrote ")));
+    }
 }
