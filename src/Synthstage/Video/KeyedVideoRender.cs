@@ -39,7 +39,8 @@ internal static class KeyedVideoRender
         await using var writer = VideoFrameWriter.Create(writerOptions);
 
         var total = info.FrameCount;
-        var pipeline = new FramePipeline(reader.FrameSizeBytes, segmenter.MaskWidth * segmenter.MaskHeight, finisher.OutputBytes)
+        var pipeline = new FramePipeline(reader.FrameSizeBytes, segmenter.MaskWidth * segmenter.MaskHeight, finisher.OutputBytes,
+                PipelineDepth(reader.FrameSizeBytes + finisher.OutputBytes))
             .AddStage(work =>
             {
                 segmenter.Segment(work.Input, width, height, 3, work.Mask);
@@ -70,4 +71,7 @@ internal static class KeyedVideoRender
             },
         };
     }
+
+    /// <summary>Frames in flight: six for ordinary sizes, fewer for huge frames so buffers stay near 256 MB.</summary>
+    internal static int PipelineDepth(long bytesPerFrame) => (int)Math.Clamp(256L * 1024 * 1024 / Math.Max(1, bytesPerFrame), 2, 6);
 }
