@@ -74,7 +74,8 @@ public static class ModelInventory
                 if (!snapshot.Files.Contains(path)) continue;
                 var expected = Path.GetFileName(blob);
                 if (expected is null) { results.Add(new VerifiedFile(target, fullPath, true, "a copy, not a link to a blob: no recorded hash")); continue; }
-                var actual = expected.Length == 64 ? NpmPackageFetcher.Sha256OfFile(fullPath) : GitBlobId(fullPath);
+                if (!File.Exists(blob)) { results.Add(new VerifiedFile(target, fullPath, false, $"blob {blob} is missing")); continue; }
+                var actual = expected.Length == 64 ? NpmPackageFetcher.Sha256OfFile(blob) : GitBlobId(blob);
                 results.Add(new VerifiedFile(target, fullPath, actual == expected, $"{(expected.Length == 64 ? "sha256" : "git blob")} {actual}, expected {expected}"));
             }
         }
@@ -145,6 +146,9 @@ public static class ModelInventory
         return Convert.ToHexStringLower(sha1.GetHashAndReset());
     }
 
+    // Snapshot entries are links: count the blobs they point to.
     private static long FolderSize(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(f => new FileInfo(f)).Select(f => f.LinkTarget is null ? f : f.ResolveLinkTarget(returnFinalTarget: true) as FileInfo)
+            .Sum(f => f is { Exists: true } ? f.Length : 0);
 }

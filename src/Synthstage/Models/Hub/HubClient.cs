@@ -175,29 +175,33 @@ public sealed class HubClient : IDisposable
             {
                 var buffer = buffers[turn];
                 var filled = 0;
+                Exception? dropped = null;
                 // Fill most of the buffer before handing it over: fewer, larger writes.
                 while (filled < BufferSize / 2)
                 {
-                    var read = await body.ReadAsync(buffer.AsMemory(filled, BufferSize - filled), cancellationToken).ConfigureAwait(false);
+                    int read;
+                    try
+                    {
+                        read = await body.ReadAsync(buffer.AsMemory(filled, BufferSize - filled), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (IOException e)
+                    {
+                        dropped = e; // keep what did arrive, so the resume starts exactly at the cut
+                        break;
+                    }
                     if (read == 0) break;
                     filled += read;
                 }
                 await pending.ConfigureAwait(false);
+                if (dropped is not null)
+                {
+                    WriteChunk(buffer, filled, target, hash, partialPath, onBytes);
+                    target.Flush();
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(dropped);
+                }
                 if (filled == 0) break;
                 var count = filled;
-                pending = Task.Run(() =>
-                {
-                    hash.AppendData(buffer, 0, count);
-                    try
-                    {
-                        target.Write(buffer, 0, count);
-                    }
-                    catch (IOException e)
-                    {
-                        throw new SynthstageException($"cannot write '{partialPath}': {e.Message}; the partial download is kept and resumes on the next pull", ExitCodes.BadOutput, e);
-                    }
-                    onBytes(count, true);
-                }, cancellationToken);
+                pending = Task.Run(() => WriteChunk(buffer, count, target, hash, partialPath, onBytes), cancellationToken);
             }
             target.Flush();
         }
@@ -207,6 +211,22 @@ public sealed class HubClient : IDisposable
             ArrayPool<byte>.Shared.Return(buffers[0]);
             ArrayPool<byte>.Shared.Return(buffers[1]);
         }
+    }
+
+    private static void WriteChunk(byte[] buffer, int count, FileStream target, IncrementalHash hash, string partialPath, Action<long, bool> onBytes)
+    {
+        if (count == 0) return;
+        try
+        {
+            target.Write(buffer, 0, count);
+        }
+        catch (IOException e)
+        {
+            // Typically a full disk: what was written stays in the partial file for the next pull.
+            throw new SynthstageException($"cannot write '{partialPath}': {e.Message}; the partial download is kept and resumes on the next pull", ExitCodes.BadOutput, e);
+        }
+        hash.AppendData(buffer, 0, count);
+        onBytes(count, true);
     }
 
     private async Task<HttpResponseMessage> SendAsync(Uri uri, long? rangeStart, HubReference reference, string? path, CancellationToken cancellationToken)
