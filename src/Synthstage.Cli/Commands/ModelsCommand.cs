@@ -58,9 +58,9 @@ internal static class ModelsCommand
                 foreach (var path in installed) System.Console.WriteLine($"installed {path}");
                 return ExitCodes.Success;
             }
-            var snapshot = await ConsoleProgress.RunAsync(progress => ModelInventory.PullAsync(name, ModelStore.Default, HubOptions.FromEnvironment(), progress, token));
-            System.Console.WriteLine($"{snapshot.Reference} at {snapshot.Commit[..12]}: {snapshot.Files.Count} files, {FormatSize(snapshot.DownloadedBytes)} downloaded");
-            System.Console.WriteLine(snapshot.Folder);
+            var pulled = await ConsoleProgress.RunAsync(progress => ModelInventory.PullAsync(name, ModelStore.Default, HubOptions.FromEnvironment(), progress, token));
+            System.Console.WriteLine($"{pulled.Name} at {pulled.Revision[..Math.Min(12, pulled.Revision.Length)]}: {pulled.Files.Count} files, {FormatSize(pulled.DownloadedBytes)} downloaded");
+            System.Console.WriteLine(pulled.Folder);
             return ExitCodes.Success;
         }, ct));
         return command;

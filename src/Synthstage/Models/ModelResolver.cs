@@ -30,7 +30,11 @@ public static class ModelResolver
         if (entry is not null && entry.Source.Kind != CatalogSource.HuggingFace)
         {
             var status = ModelInventory.Status(entry, store, hub);
-            return status.Folder ?? throw new SynthstageException($"'{entry.Id}' is not installed; run: synthstage models install {entry.Id}", ExitCodes.BadModel);
+            if (status.Folder is not null) return status.Folder;
+            var isUrl = entry.Source.Kind == "url";
+            if (download && isUrl)
+                return (await ModelInventory.PullAsync(entry.Id, store, hub, progress, cancellationToken).ConfigureAwait(false)).Folder;
+            throw new SynthstageException($"'{entry.Id}' is not installed; run: synthstage models {(isUrl ? "pull" : "install")} {entry.Id}", ExitCodes.BadModel);
         }
         if (entry is null && !HubReference.IsHubName(nameOrPathOrId))
             throw new SynthstageException($"'{nameOrPathOrId}' is neither a folder, a catalog id nor a Hub name (org/name); {ModelCatalog.Suggest(nameOrPathOrId)}", ExitCodes.Usage);
@@ -39,7 +43,7 @@ public static class ModelResolver
         if (!download)
             return HubDownloader.FindCached(reference, patterns, hub)?.Folder
                 ?? throw new SynthstageException($"{nameOrPathOrId} is not downloaded yet; run: synthstage models pull {nameOrPathOrId}", ExitCodes.BadModel);
-        var snapshot = await HubDownloader.PullAsync(reference, patterns, hub, progress, cancellationToken).ConfigureAwait(false);
-        return snapshot.Folder;
+        var pulled = await ModelInventory.PullAsync(nameOrPathOrId, store, hub, progress, cancellationToken).ConfigureAwait(false);
+        return pulled.Folder;
     }
 }

@@ -89,36 +89,55 @@ public sealed class HubClient : IDisposable
     /// <exception cref="SynthstageException">Access denied, file missing, the partial file not writable (BadOutput,
     /// for example a full disk).</exception>
     /// <exception cref="IOException">The connection dropped; the partial file holds what arrived.</exception>
-    public async Task<string> DownloadAsync(HubReference reference, string commit, HubFile file, string partialPath,
+    public Task<string> DownloadAsync(HubReference reference, string commit, HubFile file, string partialPath,
         Action<long, bool> onBytes, CancellationToken cancellationToken)
     {
         var uri = new Uri(_endpoint, $"{reference.Repository}/resolve/{commit}/{string.Join('/', file.Path.Split('/').Select(Uri.EscapeDataString))}");
+        return DownloadCoreAsync(uri, reference, file, partialPath, onBytes, cancellationToken);
+    }
+
+    /// <summary>Downloads any URL into <paramref name="partialPath"/> the same way (resume, redirects) and returns its SHA-256.</summary>
+    /// <param name="uri">The file's URL.</param>
+    /// <param name="source">Names the source in error messages.</param>
+    /// <param name="partialPath">The <c>.incomplete</c> file; kept on failure so the next call resumes.</param>
+    /// <param name="onBytes">As for <see cref="DownloadAsync"/>.</param>
+    /// <param name="cancellationToken">Stops the download; the partial file stays.</param>
+    internal Task<string> DownloadUrlAsync(Uri uri, HubReference source, string partialPath, Action<long, bool> onBytes, CancellationToken cancellationToken) =>
+        DownloadCoreAsync(uri, source, new HubFile(uri.AbsolutePath, -1, "", ""), partialPath, onBytes, cancellationToken);
+
+    private async Task<string> DownloadCoreAsync(Uri uri, HubReference reference, HubFile file, string partialPath,
+        Action<long, bool> onBytes, CancellationToken cancellationToken)
+    {
         var stream = OpenPartial(partialPath);
         await using var _ = stream.ConfigureAwait(false);
-        var offset = stream.Length;
-        if (file.Size >= 0 && offset > file.Size) { stream.SetLength(0); offset = 0; }
-        using var hash = CreateHash(file);
-        if (offset > 0)
+        for (var attempt = 0; ; attempt++)
         {
-            // The bytes already on disk count towards the hash; reading them back is far cheaper than fetching them.
-            await HashExistingAsync(stream, hash, cancellationToken).ConfigureAwait(false);
-            onBytes(offset, false);
-        }
-        if (offset < file.Size || file.Size < 0)
-        {
-            using var response = await SendAsync(uri, offset > 0 ? offset : null, reference, file.Path, cancellationToken).ConfigureAwait(false);
-            if (offset > 0 && response.StatusCode != HttpStatusCode.PartialContent)
+            var offset = stream.Length;
+            if (file.Size >= 0 && offset > file.Size) { stream.SetLength(0); offset = 0; }
+            using var hash = CreateHash(file);
+            if (offset > 0)
             {
-                // The server ignored the range: start again from the first byte.
-                onBytes(0, false);
-                stream.SetLength(0);
-                hash.Dispose();
-                return await DownloadAsync(reference, commit, file, partialPath, onBytes, cancellationToken).ConfigureAwait(false);
+                // The bytes already on disk count towards the hash; reading them back is far cheaper than fetching them.
+                await HashExistingAsync(stream, hash, cancellationToken).ConfigureAwait(false);
+                onBytes(offset, false);
             }
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await CopyAsync(body, stream, hash, partialPath, onBytes, cancellationToken).ConfigureAwait(false);
+            if (offset < file.Size || file.Size < 0)
+            {
+                using var response = await SendAsync(uri, offset > 0 ? offset : null, reference, file.Path, cancellationToken).ConfigureAwait(false);
+                if (offset > 0 && response.StatusCode != HttpStatusCode.PartialContent)
+                {
+                    if (attempt > 0) throw new SynthstageException($"{uri.Host} does not honour range requests for {file.Path}", ExitCodes.Failure);
+                    // The server ignored the range: start again from the first byte.
+                    onBytes(0, false);
+                    stream.SetLength(0);
+                    continue;
+                }
+                stream.Position = offset;
+                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                await CopyAsync(body, stream, hash, partialPath, onBytes, cancellationToken).ConfigureAwait(false);
+            }
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
         }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <inheritdoc/>
