@@ -42,6 +42,8 @@ internal sealed class FakeHubServer : IDisposable
     public int Downloads => Volatile.Read(ref _downloads);
     /// <summary>Abort the next body of this file after this many bytes (one-shot).</summary>
     public (string Path, long After)? CutNext { get; set; }
+    /// <summary>Answer range requests with the whole file (200), as some servers do.</summary>
+    public bool IgnoreRange { get; set; }
     /// <summary>Flip one byte in every body of this file.</summary>
     public string? Corrupt { get; set; }
     /// <summary>When set, requests need "Authorization: Bearer {token}" (401 without, 403 with a wrong one).</summary>
@@ -145,7 +147,7 @@ internal sealed class FakeHubServer : IDisposable
         var content = file.Content;
         if (Corrupt == path) { content = (byte[])content.Clone(); content[content.Length / 2] ^= 0xFF; }
         long start = 0;
-        if (request.Headers["Range"] is { } range && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-'))
+        if (request.Headers["Range"] is { } range && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-') && !IgnoreRange)
         {
             start = long.Parse(range["bytes=".Length..^1]);
             response.StatusCode = 206;

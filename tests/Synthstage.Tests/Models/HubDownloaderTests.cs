@@ -102,6 +102,48 @@ public sealed class HubDownloaderTests : IDisposable
     }
 
     [Fact]
+    public async Task AServerThatIgnoresRangesGetsTheWholeFileAgain()
+    {
+        _server.CutNext = (Big, 1_000_000);
+        _server.IgnoreRange = true;
+
+        var snapshot = await HubDownloader.PullAsync(Reference, null, Options(), null, Ct);
+
+        Assert.Equal(_server.File(Big).Content, File.ReadAllBytes(Path.Combine(snapshot.Folder, Big)));
+    }
+
+    [Fact]
+    public async Task AFullDiskStopsCleanlyWithABadOutputError()
+    {
+        // /dev/full fails every write with ENOSPC, like a full disk.
+        var blobs = Directory.CreateDirectory(Path.Combine(RepoFolder, "blobs")).FullName;
+        File.CreateSymbolicLink(Path.Combine(blobs, _server.File(Big).Etag + ".incomplete"), "/dev/full");
+
+        var error = await Assert.ThrowsAsync<SynthstageException>(() => HubDownloader.PullAsync(Reference, ["unet/*"], Options(), null, Ct));
+
+        Assert.Equal(ExitCodes.BadOutput, error.ExitCode);
+        Assert.Contains("No space left", error.Message);
+        Assert.Contains("kept", error.Message);
+        Assert.False(File.Exists(Path.Combine(RepoFolder, "snapshots", FakeHubServer.Commit, Big)));
+        Assert.False(File.Exists(Path.Combine(blobs, _server.File(Big).Etag)));
+    }
+
+    [Fact]
+    public async Task AnyUrlDownloadsWithTheSameClient()
+    {
+        var partial = Path.Combine(Directory.CreateDirectory(_root).FullName, "rvm.onnx.incomplete");
+        using var client = new HubClient(Options());
+        _server.CutNext = (Small, 300_000);
+        var uri = new Uri($"{_server.Endpoint}/blobs/{_server.File(Small).Etag}?name={Uri.EscapeDataString(Small)}");
+
+        await Assert.ThrowsAnyAsync<IOException>(() => client.DownloadUrlAsync(uri, Reference, partial, (_, _) => { }, Ct));
+        var sha256 = await client.DownloadUrlAsync(uri, Reference, partial, (_, _) => { }, Ct);
+
+        Assert.Equal(_server.File(Small).Etag, sha256);
+        Assert.InRange(_server.BodyBytes(Small), _server.File(Small).Content.Length, _server.File(Small).Content.Length + 64 * 1024);
+    }
+
+    [Fact]
     public async Task ACorruptedFileIsDetectedDeletedAndNotLinked()
     {
         _server.Corrupt = Small;
