@@ -49,6 +49,7 @@ public static class HubDownloader
         }
 
         var total = missing.Sum(f => Math.Max(0, f.Size));
+        CheckFreeSpace(cache, reference, missing);
         long done = 0, fetched = 0;
         var finished = 0;
         void Report(string detail) => progress?.Report(new PipelineProgress("download", Interlocked.Read(ref done), total, detail));
@@ -102,6 +103,21 @@ public static class HubDownloader
         {
             throw new SynthstageException($"cannot write to the Hugging Face cache '{cache.Folder}' ({e.Message}); set HF_HUB_CACHE or HF_HOME to a writable folder", ExitCodes.BadOutput, e);
         }
+    }
+
+    // Fail before the first byte rather than hours later; a disk that fills up anyway is caught on write.
+    private static void CheckFreeSpace(HubCache cache, HubReference reference, IReadOnlyList<HubFile> missing)
+    {
+        var needed = missing.Sum(f =>
+        {
+            var partial = new FileInfo(cache.BlobPath(reference, f.Etag) + ".incomplete");
+            return Math.Max(0, f.Size - (partial.Exists ? partial.Length : 0));
+        });
+        long free;
+        try { free = new DriveInfo(cache.RepoFolder(reference)).AvailableFreeSpace; }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException) { return; }
+        if (free > 0 && needed > free)
+            throw new SynthstageException($"{reference} needs {needed / 1e9:0.00} GB but only {free / 1e9:0.00} GB are free in {cache.Folder}; free some space or set HF_HUB_CACHE to a larger disk", ExitCodes.BadOutput);
     }
 
     private static async Task DownloadOneAsync(HubClient client, HubCache cache, HubReference reference, string commit, HubFile file,
