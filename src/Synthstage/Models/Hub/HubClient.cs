@@ -152,7 +152,7 @@ public sealed class HubClient : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SynthstageException($"cannot write '{partialPath}': {e.Message}; make the cache writable or point HF_HUB_CACHE at another folder", ExitCodes.BadOutput, e);
+            throw new SynthstageException($"cannot open '{partialPath}': {e.Message}; another pull of the same file may be running, or the cache is not writable (HF_HUB_CACHE chooses another folder)", ExitCodes.BadOutput, e);
         }
     }
 
