@@ -123,6 +123,12 @@ internal static class ModelsCommand
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
             var entry = ModelCatalog.Get(result.GetValue(id)!);
+            if (entry.Source.Kind is CatalogSource.HuggingFace or "url")
+            {
+                var pulled = await ConsoleProgress.RunAsync(progress => ModelInventory.PullAsync(entry.Id, ModelStore.Default, HubOptions.FromEnvironment(), progress, token));
+                System.Console.WriteLine($"installed {pulled.Folder}");
+                return ExitCodes.Success;
+            }
             if (entry.Id != SelfieModelInstaller.ModelId)
                 throw new SynthstageException($"'{entry.Id}' cannot be installed by this version yet", ExitCodes.Usage);
             var files = result.GetValue(from);
