@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
     "video" => await VideoBenchmark.RunAsync(args[1..]),
     "kernels" => await KernelBenchmark.RunAsync(args[1..]),
     "forge" => await RunForgeAsync(args[1..]),
+    "hub" => await Synthstage.Bench.Hub.HubBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
