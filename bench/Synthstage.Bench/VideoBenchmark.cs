@@ -37,10 +37,17 @@ internal static class VideoBenchmark
 
             var size = await SizeAsync(clip);
             var rate = await RateAsync(clip);
-            var baseline = await MeasureAsync(runs, i => ChildProcess.RunAsync("bash", "-c",
-                $"ffmpeg -v error -i '{clip}' -f rawvideo -pix_fmt rgb24 - | ffmpeg -v error -y -f rawvideo -pix_fmt rgb24 -s {size} -r {rate} -i - -c:v libx264 -preset {Preset} -crf {Crf} -pix_fmt yuv420p '{work}/baseline{i}.mp4'"));
-            var matte = await MeasureAsync(runs, i => ChildProcess.RunAsync("dotnet", cli, "matte", clip, "-o", Path.Combine(work, $"matte{i}.mp4"), "--preset", Preset, "--crf", Crf));
-            var composite = await MeasureAsync(runs, i => ChildProcess.RunAsync("dotnet", cli, "composite", clip, "--background", background, "-o", Path.Combine(work, $"composite{i}.mp4"), "--preset", Preset, "--crf", Crf));
+            // Interleave the jobs run by run so that load from elsewhere on a noisy machine hits all of them alike.
+            var baseline = new List<ChildProcess.Outcome>();
+            var matte = new List<ChildProcess.Outcome>();
+            var composite = new List<ChildProcess.Outcome>();
+            for (var i = 0; i < runs; i++)
+            {
+                baseline.Add(await ChildProcess.RunAsync("bash", "-c",
+                    $"ffmpeg -v error -i '{clip}' -f rawvideo -pix_fmt rgb24 - | ffmpeg -v error -y -f rawvideo -pix_fmt rgb24 -s {size} -r {rate} -i - -c:v libx264 -preset {Preset} -crf {Crf} -pix_fmt yuv420p '{work}/baseline{i}.mp4'"));
+                matte.Add(await ChildProcess.RunAsync("dotnet", cli, "matte", clip, "-o", Path.Combine(work, $"matte{i}.mp4"), "--preset", Preset, "--crf", Crf));
+                composite.Add(await ChildProcess.RunAsync("dotnet", cli, "composite", clip, "--background", background, "-o", Path.Combine(work, $"composite{i}.mp4"), "--preset", Preset, "--crf", Crf));
+            }
 
             Console.WriteLine();
             Console.WriteLine($"{"job",-34} {"median s",9} {"frames/s",9} {"× ffmpeg",9} {"peak MB",8} {"tree MB",8}");
@@ -72,13 +79,6 @@ internal static class VideoBenchmark
         var median = Median(outcomes.Select(o => o.Elapsed.TotalSeconds));
         var ratio = median / Median(baseline.Select(o => o.Elapsed.TotalSeconds));
         Console.WriteLine($"{name,-34} {median,9:F2} {frames / median,9:F1} {ratio,9:F2} {outcomes.Max(o => o.PeakBytes) / 1e6,8:F0} {outcomes.Max(o => o.PeakTreeBytes) / 1e6,8:F0}");
-    }
-
-    private static async Task<IReadOnlyList<ChildProcess.Outcome>> MeasureAsync(int runs, Func<int, Task<ChildProcess.Outcome>> run)
-    {
-        var outcomes = new List<ChildProcess.Outcome>();
-        for (var i = 0; i < runs; i++) outcomes.Add(await run(i));
-        return outcomes;
     }
 
     private static double Median(IEnumerable<double> values)
