@@ -1,0 +1,36 @@
+using Synthstage.Diffusion.Schedulers;
+
+namespace Synthstage.Tests.Diffusion.Schedulers;
+
+/// <summary>Reference numbers from diffusers' tests/schedulers/test_scheduler_lms.py (diffusers 0.3x).</summary>
+public sealed class LmsDiscreteSchedulerTests
+{
+    private static SchedulerConfig TestConfig => new()
+    {
+        NumTrainTimesteps = 1100,
+        BetaStart = 0.0001,
+        BetaEnd = 0.02,
+        BetaSchedule = "linear",
+    };
+
+    [Fact]
+    public void FullLoop_NoNoise_MatchesDiffusers()
+    {
+        float[] result = EulerDiscreteSchedulerTests.FullLoopScaled(new LmsDiscreteScheduler(TestConfig), 10);
+        DiffusersFixture.AssertSumMean(result, 1006.388, 1.31);
+    }
+
+    [Fact]
+    public void FullLoop_VPrediction_MatchesDiffusers()
+    {
+        float[] result = EulerDiscreteSchedulerTests.FullLoopScaled(new LmsDiscreteScheduler(TestConfig with { PredictionType = "v_prediction" }), 10);
+        DiffusersFixture.AssertSumMean(result, 0.0017, 2.2676e-06);
+    }
+
+    [Fact]
+    public void FullLoop_KarrasSigmas_MatchesDiffusers()
+    {
+        float[] result = EulerDiscreteSchedulerTests.FullLoopScaled(new LmsDiscreteScheduler(TestConfig with { UseKarrasSigmas = true }), 10);
+        DiffusersFixture.AssertSumMean(result, 3812.9927, 4.9648);
+    }
+}
