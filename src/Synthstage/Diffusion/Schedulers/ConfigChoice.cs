@@ -28,6 +28,36 @@ internal static class ConfigChoice
         }
     }
 
+    /// <summary>
+    /// Rejects keys this implementation does not model when they ask for non-default behaviour (they would otherwise
+    /// be ignored silently): alternative sigma spacings, continuous timesteps, learned variance.
+    /// </summary>
+    public static void RejectUnsupportedExtensions(SchedulerConfig config, string scheduler)
+    {
+        if (config.ExtensionData is not { } extra)
+        {
+            return;
+        }
+        foreach (string flag in (string[])["use_lu_lambdas", "use_exponential_sigmas", "use_beta_sigmas", "use_flow_sigmas", "use_dynamic_shifting"])
+        {
+            if (extra.TryGetValue(flag, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.True)
+            {
+                throw new SynthstageException($"{scheduler}: {flag}=true is not supported; set it to false.", ExitCodes.BadModel);
+            }
+        }
+        if (extra.TryGetValue("timestep_type", out var timestepType)
+            && timestepType.ValueKind == System.Text.Json.JsonValueKind.String && timestepType.GetString() != "discrete")
+        {
+            throw new SynthstageException($"{scheduler}: timestep_type '{timestepType.GetString()}' is not supported; valid values: discrete.", ExitCodes.BadModel);
+        }
+        if (extra.TryGetValue("variance_type", out var varianceType)
+            && varianceType.ValueKind == System.Text.Json.JsonValueKind.String && varianceType.GetString() is "learned" or "learned_range")
+        {
+            throw new SynthstageException(
+                $"{scheduler}: variance_type '{varianceType.GetString()}' (a model that predicts its variance) is not supported.", ExitCodes.BadModel);
+        }
+    }
+
     /// <summary>Validates a step count passed to <c>SetTimesteps</c>.</summary>
     public static void CheckSteps(int numInferenceSteps, int numTrainTimesteps)
     {

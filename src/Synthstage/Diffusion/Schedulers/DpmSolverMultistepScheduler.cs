@@ -151,8 +151,9 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
             && (_eulerAtFinal || (_lowerOrderFinal && count < 15) || _finalSigmasType == "zero");
 
         // 1. Convert the model output to an x₀ prediction and push it into the history.
+        ScratchBuffer.EnsureAll(_modelOutputs, sample.Length);
         _newestOutput = (_newestOutput + 1) % 2;
-        float[] x0 = ScratchBuffer.Ensure(ref _modelOutputs[_newestOutput], sample.Length);
+        float[] x0 = _modelOutputs[_newestOutput]!;
         var (alphaS0, sigmaS0) = AlphaSigma(sigmas[index]);
         for (int i = 0; i < sample.Length; i++)
         {

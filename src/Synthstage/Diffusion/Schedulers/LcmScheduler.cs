@@ -9,7 +9,7 @@ namespace Synthstage.Diffusion.Schedulers;
 /// Defaults follow diffusers: betas 0.00085 → 0.012 scaled_linear, <c>original_inference_steps</c> 50,
 /// <c>timestep_scaling</c> 10, <c>set_alpha_to_one</c> true, <c>clip_sample</c> false. The step result's
 /// <see cref="SchedulerStepResult.PredOriginalSample"/> is diffusers' <c>denoised</c>, the image to decode.
-/// Not supported: custom timesteps, img2img <c>strength</c> in <c>SetTimesteps</c>, thresholding.
+/// Not supported: custom timesteps, thresholding.
 /// </remarks>
 public sealed class LcmScheduler : IDiffusionScheduler
 {
@@ -70,18 +70,33 @@ public sealed class LcmScheduler : IDiffusionScheduler
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException">More steps than <c>original_inference_steps</c>.</exception>
-    public void SetTimesteps(int numInferenceSteps)
+    public void SetTimesteps(int numInferenceSteps) => SetTimesteps(numInferenceSteps, 1f);
+
+    /// <summary>
+    /// Builds the schedule for img2img at <paramref name="strength"/>: the distillation schedule is cut to its first
+    /// <c>original_inference_steps · strength</c> entries before <paramref name="numInferenceSteps"/> are picked from it,
+    /// as diffusers' <c>set_timesteps(..., strength=)</c> does for the LCM img2img pipeline.
+    /// </summary>
+    /// <param name="numInferenceSteps">Number of denoising steps, at most <c>original_inference_steps · strength</c>.</param>
+    /// <param name="strength">How much of the schedule to keep, in (0, 1]; 1 for text-to-image.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Strength outside (0, 1], or too many steps for it.</exception>
+    public void SetTimesteps(int numInferenceSteps, float strength)
     {
         ConfigChoice.CheckSteps(numInferenceSteps, _schedule.Length);
-        if (numInferenceSteps > _originalInferenceSteps)
+        if (!(strength > 0f && strength <= 1f))
         {
-            throw new ArgumentOutOfRangeException(nameof(numInferenceSteps), numInferenceSteps,
-                $"{Name}: at most original_inference_steps ({_originalInferenceSteps}) steps are possible.");
+            throw new ArgumentOutOfRangeException(nameof(strength), strength, $"{Name}: strength must be in (0, 1].");
         }
 
         // 1. The distillation schedule: every k-th training step, k = N / original_inference_steps.
         int k = _schedule.Length / _originalInferenceSteps;
-        int[] origin = Enumerable.Range(1, _originalInferenceSteps).Select(i => i * k - 1).Reverse().ToArray();
+        int kept = (int)(_originalInferenceSteps * (double)strength);
+        if (kept / numInferenceSteps < 1 || numInferenceSteps > _originalInferenceSteps)
+        {
+            throw new ArgumentOutOfRangeException(nameof(numInferenceSteps), numInferenceSteps,
+                $"{Name}: at most original_inference_steps × strength ({_originalInferenceSteps} × {strength} = {kept}) steps are possible.");
+        }
+        int[] origin = Enumerable.Range(1, kept).Select(i => i * k - 1).Reverse().ToArray();
 
         // 2. n (approximately) evenly spaced entries of it, from the noisiest.
         double[] indices = NumpyRange.Linspace(0, origin.Length, numInferenceSteps, endpoint: false);

@@ -102,8 +102,9 @@ public sealed class LmsDiscreteScheduler : IDiffusionScheduler
         float vSkip = sigma * sigma + 1f;
 
         // 1. Predicted x₀, 2. the ODE derivative (x − x₀)/σ, kept in a ring of the last four.
+        ScratchBuffer.EnsureAll(_derivatives, sample.Length);
         _newestDerivative = (_newestDerivative + 1) % MaxOrder;
-        float[] derivative = ScratchBuffer.Ensure(ref _derivatives[_newestDerivative], sample.Length);
+        float[] derivative = _derivatives[_newestDerivative]!;
         _derivativeCount = Math.Min(_derivativeCount + 1, MaxOrder);
         for (int i = 0; i < sample.Length; i++)
         {
@@ -128,13 +129,25 @@ public sealed class LmsDiscreteScheduler : IDiffusionScheduler
         }
 
         // 4. x_prev = x + Σ coeff_k · d_{newest−k}, summed in float32 in diffusers' order.
+        float[] d0 = Derivative(0);
+        float[] d1 = order > 1 ? Derivative(1) : d0;
+        float[] d2 = order > 2 ? Derivative(2) : d0;
+        float[] d3 = order > 3 ? Derivative(3) : d0;
+        float c0 = _coefficients[0], c1 = _coefficients[1], c2 = _coefficients[2], c3 = _coefficients[3];
         for (int i = 0; i < sample.Length; i++)
         {
-            float sum = 0f;
-            for (int k = 0; k < order; k++)
+            float sum = c0 * d0[i];
+            if (order > 1)
             {
-                float[] d = _derivatives[(_newestDerivative - k + MaxOrder) % MaxOrder]!;
-                sum += _coefficients[k] * d[i];
+                sum += c1 * d1[i];
+            }
+            if (order > 2)
+            {
+                sum += c2 * d2[i];
+            }
+            if (order > 3)
+            {
+                sum += c3 * d3[i];
             }
             prevSample[i] = sample[i] + sum;
         }
@@ -146,6 +159,9 @@ public sealed class LmsDiscreteScheduler : IDiffusionScheduler
     /// <inheritdoc/>
     public void AddNoise(ReadOnlySpan<float> originalSamples, ReadOnlySpan<float> noise, float timestep, Span<float> destination) =>
         _table.AddNoise(originalSamples, noise, timestep, destination);
+
+    // age 0 = the derivative just computed.
+    private float[] Derivative(int age) => _derivatives[(_newestDerivative - age + MaxOrder) % MaxOrder]!;
 
     // ∫ from σ_t to σ_{t+1} of the Lagrange basis polynomial for history entry `currentOrder`.
     private double LmsCoefficient(int order, int t, int currentOrder)

@@ -31,6 +31,7 @@ internal sealed class NoiseSchedule
     public static NoiseSchedule Create(SchedulerConfig config, string scheduler,
         double defaultBetaStart = 0.0001, double defaultBetaEnd = 0.02, string defaultSchedule = "linear")
     {
+        ConfigChoice.RejectUnsupportedExtensions(config, scheduler);
         int numTrain = config.NumTrainTimesteps ?? 1000;
         if (numTrain < 2)
         {

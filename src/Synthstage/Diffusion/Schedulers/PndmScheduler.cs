@@ -141,6 +141,11 @@ public sealed class PndmScheduler : IDiffusionScheduler
         ScratchBuffer.CheckLengths(sample.Length, modelOutput.Length, prevSample.Length);
         int index = _counter;
         int t = _schedule.TrainIndex(timestep, Name);
+        // Size the whole history and work set on the first step so later steps allocate nothing.
+        ScratchBuffer.EnsureAll(_ets, sample.Length);
+        ScratchBuffer.Ensure(ref _curModelOutput, sample.Length);
+        ScratchBuffer.Ensure(ref _curSample, sample.Length);
+        ScratchBuffer.Ensure(ref _combined, sample.Length);
         if (_counter < _prkTimesteps.Length && !_skipPrkSteps)
         {
             StepPrk(modelOutput, t, sample, prevSample);
@@ -304,7 +309,7 @@ public sealed class PndmScheduler : IDiffusionScheduler
     private void PushEt(ReadOnlySpan<float> modelOutput)
     {
         _newestEt = (_newestEt + 1) % PndmOrder;
-        modelOutput.CopyTo(ScratchBuffer.Ensure(ref _ets[_newestEt], modelOutput.Length));
+        modelOutput.CopyTo(_ets[_newestEt]!);
         _etCount = Math.Min(_etCount + 1, PndmOrder);
     }
 

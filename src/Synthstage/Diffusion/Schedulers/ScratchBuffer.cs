@@ -13,6 +13,15 @@ internal static class ScratchBuffer
         return buffer;
     }
 
+    /// <summary>Sizes every slot of a history ring at once, so later steps of the run allocate nothing.</summary>
+    public static void EnsureAll(float[]?[] ring, int length)
+    {
+        for (int i = 0; i < ring.Length; i++)
+        {
+            Ensure(ref ring[i], length);
+        }
+    }
+
     /// <summary>Throws unless the spans have the same length.</summary>
     public static void CheckLengths(int sample, int modelOutput, int destination)
     {

@@ -6,14 +6,7 @@ namespace Synthstage.Tests.Diffusion.Schedulers;
 /// <summary>Reference numbers from diffusers' tests/schedulers/test_scheduler_ddim.py (diffusers 0.3x).</summary>
 public sealed class DdimSchedulerTests
 {
-    private static SchedulerConfig TestConfig => new()
-    {
-        NumTrainTimesteps = 1000,
-        BetaStart = 0.0001,
-        BetaEnd = 0.02,
-        BetaSchedule = "linear",
-        ClipSample = true,
-    };
+    private static SchedulerConfig TestConfig => DiffusersFixture.LinearBetas(1000) with { ClipSample = true };
 
     /// <summary>diffusers' unscaled loop: the model sees the sample as is and step gets the same sample.</summary>
     internal static float[] FullLoop(IDiffusionScheduler scheduler, int steps, INoiseSource? noise = null)

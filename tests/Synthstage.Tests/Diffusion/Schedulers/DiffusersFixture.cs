@@ -1,3 +1,5 @@
+using Synthstage.Diffusion.Schedulers;
+
 namespace Synthstage.Tests.Diffusion.Schedulers;
 
 /// <summary>
@@ -9,6 +11,15 @@ internal static class DiffusersFixture
 {
     public const int Batch = 4, Channels = 3, Height = 8, Width = 8;
     public const int Length = Batch * Channels * Height * Width;
+
+    /// <summary>The betas most of diffusers' scheduler tests use: 0.0001 → 0.02 linear over <paramref name="numTrainTimesteps"/>.</summary>
+    public static SchedulerConfig LinearBetas(int numTrainTimesteps) => new()
+    {
+        NumTrainTimesteps = numTrainTimesteps,
+        BetaStart = 0.0001,
+        BetaEnd = 0.02,
+        BetaSchedule = "linear",
+    };
 
     public static float[] DummySampleDeter()
     {
@@ -51,6 +62,7 @@ internal static class DiffusersFixture
     {
         double sum = SumAbs(result);
         double mean = MeanAbs(result);
+        TestContext.Current.TestOutputHelper?.WriteLine($"measured sum {sum:F4} (expected {expectedSum}), mean {mean:F6} (expected {expectedMean})");
         Assert.True(Math.Abs(sum - expectedSum) < 1e-2, $"sum |x| = {sum:R}, expected {expectedSum} ± 1e-2");
         Assert.True(Math.Abs(mean - expectedMean) < 1e-3, $"mean |x| = {mean:R}, expected {expectedMean} ± 1e-3");
     }
@@ -58,6 +70,7 @@ internal static class DiffusersFixture
     public static void AssertMean(ReadOnlySpan<float> result, double expectedMean)
     {
         double mean = MeanAbs(result);
+        TestContext.Current.TestOutputHelper?.WriteLine($"measured mean {mean:F6} (expected {expectedMean})");
         Assert.True(Math.Abs(mean - expectedMean) < 1e-3, $"mean |x| = {mean:R}, expected {expectedMean} ± 1e-3");
     }
 }

@@ -5,12 +5,8 @@ namespace Synthstage.Tests.Diffusion.Schedulers;
 /// <summary>Reference numbers from diffusers' tests/schedulers/test_scheduler_dpm_multi.py (diffusers 0.3x).</summary>
 public sealed class DpmSolverMultistepSchedulerTests
 {
-    private static SchedulerConfig TestConfig => new()
+    private static SchedulerConfig TestConfig => DiffusersFixture.LinearBetas(1000) with
     {
-        NumTrainTimesteps = 1000,
-        BetaStart = 0.0001,
-        BetaEnd = 0.02,
-        BetaSchedule = "linear",
         SolverOrder = 2,
         PredictionType = "epsilon",
         Thresholding = false,

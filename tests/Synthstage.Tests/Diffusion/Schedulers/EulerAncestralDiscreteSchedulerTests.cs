@@ -9,13 +9,7 @@ namespace Synthstage.Tests.Diffusion.Schedulers;
 /// </summary>
 public sealed class EulerAncestralDiscreteSchedulerTests
 {
-    private static SchedulerConfig TestConfig => new()
-    {
-        NumTrainTimesteps = 1100,
-        BetaStart = 0.0001,
-        BetaEnd = 0.02,
-        BetaSchedule = "linear",
-    };
+    private static SchedulerConfig TestConfig => DiffusersFixture.LinearBetas(1100);
 
     [Fact]
     public void FullLoop_TorchSeed0_MatchesDiffusers()

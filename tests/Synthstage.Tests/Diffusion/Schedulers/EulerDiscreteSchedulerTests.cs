@@ -6,13 +6,7 @@ namespace Synthstage.Tests.Diffusion.Schedulers;
 /// <summary>Reference numbers from diffusers' tests/schedulers/test_scheduler_euler.py (diffusers 0.3x).</summary>
 public sealed class EulerDiscreteSchedulerTests
 {
-    private static SchedulerConfig TestConfig => new()
-    {
-        NumTrainTimesteps = 1100,
-        BetaStart = 0.0001,
-        BetaEnd = 0.02,
-        BetaSchedule = "linear",
-    };
+    private static SchedulerConfig TestConfig => DiffusersFixture.LinearBetas(1100);
 
     /// <summary>diffusers' k-diffusion test loop: sample × init_noise_sigma, the scaled sample is passed to step.</summary>
     internal static float[] FullLoopScaled(IDiffusionScheduler scheduler, int steps, INoiseSource? noise = null)

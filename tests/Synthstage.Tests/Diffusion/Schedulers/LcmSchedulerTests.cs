@@ -48,4 +48,15 @@ public sealed class LcmSchedulerTests
         float[] b = DdimSchedulerTests.FullLoop(new LcmScheduler(TestConfig), 1);
         Assert.Equal(a, b);
     }
+
+    [Fact]
+    public void Strength_CutsTheDistillationSchedule()
+    {
+        // strength 0.5 keeps the first 25 of [19, 39, …, 999]: 499 down to 19, then 4 evenly spaced entries.
+        var scheduler = new LcmScheduler(TestConfig);
+        scheduler.SetTimesteps(4, 0.5f);
+        Assert.Equal([499f, 379f, 259f, 139f], scheduler.Timesteps);
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.SetTimesteps(4, 0.05f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.SetTimesteps(51));
+    }
 }

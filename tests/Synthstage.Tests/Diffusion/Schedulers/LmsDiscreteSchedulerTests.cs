@@ -5,13 +5,7 @@ namespace Synthstage.Tests.Diffusion.Schedulers;
 /// <summary>Reference numbers from diffusers' tests/schedulers/test_scheduler_lms.py (diffusers 0.3x).</summary>
 public sealed class LmsDiscreteSchedulerTests
 {
-    private static SchedulerConfig TestConfig => new()
-    {
-        NumTrainTimesteps = 1100,
-        BetaStart = 0.0001,
-        BetaEnd = 0.02,
-        BetaSchedule = "linear",
-    };
+    private static SchedulerConfig TestConfig => DiffusersFixture.LinearBetas(1100);
 
     [Fact]
     public void FullLoop_NoNoise_MatchesDiffusers()

@@ -5,13 +5,7 @@ namespace Synthstage.Tests.Diffusion.Schedulers;
 /// <summary>Reference numbers from diffusers' tests/schedulers/test_scheduler_pndm.py (diffusers 0.3x).</summary>
 public sealed class PndmSchedulerTests
 {
-    private static SchedulerConfig TestConfig => new()
-    {
-        NumTrainTimesteps = 1000,
-        BetaStart = 0.0001,
-        BetaEnd = 0.02,
-        BetaSchedule = "linear",
-    };
+    private static SchedulerConfig TestConfig => DiffusersFixture.LinearBetas(1000);
 
     [Fact]
     public void FullLoop_PrkThenPlms_MatchesDiffusers() =>

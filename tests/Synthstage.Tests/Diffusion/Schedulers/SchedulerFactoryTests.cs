@@ -141,4 +141,14 @@ public sealed class SchedulerFactoryTests
         Assert.Throws<SynthstageException>(() => SchedulerFactory.FromDiffusersConfig("{not json"));
         Assert.Throws<SynthstageException>(() => SchedulerFactory.FromDiffusersConfig("{}"));
     }
+
+    [Theory]
+    [InlineData("""{"_class_name":"DPMSolverMultistepScheduler","use_lu_lambdas":true}""", "use_lu_lambdas")]
+    [InlineData("""{"_class_name":"EulerDiscreteScheduler","timestep_type":"continuous"}""", "timestep_type")]
+    [InlineData("""{"_class_name":"DDIMScheduler","thresholding":true}""", "thresholding")]
+    public void UnsupportedOptions_AreRejectedNotIgnored(string json, string key)
+    {
+        var e = Assert.Throws<SynthstageException>(() => SchedulerFactory.FromDiffusersConfig(json));
+        Assert.Contains(key, e.Message);
+    }
 }
