@@ -8,7 +8,7 @@ namespace Synthstage.Diffusion.Schedulers;
 /// <para>Use (as in diffusers' pipelines):</para>
 /// <code>
 /// scheduler.SetTimesteps(steps);
-/// latents *= scheduler.InitNoiseSigma;
+/// TensorPrimitives.Multiply(latents, scheduler.InitNoiseSigma, latents);
 /// foreach (float t in scheduler.Timesteps)
 /// {
 ///     scheduler.ScaleModelInput(latents, t, modelInput);

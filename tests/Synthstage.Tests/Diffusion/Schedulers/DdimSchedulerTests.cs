@@ -38,6 +38,42 @@ public sealed class DdimSchedulerTests
     public void FullLoop_NoSetAlphaToOne_MatchesDiffusers() =>
         DiffusersFixture.AssertSumMean(FullLoop(new DdimScheduler(TestConfig with { SetAlphaToOne = false, BetaStart = 0.01 }), 10), 149.0784, 0.1941);
 
+    /// <summary>
+    /// diffusers' "full loop with noise": img2img from step 8 of 10 (AddNoise at the first remaining timestep), with
+    /// <c>dummy_noise_deter</c> as the noise.
+    /// </summary>
+    internal static float[] FullLoopWithNoise(IDiffusionScheduler scheduler, int steps, int startStep, bool scaled = false, INoiseSource? generator = null)
+    {
+        scheduler.SetTimesteps(steps);
+        float[] sample = DiffusersFixture.DummySampleDeter();
+        if (scaled)
+        {
+            float sigma = scheduler.InitNoiseSigma;
+            for (int i = 0; i < sample.Length; i++)
+            {
+                sample[i] *= sigma;
+            }
+        }
+        float[] noise = DiffusersFixture.DummyNoiseDeter();
+        float[] timesteps = scheduler.Timesteps.Skip(startStep * scheduler.Order).ToArray();
+        scheduler.AddNoise(sample, noise, timesteps[0], sample);
+        var residual = new float[sample.Length];
+        foreach (float t in timesteps)
+        {
+            if (scaled)
+            {
+                scheduler.ScaleModelInput(sample, t, sample);
+            }
+            DiffusersFixture.DummyModel(sample, t, residual);
+            scheduler.Step(residual, t, sample, sample, generator);
+        }
+        return sample;
+    }
+
+    [Fact]
+    public void FullLoop_WithNoise_MatchesDiffusers() =>
+        DiffusersFixture.AssertSumMean(FullLoopWithNoise(new DdimScheduler(TestConfig), 10, 8), 354.5418, 0.4616);
+
     [Fact]
     public void StepsOffset1_FiveSteps_Timesteps()
     {

@@ -35,6 +35,17 @@ internal static class DiffusersFixture
         return sample;
     }
 
+    /// <summary><c>dummy_noise_deter</c>: the same layout with the values reversed, element k = (767 − k)/768.</summary>
+    public static float[] DummyNoiseDeter()
+    {
+        float[] sample = DummySampleDeter();
+        for (int i = 0; i < sample.Length; i++)
+        {
+            sample[i] = (Length - 1) / (float)Length - sample[i];
+        }
+        return sample;
+    }
+
     /// <summary>diffusers' dummy model, in float32 like torch: (sample · t) / (t + 1).</summary>
     public static void DummyModel(ReadOnlySpan<float> sample, float t, Span<float> output)
     {

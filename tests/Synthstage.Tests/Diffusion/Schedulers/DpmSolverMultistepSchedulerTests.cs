@@ -32,6 +32,10 @@ public sealed class DpmSolverMultistepSchedulerTests
             0.2096);
 
     [Fact]
+    public void FullLoop_WithNoise_MatchesDiffusers() =>
+        DiffusersFixture.AssertSumMean(DdimSchedulerTests.FullLoopWithNoise(new DpmSolverMultistepScheduler(TestConfig), 10, 5), 318.4111, 0.4146);
+
+    [Fact]
     public void LinspaceTimesteps_TenSteps()
     {
         var scheduler = new DpmSolverMultistepScheduler(TestConfig);

@@ -28,6 +28,12 @@ public sealed class EulerAncestralDiscreteSchedulerTests
     }
 
     [Fact]
+    public void FullLoop_WithNoise_TorchSeed0_MatchesDiffusers() =>
+        DiffusersFixture.AssertSumMean(
+            DdimSchedulerTests.FullLoopWithNoise(new EulerAncestralDiscreteScheduler(TestConfig), 10, 8, scaled: true, new TorchGenerator(0)),
+            56163.0508, 73.1290);
+
+    [Fact]
     public void SameSeed_IsDeterministic_DifferentSeed_Differs()
     {
         float[] a = EulerDiscreteSchedulerTests.FullLoopScaled(new EulerAncestralDiscreteScheduler(TestConfig), 10, new TorchGenerator(5));

@@ -58,6 +58,13 @@ public sealed class EulerDiscreteSchedulerTests
         Assert.Equal(expected, scheduler.Timesteps);
         Assert.Equal(11, scheduler.Sigmas.Count);
         Assert.Equal(0f, scheduler.Sigmas[^1]);
+        // Element-wise against σₜ = √((1 − ᾱₜ)/ᾱₜ) computed independently in double from the same betas.
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double reference = ReferenceSigma((int)expected[i]);
+            Assert.True(Math.Abs(scheduler.Sigmas[i] - reference) <= 1e-5 * Math.Max(1, reference),
+                $"sigma[{i}] at t={expected[i]}: {scheduler.Sigmas[i]} vs {reference}");
+        }
         // Sigmas descend and interpolate the training table exactly at integer timesteps.
         for (int i = 0; i + 1 < scheduler.Sigmas.Count; i++)
         {
@@ -131,6 +138,18 @@ public sealed class EulerDiscreteSchedulerTests
             next.CopyTo(y, 0);
         }
         Assert.Equal(x, y);
+    }
+
+    // SD 1.x: betas linear in √β from √0.00085 to √0.012 over 1000 steps.
+    private static double ReferenceSigma(int t)
+    {
+        double alphaBar = 1;
+        for (int s = 0; s <= t; s++)
+        {
+            double sqrtBeta = Math.Sqrt(0.00085) + (Math.Sqrt(0.012) - Math.Sqrt(0.00085)) * s / 999;
+            alphaBar *= 1 - sqrtBeta * sqrtBeta;
+        }
+        return Math.Sqrt((1 - alphaBar) / alphaBar);
     }
 
     internal static SchedulerConfig StableDiffusion15Config() => new()
