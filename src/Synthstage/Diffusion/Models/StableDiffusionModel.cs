@@ -66,7 +66,7 @@ public sealed class StableDiffusionModel : IDisposable
             throw new SynthstageException($"'{schedulerPath}' is not a valid scheduler config: {e.Message}", ExitCodes.BadModel, e);
         }
         var scalingFactor = ReadScalingFactor(folder);
-        var tokenizer = ClipTokenizer.FromModelFolder(System.IO.Path.Combine(folder, "tokenizer"));
+        var tokenizer = ClipTokenizer.FromModelFolder(folder);
         var model = new StableDiffusionModel(folder, spec, tokenizer, schedulerConfig, scalingFactor);
         try
         {
