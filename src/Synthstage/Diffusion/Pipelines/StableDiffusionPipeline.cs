@@ -252,16 +252,19 @@ public sealed class StableDiffusionPipeline : IDisposable
         return binding;
     }
 
-    private void CheckInputs(StableDiffusionOptions options)
+    /// <summary>
+    /// Checks the options that do not depend on a model (size, steps, guidance, strength, count, memory for the size), so a
+    /// front end can refuse bad input before spending time loading a model. <see cref="Generate"/> runs it too.
+    /// </summary>
+    /// <exception cref="SynthstageException">An option is out of range; the message names it and the valid range.</exception>
+    public static void Validate(StableDiffusionOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (options.Prompt is null) throw new SynthstageException("prompt must not be null; pass \"\" for unconditional generation", ExitCodes.Usage);
         if (options.NegativePrompt is null) throw new SynthstageException("negative prompt must not be null; pass \"\" for none", ExitCodes.Usage);
         CheckSize(options.Width, options.Height, "size");
         if (options.Steps < 1)
             throw new SynthstageException($"steps must be at least 1; got {options.Steps}", ExitCodes.Usage);
-        var trainSteps = _model.SchedulerConfig.NumTrainTimesteps ?? 1000;
-        if (options.Steps > trainSteps)
-            throw new SynthstageException($"steps must be at most the model's {trainSteps} training timesteps; got {options.Steps}", ExitCodes.Usage);
         if (!float.IsFinite(options.GuidanceScale) || options.GuidanceScale < 0)
             throw new SynthstageException($"guidance must be a number ≥ 0 (≤ 1 turns guidance off); got {options.GuidanceScale.ToString(CultureInfo.InvariantCulture)}", ExitCodes.Usage);
         if (options.Count < 1)
@@ -274,10 +277,18 @@ public sealed class StableDiffusionPipeline : IDisposable
                 throw new SynthstageException($"init image is {init.Width}×{init.Height} but the requested size is {options.Width}×{options.Height}; resize it first", ExitCodes.Usage);
             if (init.Pixels.Length != init.Width * init.Height * 3)
                 throw new SynthstageException($"init image has {init.Pixels.Length} bytes; expected {init.Width}×{init.Height}×3 RGB", ExitCodes.BadInput);
-            if (!_model.HasVaeEncoder)
-                throw new SynthstageException($"'{_model.Folder}' has no vae_encoder/model.onnx; image-to-image needs it", ExitCodes.BadModel);
         }
-        CheckMemory(options.Width, options.Height, options.GuidanceScale > 1f && !options.SeparateGuidanceCalls && _model.UNet.StaticBatch != 1 ? 2 : 1);
+        CheckMemory(options.Width, options.Height, options.GuidanceScale > 1f && !options.SeparateGuidanceCalls ? 2 : 1);
+    }
+
+    private void CheckInputs(StableDiffusionOptions options)
+    {
+        Validate(options);
+        var trainSteps = _model.SchedulerConfig.NumTrainTimesteps ?? 1000;
+        if (options.Steps > trainSteps)
+            throw new SynthstageException($"steps must be at most the model's {trainSteps} training timesteps; got {options.Steps}", ExitCodes.Usage);
+        if (options.InitImage is not null && !_model.HasVaeEncoder)
+            throw new SynthstageException($"'{_model.Folder}' has no vae_encoder/model.onnx; image-to-image needs it", ExitCodes.BadModel);
     }
 
     private static void CheckSize(int width, int height, string what)
