@@ -11,7 +11,7 @@ public static class OnnxSessionFactory
     {
         var options = new SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            GraphOptimizationLevel = spec.OptimizationLevel ?? GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = spec.IntraOpThreads,
             InterOpNumThreads = 1,

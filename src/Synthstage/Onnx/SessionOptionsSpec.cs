@@ -7,4 +7,9 @@ namespace Synthstage.Onnx;
 /// parallelises across stages; 0 lets ONNX Runtime choose (one per core).
 /// </param>
 /// <param name="CudaDeviceId">GPU ordinal when <paramref name="Device"/> is CUDA.</param>
-public sealed record SessionOptionsSpec(ExecutionDevice Device = ExecutionDevice.Cpu, int IntraOpThreads = 1, int CudaDeviceId = 0);
+/// <param name="OptimizationLevel">
+/// ONNX Runtime graph optimisation level; null means ORT_ENABLE_ALL. For the full-size SD UNet, ENABLE_ALL's layout
+/// pass makes the session slow to create but the steps fastest; ENABLE_EXTENDED creates quickly and runs slower.
+/// </param>
+public sealed record SessionOptionsSpec(ExecutionDevice Device = ExecutionDevice.Cpu, int IntraOpThreads = 1, int CudaDeviceId = 0,
+    Microsoft.ML.OnnxRuntime.GraphOptimizationLevel? OptimizationLevel = null);
