@@ -10,11 +10,11 @@ namespace Synthstage.Bench.Diffusion;
 
 /// <summary>
 /// End-to-end Stable Diffusion timing on the full-scale forged SD 1.5 model (random weights, real sizes).
-/// <c>diffusion [--model DIR] [--steps 10] [--scheduler NAME] [--opt all|extended] [--no-memory] [--vocab PATH]</c>:
+/// <c>diffusion [--model DIR] [--steps 10] [--scheduler NAME] [--opt all|extended] [--no-arena] [--no-memory] [--vocab PATH]</c>:
 /// forges the fp32 folder into a temporary directory (~4.3 GB, deleted afterwards) unless <c>--model</c> is given, then
-/// prints session creation times, seconds per step of a 256×256 text-to-image run with guidance, the share of its
-/// wall time spent outside ONNX Runtime's Run calls, and the peak resident memory of a separate
-/// <c>synthstage generate</c> process at 512×512 (fp32).
+/// prints session creation time, seconds per step of a 256×256 text-to-image run with guidance, the share of its
+/// wall time spent outside ONNX Runtime's Run calls, then runs 512×512 (fp32) and prints the process's peak resident
+/// memory. <c>--no-arena</c> turns ONNX Runtime's CPU memory arena off.
 /// </summary>
 public static class DiffusionBenchmark
 {
@@ -41,8 +41,8 @@ public static class DiffusionBenchmark
                 }).ConfigureAwait(false);
                 Console.WriteLine($"forged full SD 1.5 (fp32) into {folder} in {watch.Elapsed.TotalSeconds:F1} s");
             }
-            Txt2Img256(folder, steps, scheduler, level);
-            if (!args.Contains("--no-memory")) await PeakMemory512Async(folder).ConfigureAwait(false);
+            var spec = new SessionOptionsSpec(ExecutionDevice.Cpu, IntraOpThreads: 0, OptimizationLevel: level, CpuMemoryArena: !args.Contains("--no-arena"));
+            Run(folder, steps, scheduler, spec, memory: !args.Contains("--no-memory"));
         }
         finally
         {
@@ -51,12 +51,12 @@ public static class DiffusionBenchmark
         return 0;
     }
 
-    private static void Txt2Img256(string folder, int steps, string scheduler, GraphOptimizationLevel? level)
+    private static void Run(string folder, int steps, string scheduler, SessionOptionsSpec spec, bool memory)
     {
-        var spec = new SessionOptionsSpec(ExecutionDevice.Cpu, IntraOpThreads: 0, OptimizationLevel: level);
         var watch = Stopwatch.StartNew();
         using var model = StableDiffusionModel.Load(folder, spec);
-        Console.WriteLine($"model loaded in {watch.Elapsed.TotalSeconds:F1} s (optimisation {level?.ToString() ?? "ORT_ENABLE_ALL"}, {Environment.ProcessorCount} cores)");
+        Console.WriteLine($"model loaded in {watch.Elapsed.TotalSeconds:F1} s (optimisation {spec.OptimizationLevel?.ToString() ?? "ORT_ENABLE_ALL"}, " +
+            $"arena {(spec.CpuMemoryArena ? "on" : "off")}, {Environment.ProcessorCount} cores); peak RSS so far {PeakRss() / 1e9:F2} GB");
         using var pipeline = new StableDiffusionPipeline(model);
         var options = new StableDiffusionOptions
         {
@@ -80,23 +80,22 @@ public static class DiffusionBenchmark
         Console.WriteLine($"  seconds per step       {t.PerStep.TotalSeconds:F3} s");
         Console.WriteLine($"  total                  {t.Total.TotalSeconds:F2} s (UNet Run {t.UNetRun.TotalSeconds:F2} s, text encoder + VAE Run {t.OtherRun.TotalSeconds:F2} s)");
         Console.WriteLine($"  outside ORT Run calls  {t.OutsideRunShare:P2} of wall time (denoising loop alone: {loopOutside:P2}; target < 3%)");
+        Console.WriteLine($"  peak RSS so far        {PeakRss() / 1e9:F2} GB");
+        if (!memory) return;
+
+        pipeline.Generate(options with { Width = 512, Height = 512, Steps = 2 });
+        t = pipeline.LastTimings!;
+        Console.WriteLine($"512x512 fp32 txt2img, 2 steps: {t.PerStep.TotalSeconds:F2} s per step, total {t.Total.TotalSeconds:F1} s; " +
+            $"peak RSS of the process (model + 256 and 512 runs) {PeakRss() / 1e9:F2} GB");
     }
 
-    private static async Task PeakMemory512Async(string folder)
+    // VmHWM: the resident-set high-water mark, which counts ONNX Runtime's native allocations too.
+    private static long PeakRss()
     {
-        var cli = Path.Combine(AppContext.BaseDirectory, "Synthstage.Cli.dll");
-        var output = Path.Combine(Path.GetTempPath(), $"synthstage-bench-512-{Environment.ProcessId}.png");
-        try
-        {
-            var outcome = await ChildProcess.RunAsync("dotnet", cli, "generate", "--model", folder, "--prompt", "a photo of a cat",
-                "--steps", "2", "--scheduler", "euler", "--seed", "0", "--width", "512", "--height", "512", "-o", output).ConfigureAwait(false);
-            Console.WriteLine($"512x512 fp32 txt2img (2 steps, guidance 7.5, separate `synthstage generate` process): " +
-                $"peak RSS {outcome.PeakBytes / 1e9:F2} GB, wall {outcome.Elapsed.TotalSeconds:F1} s (incl. model load)");
-        }
-        finally
-        {
-            File.Delete(output);
-        }
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        return Process.GetCurrentProcess().PeakWorkingSet64;
     }
 
     private static string? Option(string[] args, string name)

@@ -15,6 +15,7 @@ public static class OnnxSessionFactory
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = spec.IntraOpThreads,
             InterOpNumThreads = 1,
+            EnableCpuMemArena = spec.CpuMemoryArena,
         };
         if (spec.IntraOpThreads == 1) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         if (spec.Device == ExecutionDevice.Cuda)

@@ -11,5 +11,9 @@ namespace Synthstage.Onnx;
 /// ONNX Runtime graph optimisation level; null means ORT_ENABLE_ALL. For the full-size SD UNet, ENABLE_ALL's layout
 /// pass makes the session slow to create but the steps fastest; ENABLE_EXTENDED creates quickly and runs slower.
 /// </param>
+/// <param name="CpuMemoryArena">
+/// Keep ONNX Runtime's CPU memory arena (default). Off, each run's activations go back to the system afterwards:
+/// lower peak memory when several big models run one after another (SD's UNet then VAE decoder), slightly slower runs.
+/// </param>
 public sealed record SessionOptionsSpec(ExecutionDevice Device = ExecutionDevice.Cpu, int IntraOpThreads = 1, int CudaDeviceId = 0,
-    Microsoft.ML.OnnxRuntime.GraphOptimizationLevel? OptimizationLevel = null);
+    Microsoft.ML.OnnxRuntime.GraphOptimizationLevel? OptimizationLevel = null, bool CpuMemoryArena = true);
