@@ -5,6 +5,7 @@ using Synthstage.Diffusion.Models;
 using Synthstage.Diffusion.Pipelines;
 using Synthstage.Forge;
 using Synthstage.Onnx;
+using static Synthstage.Bench.Forge.ForgeBenchmark;
 
 namespace Synthstage.Bench.Diffusion;
 
@@ -96,21 +97,5 @@ public static class DiffusionBenchmark
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
                 return long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
         return Process.GetCurrentProcess().PeakWorkingSet64;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static string FindVocabulary()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "..", "shared", "data", "clip", "bpe_simple_vocab_16e6.txt.gz");
-            if (File.Exists(candidate)) return Path.GetFullPath(candidate);
-        }
-        throw new FileNotFoundException("bpe_simple_vocab_16e6.txt.gz not found in ../shared/data/clip above the benchmark; pass --vocab PATH.");
     }
 }

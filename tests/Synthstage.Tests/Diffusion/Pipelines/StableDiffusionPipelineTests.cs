@@ -173,6 +173,35 @@ public class StableDiffusionPipelineTests(TinyDiffusionModels models) : IClassFi
     }
 
     [Fact]
+    public void DenoisingStepsAllocateNothingManaged()
+    {
+        using var pipeline = new StableDiffusionPipeline(models.Get("fp32"));
+        var options = Small with { Scheduler = "euler-a" };
+        pipeline.Generate(options with { Steps = 2 }, null, TestContext.Current.CancellationToken);
+        long Allocated(int steps)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            pipeline.Generate(options with { Steps = steps }, null, TestContext.Current.CancellationToken);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        var few = Allocated(2);
+        var many = Allocated(12);
+        // Ten more steps may only cost what grows with the schedule's length: the scheduler's tables (built twice:
+        // once to plan, once per image) and the pipeline's copy of the timesteps; no per-step buffers.
+        var scheduler = Synthstage.Diffusion.Schedulers.SchedulerFactory.Create("euler-a", models.Get("fp32").SchedulerConfig);
+        scheduler.SetTimesteps(2);
+        long Tables(int steps)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            scheduler.SetTimesteps(steps);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        var tables = Tables(12) - Tables(2);
+        var allowed = 2 * tables + 10 * sizeof(float) + 64;
+        Assert.True(many - few <= allowed, $"10 extra steps allocated {many - few} bytes; schedule tables account for {allowed}");
+    }
+
+    [Fact]
     public void CancellationStopsTheLoop()
     {
         using var pipeline = new StableDiffusionPipeline(models.Get("fp32"));
