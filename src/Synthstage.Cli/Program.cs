@@ -10,6 +10,7 @@ root.Subcommands.Add(CompositeCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(ForgeCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
+root.Subcommands.Add(TokenizeCommand.Create());
 
 var parseResult = root.Parse(args);
 return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.ML.Tokenizers;
@@ -78,7 +79,26 @@ internal sealed class ClipTextNormalizer : Normalizer
         return builder.ToString();
     }
 
-    // Unicode's Final_Sigma condition, simplified to letters: a letter before, none right after.
-    private static bool IsFinalSigma(string text, int i) =>
-        i > 0 && char.IsLetter(text[i - 1]) && (i + 1 == text.Length || !char.IsLetter(text[i + 1]));
+    // Unicode's Final_Sigma condition (as CPython applies it): a cased letter before, skipping case-ignorable
+    // characters, and no cased letter after them.
+    private static bool IsFinalSigma(string text, int i)
+    {
+        var before = i - 1;
+        while (before >= 0 && IsCaseIgnorable(text[before])) before--;
+        if (before < 0 || !IsCased(text[before])) return false;
+        var after = i + 1;
+        while (after < text.Length && IsCaseIgnorable(text[after])) after++;
+        return after == text.Length || !IsCased(text[after]);
+    }
+
+    // Cased: upper-, lower- or titlecase letters and anything with a case mapping (ª, ᴺ and similar are close enough).
+    private static bool IsCased(char c) =>
+        char.GetUnicodeCategory(c) is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+        || char.ToLowerInvariant(c) != c || char.ToUpperInvariant(c) != c;
+
+    // Case-ignorable: marks, format and modifier characters, and the word-internal punctuation Unicode lists.
+    private static bool IsCaseIgnorable(char c) =>
+        char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark or UnicodeCategory.Format
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.ModifierSymbol
+        || c is '\'' or '.' or ':' or '\u00B7' or '\u2018' or '\u2019' or '\u2024' or '\uFE13' or '\uFE52' or '\uFE55' or '\uFF07' or '\uFF0E' or '\uFF1A';
 }

@@ -162,10 +162,16 @@ public sealed class ClipTokenizer
     }
 
     /// <summary>
-    /// Decodes ids back to text as CLIP does: byte-level symbols to UTF-8, <c>&lt;/w&gt;</c> to a space, special
-    /// tokens (BOS, EOS, padding) skipped, the result stripped.
+    /// Decodes ids back to text as CLIP does: byte-level symbols to UTF-8, <c>&lt;/w&gt;</c> to a space, the result
+    /// stripped. BOS and EOS are skipped and everything after the last EOS is taken as padding.
     /// </summary>
-    internal string Decode(IEnumerable<int> ids) => DecodeCore(ids.Where(id => id != BosId && id != EosId && id != PadId)).Trim();
+    internal string Decode(IEnumerable<int> ids)
+    {
+        var list = ids.ToList();
+        var end = list.LastIndexOf(EosId);
+        if (end >= 0) list.RemoveRange(end, list.Count - end);
+        return DecodeCore(list.Where(id => id != BosId && id != EosId)).Trim();
+    }
 
     // The library's byte-level decode maps symbols back to UTF-8 but joins tokens without regard to "</w>", so decode
     // one word (a run of ids ending in a "</w>" token) at a time and put CLIP's space after each.

@@ -13,6 +13,8 @@ public sealed class ClipTextNormalizerTests
     [InlineData("a&nbsp;&nbsp;b", "a b")]
     [InlineData("x\u001Cy", "x y")]
     [InlineData("ΟΔΟΣ ΣΑΣ", "οδος σας")]
+    [InlineData("ΟΔΟΣᔾ", "οδος\u153E")] // ᔾ is a letter but not cased, so the sigma is final
+    [InlineData("ΣΑ", "σα")]
     [InlineData("\u0130stanbul", "i\u0307stanbul")]
     public void CleansLikeCLIP(string input, string expected) => Assert.Equal(expected, new ClipTextNormalizer().Normalize(input));
 }

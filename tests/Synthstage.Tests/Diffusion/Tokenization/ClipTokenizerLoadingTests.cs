@@ -47,6 +47,7 @@ public sealed class ClipTokenizerLoadingTests(ClipTokenizerFixture fixture) : IC
         Assert.Equal(0, tokenizer.PadId);
         var ids = tokenizer.Encode("a photo of a cat").Ids;
         Assert.Equal([49406, 320, 1125, 539, 320, 2368, 49407, .. Enumerable.Repeat(0, 70)], ids);
+        Assert.Equal("wow !", tokenizer.Decode(tokenizer.Encode("wow!").Ids));
     }
 
     [Fact]

@@ -151,6 +151,20 @@ public sealed class ClipTokenizerTests(ClipTokenizerFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void TruncationInsideAWordReportsItsDroppedPieces()
+    {
+        const string word = "zxqvjkw";
+        var alone = Tokenizer.Encode(word);
+        Assert.True(alone.TokenCount >= 4, "precondition: the word splits into at least two BPE tokens");
+        var pieces = alone.Tokens.Skip(1).SkipLast(1).Select(t => t.Replace("</w>", "", StringComparison.Ordinal)).ToList();
+
+        var result = Tokenizer.Encode(string.Join(' ', Enumerable.Repeat("a", 74)) + " " + word + " cat");
+        Assert.Equal(alone.Ids[1], result.Ids[75]);
+        Assert.Equal(string.Concat(pieces.Skip(1)) + " cat", result.TruncatedText);
+        Assert.Equal(word, pieces[0] + string.Concat(pieces.Skip(1)));
+    }
+
+    [Fact]
     public void SpecialTokenTextMapsToItsId()
     {
         var result = Tokenizer.Encode("a<|endoftext|>cat");
