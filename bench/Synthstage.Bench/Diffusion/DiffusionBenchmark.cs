@@ -11,11 +11,12 @@ namespace Synthstage.Bench.Diffusion;
 
 /// <summary>
 /// End-to-end Stable Diffusion timing on the full-scale forged SD 1.5 model (random weights, real sizes).
-/// <c>diffusion [--model DIR] [--steps 10] [--scheduler NAME] [--opt all|extended] [--no-arena] [--no-memory] [--vocab PATH]</c>:
+/// <c>diffusion [--model DIR] [--steps 10] [--scheduler NAME] [--opt all|extended] [--no-arena] [--cache DIR] [--no-memory] [--vocab PATH]</c>:
 /// forges the fp32 folder into a temporary directory (~4.3 GB, deleted afterwards) unless <c>--model</c> is given, then
 /// prints session creation time, seconds per step of a 256×256 text-to-image run with guidance, the share of its
 /// wall time spent outside ONNX Runtime's Run calls, then runs 512×512 (fp32) and prints the process's peak resident
-/// memory. <c>--no-arena</c> turns ONNX Runtime's CPU memory arena off.
+/// memory. <c>--no-arena</c> turns ONNX Runtime's CPU memory arena off; <c>--cache DIR</c> keeps optimised models there
+/// (run twice to time a cached load).
 /// </summary>
 public static class DiffusionBenchmark
 {
@@ -42,7 +43,8 @@ public static class DiffusionBenchmark
                 }).ConfigureAwait(false);
                 Console.WriteLine($"forged full SD 1.5 (fp32) into {folder} in {watch.Elapsed.TotalSeconds:F1} s");
             }
-            var spec = new SessionOptionsSpec(ExecutionDevice.Cpu, IntraOpThreads: 0, OptimizationLevel: level, CpuMemoryArena: !args.Contains("--no-arena"));
+            var spec = new SessionOptionsSpec(ExecutionDevice.Cpu, IntraOpThreads: 0, OptimizationLevel: level, CpuMemoryArena: !args.Contains("--no-arena"),
+                OptimizedModelCacheFolder: Option(args, "--cache"));
             Run(folder, steps, scheduler, spec, memory: !args.Contains("--no-memory"));
         }
         finally

@@ -30,10 +30,11 @@ internal static class GenerateCommand
         var strength = new Option<double>("--strength") { Description = "Image-to-image strength 0..1 (share of the schedule run)", DefaultValueFactory = _ => 0.8 };
         var count = new Option<int>("--count") { Description = "Number of images (seeds S, S+1, …)", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var noCache = new Option<bool>("--no-ort-cache") { Description = "Do not keep optimised models in ~/.cache/synthstage/ort (each run then re-optimises; full SD UNet ~50 s)" };
         var output = CommonOptions.Output("Output PNG (with --count > 1: OUT-SEED.png per image)");
         var command = new Command("generate", "Generate images with Stable Diffusion (text-to-image, or image-to-image with --init)")
         {
-            model, prompt, negative, steps, guidance, scheduler, seed, width, height, roundSize, init, strength, count, device, output,
+            model, prompt, negative, steps, guidance, scheduler, seed, width, height, roundSize, init, strength, count, device, noCache, output,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
@@ -61,6 +62,7 @@ internal static class GenerateCommand
                 Strength = result.GetValue(strength),
             };
             var spec = ParseDevice(result.GetValue(device)!);
+            if (!result.GetValue(noCache)) spec = spec with { OptimizedModelCacheFolder = CacheFolder() };
             StableDiffusionPipeline.Validate(options);
             var images = await ConsoleProgress.RunAsync(progress => Task.Run(() =>
             {
@@ -87,6 +89,13 @@ internal static class GenerateCommand
         var name = Path.GetFileNameWithoutExtension(path);
         var ext = Path.GetExtension(path);
         return Path.Combine(dir, $"{name}-{seed.ToString(CultureInfo.InvariantCulture)}{(ext.Length > 0 ? ext : ".png")}");
+    }
+
+    private static string CacheFolder()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var root = string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache") : xdg;
+        return Path.Combine(root, "synthstage", "ort");
     }
 
     private static SessionOptionsSpec ParseDevice(string value)

@@ -41,9 +41,10 @@ public static class OnnxSessionFactory
     {
         if (!File.Exists(modelPath))
             throw new SynthstageException($"model file '{modelPath}' does not exist", ExitCodes.BadModel);
-        using var options = CreateOptions(spec);
         try
         {
+            if (OptimizedModelCache.TryCreate(modelPath, spec, () => CreateOptions(spec)) is { } cached) return cached;
+            using var options = CreateOptions(spec);
             return new InferenceSession(modelPath, options);
         }
         catch (OnnxRuntimeException e)

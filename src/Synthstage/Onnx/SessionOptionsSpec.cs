@@ -15,5 +15,11 @@ namespace Synthstage.Onnx;
 /// Keep ONNX Runtime's CPU memory arena (default). Off, each run's activations go back to the system afterwards:
 /// lower peak memory when several big models run one after another (SD's UNet then VAE decoder), slightly slower runs.
 /// </param>
+/// <param name="OptimizedModelCacheFolder">
+/// When set (CPU, ORT_ENABLE_ALL), each model's optimised graph is saved under this folder the first time and loaded
+/// from there afterwards, skipping ONNX Runtime's optimisation passes (full SD UNet: ~50 s → ~7 s to open). Entries
+/// are keyed by model file, ONNX Runtime version and CPU, and take as much disk as the model's weights.
+/// </param>
 public sealed record SessionOptionsSpec(ExecutionDevice Device = ExecutionDevice.Cpu, int IntraOpThreads = 1, int CudaDeviceId = 0,
-    Microsoft.ML.OnnxRuntime.GraphOptimizationLevel? OptimizationLevel = null, bool CpuMemoryArena = true);
+    Microsoft.ML.OnnxRuntime.GraphOptimizationLevel? OptimizationLevel = null, bool CpuMemoryArena = true,
+    string? OptimizedModelCacheFolder = null);

@@ -113,6 +113,33 @@ public class StableDiffusionModelTests(TinyDiffusionModels models) : IClassFixtu
         Assert.Equal(0.13025f, model.ScalingFactor);
     }
 
+    [Fact]
+    public void OptimizedModelCacheIsWrittenOnceAndGivesTheSameImage()
+    {
+        var folder = CopyOfTiny();
+        var cache = Path.Combine(models.NewTempFolder(), "cache");
+        var spec = TinyDiffusionModels.Spec with { OptimizedModelCacheFolder = cache };
+        var options = new Synthstage.Diffusion.Pipelines.StableDiffusionOptions { Prompt = "a cat", Steps = 2, Width = 32, Height = 32, Seed = 5 };
+        byte[] Generate(Synthstage.Onnx.SessionOptionsSpec s)
+        {
+            using var model = StableDiffusionModel.Load(folder, s);
+            using var pipeline = new Synthstage.Diffusion.Pipelines.StableDiffusionPipeline(model);
+            return pipeline.Generate(options, null, TestContext.Current.CancellationToken).Single().Image.Pixels;
+        }
+        var uncached = Generate(TinyDiffusionModels.Spec);
+        var first = Generate(spec);
+        var entries = Directory.GetDirectories(cache);
+        Assert.Equal(3, entries.Length); // text encoder, UNet, VAE decoder
+        Assert.All(entries, e => Assert.True(File.Exists(Path.Combine(e, "model.onnx"))));
+        var times = entries.Select(e => File.GetLastWriteTimeUtc(Path.Combine(e, "model.onnx"))).ToArray();
+        var second = Generate(spec);
+        Assert.Equal(times, entries.Select(e => File.GetLastWriteTimeUtc(Path.Combine(e, "model.onnx"))));
+        Assert.True(MaxDiff(uncached, first) <= 1, "cached optimisation changed the image");
+        Assert.Equal(first, second);
+    }
+
+    private static int MaxDiff(byte[] a, byte[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
+
     private string CopyOfTiny()
     {
         var source = models.Folder("fp32");
