@@ -45,10 +45,19 @@ internal static class OptimizedModelCache
         {
             TryDelete(partial);
             Directory.CreateDirectory(partial);
+            // The optimised copy is about as large as the model's weights: skip caching rather than fill the disk.
+            var modelBytes = Directory.EnumerateFiles(Path.GetDirectoryName(Path.GetFullPath(modelPath))!).Sum(f => new FileInfo(f).Length);
+            if (new DriveInfo(Path.GetFullPath(partial)).AvailableFreeSpace < modelBytes * 2)
+            {
+                TryDelete(partial);
+                return null;
+            }
             InferenceSession session;
             using (var options = createOptions())
             {
                 options.OptimizedModelFilePath = Path.Combine(partial, ModelFile);
+                // ORT warns that an ENABLE_ALL graph is CPU-specific; the cache key already covers the CPU.
+                options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
                 options.AddSessionConfigEntry("session.optimized_model_external_initializers_file_name", WeightsFile);
                 options.AddSessionConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
                 session = new InferenceSession(modelPath, options);
@@ -63,9 +72,10 @@ internal static class OptimizedModelCache
             }
             return session;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OnnxRuntimeException)
         {
-            // The cache is a speed-up only: an unwritable folder or a full disk must not stop the model loading.
+            // The cache is a speed-up only: an unwritable folder or a failed save must not stop the model loading.
+            // A model that is itself invalid fails again, with its own error, in the uncached creation that follows.
             TryDelete(partial);
             return null;
         }
