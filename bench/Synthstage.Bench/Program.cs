@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "kernels" => await KernelBenchmark.RunAsync(args[1..]),
     "forge" => await RunForgeAsync(args[1..]),
     "hub" => await Synthstage.Bench.Hub.HubBenchmark.RunAsync(args[1..]),
+    "diffusion" => await Synthstage.Bench.Diffusion.DiffusionBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -20,5 +21,7 @@ static int Usage()
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Synthstage.Bench -- video [--clip FILE] [--runs N] [--memory]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- kernels [MODEL_STORE]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- forge forge DIR | unet-step DIR | all");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- diffusion [--model DIR] [--steps 10] [--opt all|extended] [--no-memory]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- hub [--size-mb 1024] [--runs 3]");
     return 2;
 }

@@ -9,6 +9,7 @@ root.Subcommands.Add(MatteCommand.Create());
 root.Subcommands.Add(CompositeCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(ForgeCommand.Create());
+root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(TokenizeCommand.Create());
 
 var parseResult = root.Parse(args);

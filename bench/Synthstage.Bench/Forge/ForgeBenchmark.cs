@@ -133,13 +133,13 @@ public static class ForgeBenchmark
             : OrtValue.CreateTensorValueFromMemory(data, shape);
     }
 
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static string FindVocabulary()
+    internal static string FindVocabulary()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

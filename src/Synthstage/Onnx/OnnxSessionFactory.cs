@@ -11,10 +11,11 @@ public static class OnnxSessionFactory
     {
         var options = new SessionOptions
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            GraphOptimizationLevel = spec.OptimizationLevel ?? GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = spec.IntraOpThreads,
             InterOpNumThreads = 1,
+            EnableCpuMemArena = spec.CpuMemoryArena,
         };
         if (spec.IntraOpThreads == 1) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         if (spec.Device == ExecutionDevice.Cuda)
@@ -40,9 +41,10 @@ public static class OnnxSessionFactory
     {
         if (!File.Exists(modelPath))
             throw new SynthstageException($"model file '{modelPath}' does not exist", ExitCodes.BadModel);
-        using var options = CreateOptions(spec);
         try
         {
+            if (OptimizedModelCache.TryCreate(modelPath, spec, () => CreateOptions(spec)) is { } cached) return cached;
+            using var options = CreateOptions(spec);
             return new InferenceSession(modelPath, options);
         }
         catch (OnnxRuntimeException e)

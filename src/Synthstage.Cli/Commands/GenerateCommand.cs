@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using Synthstage.Cli.Console;
+using Synthstage.Diffusion.Models;
+using Synthstage.Diffusion.Pipelines;
+using Synthstage.Onnx;
+using Synthstage.Video;
+
+namespace Synthstage.Cli.Commands;
+
+/// <summary>
+/// <c>synthstage generate --model DIR --prompt TEXT … -o OUT.png</c>: Stable Diffusion text-to-image, or
+/// image-to-image with <c>--init</c>. With <c>--count N</c> the files are OUT-SEED.png for seeds S … S+N−1.
+/// </summary>
+internal static class GenerateCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model", "-m") { Description = "Stable Diffusion model folder (diffusers ONNX layout)", Required = true };
+        var prompt = new Option<string>("--prompt", "-p") { Description = "Text prompt (empty = unconditional)", Required = true };
+        var negative = new Option<string>("--negative", "-n") { Description = "Negative prompt", DefaultValueFactory = _ => "" };
+        var steps = new Option<int>("--steps") { Description = "Denoising steps", DefaultValueFactory = _ => 25 };
+        var guidance = new Option<float>("--guidance", "-g") { Description = "Classifier-free guidance scale (≤ 1 turns it off)", DefaultValueFactory = _ => 7.5f };
+        var scheduler = new Option<string?>("--scheduler") { Description = "ddim, pndm, lms, euler, euler-a, dpm++2m, dpm++2m-karras, lcm (default: the model's own)" };
+        var seed = new Option<ulong?>("--seed") { Description = "Seed of the first image (default: random, printed)" };
+        var width = new Option<int?>("--width", "-W") { Description = "Width in pixels, a multiple of 8 (default 512, or the init image's width)" };
+        var height = new Option<int?>("--height", "-H") { Description = "Height in pixels, a multiple of 8 (default 512, or the init image's height)" };
+        var roundSize = new Option<bool>("--round-size") { Description = "Round width and height down to multiples of 8 instead of refusing them" };
+        var init = new Option<string?>("--init") { Description = "Init image for image-to-image (resized to --width × --height when given)" };
+        var strength = new Option<double>("--strength") { Description = "Image-to-image strength 0..1 (share of the schedule run)", DefaultValueFactory = _ => 0.8 };
+        var count = new Option<int>("--count") { Description = "Number of images (seeds S, S+1, …)", DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var noCache = new Option<bool>("--no-ort-cache") { Description = "Do not keep optimised models in ~/.cache/synthstage/ort (each run then re-optimises; full SD UNet ~50 s)" };
+        var output = CommonOptions.Output("Output PNG (with --count > 1: OUT-SEED.png per image)");
+        var command = new Command("generate", "Generate images with Stable Diffusion (text-to-image, or image-to-image with --init)")
+        {
+            model, prompt, negative, steps, guidance, scheduler, seed, width, height, roundSize, init, strength, count, device, noCache, output,
+        };
+        command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
+        {
+            var outputPath = result.GetValue(output)!;
+            RgbImage? initImage = result.GetValue(init) is { } initPath ? RgbImage.Load(initPath) : null;
+            var w = result.GetValue(width) ?? initImage?.Width ?? 512;
+            var h = result.GetValue(height) ?? initImage?.Height ?? 512;
+            if (result.GetValue(roundSize))
+            {
+                w = Math.Max(8, w / 8 * 8);
+                h = Math.Max(8, h / 8 * 8);
+            }
+            var options = new StableDiffusionOptions
+            {
+                Prompt = result.GetValue(prompt)!,
+                NegativePrompt = result.GetValue(negative)!,
+                Steps = result.GetValue(steps),
+                GuidanceScale = result.GetValue(guidance),
+                Scheduler = result.GetValue(scheduler),
+                Seed = result.GetValue(seed) ?? (ulong)Random.Shared.NextInt64(0, uint.MaxValue),
+                Count = result.GetValue(count),
+                Width = w,
+                Height = h,
+                InitImage = initImage is not null && w % 8 == 0 && h % 8 == 0 && w >= 8 && h >= 8 ? initImage.Resize(w, h) : initImage,
+                Strength = result.GetValue(strength),
+            };
+            var spec = ParseDevice(result.GetValue(device)!);
+            if (!result.GetValue(noCache)) spec = spec with { OptimizedModelCacheFolder = CacheFolder() };
+            StableDiffusionPipeline.Validate(options);
+            var images = await ConsoleProgress.RunAsync(progress => Task.Run(() =>
+            {
+                progress.Report(new PipelineProgress("load", 0, null, Path.GetFileName(Path.GetFullPath(result.GetValue(model)!))));
+                using var sd = StableDiffusionModel.Load(result.GetValue(model)!, spec);
+                progress.Report(new PipelineProgress("load", 1, 1));
+                using var pipeline = new StableDiffusionPipeline(sd);
+                return pipeline.Generate(options, progress, token);
+            }, token));
+            foreach (var image in images)
+            {
+                var path = images.Count == 1 ? outputPath : NumberedPath(outputPath, image.Seed);
+                image.SavePng(path);
+                System.Console.WriteLine($"wrote {path} (seed {image.Seed})");
+            }
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+
+    private static string NumberedPath(string path, ulong seed)
+    {
+        var dir = Path.GetDirectoryName(path) ?? "";
+        var name = Path.GetFileNameWithoutExtension(path);
+        var ext = Path.GetExtension(path);
+        return Path.Combine(dir, $"{name}-{seed.ToString(CultureInfo.InvariantCulture)}{(ext.Length > 0 ? ext : ".png")}");
+    }
+
+    private static string CacheFolder()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var root = string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache") : xdg;
+        return Path.Combine(root, "synthstage", "ort");
+    }
+
+    private static SessionOptionsSpec ParseDevice(string value)
+    {
+        var parts = value.ToLowerInvariant().Split(':', 2);
+        var device = CommonOptions.ParseDevice(parts[0]);
+        var id = 0;
+        if (parts.Length == 2 && (device != ExecutionDevice.Cuda || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out id)))
+            throw new SynthstageException($"unknown device '{value}'; use cpu, cuda or cuda:N", ExitCodes.Usage);
+        // Diffusion runs one big model at a time: let ONNX Runtime use every core.
+        return new SessionOptionsSpec(device, IntraOpThreads: 0, CudaDeviceId: id);
+    }
+}
