@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Synthstage.Cli.Console;
 using Synthstage.Diffusion.Models;
+using Synthstage.Models;
 using Synthstage.Diffusion.Pipelines;
 using Synthstage.Onnx;
 using Synthstage.Video;
@@ -64,14 +65,12 @@ internal static class GenerateCommand
             var spec = ParseDevice(result.GetValue(device)!);
             if (!result.GetValue(noCache)) spec = spec with { OptimizedModelCacheFolder = CacheFolder() };
             StableDiffusionPipeline.Validate(options);
-            var images = await ConsoleProgress.RunAsync(progress => Task.Run(() =>
+            var images = await ConsoleProgress.RunAsync(async progress =>
             {
-                progress.Report(new PipelineProgress("load", 0, null, Path.GetFileName(Path.GetFullPath(result.GetValue(model)!))));
-                using var sd = StableDiffusionModel.Load(result.GetValue(model)!, spec);
-                progress.Report(new PipelineProgress("load", 1, 1));
-                using var pipeline = new StableDiffusionPipeline(sd);
-                return pipeline.Generate(options, progress, token);
-            }, token));
+                // A folder, a catalog id or a Hub name: fetched into the Hugging Face cache on first use.
+                var folder = await ModelResolver.ResolveAsync(result.GetValue(model)!, progress: progress, cancellationToken: token);
+                return await Task.Run(() => Render(folder, spec, options, progress, token), token);
+            });
             foreach (var image in images)
             {
                 var path = images.Count == 1 ? outputPath : NumberedPath(outputPath, image.Seed);
@@ -83,6 +82,16 @@ internal static class GenerateCommand
         return command;
     }
 
+    private static IReadOnlyList<GeneratedImage> Render(string folder, SessionOptionsSpec spec, StableDiffusionOptions options,
+        IProgress<PipelineProgress> progress, CancellationToken token)
+    {
+        progress.Report(new PipelineProgress("load", 0, null, Path.GetFileName(folder)));
+        using var sd = StableDiffusionModel.Load(folder, spec);
+        progress.Report(new PipelineProgress("load", 1, 1));
+        using var pipeline = new StableDiffusionPipeline(sd);
+        return pipeline.Generate(options, progress, token);
+    }
+
     private static string NumberedPath(string path, ulong seed)
     {
         var dir = Path.GetDirectoryName(path) ?? "";
@@ -91,12 +100,8 @@ internal static class GenerateCommand
         return Path.Combine(dir, $"{name}-{seed.ToString(CultureInfo.InvariantCulture)}{(ext.Length > 0 ? ext : ".png")}");
     }
 
-    private static string CacheFolder()
-    {
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        var root = string.IsNullOrEmpty(xdg) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache") : xdg;
-        return Path.Combine(root, "synthstage", "ort");
-    }
+    // Optimised graphs live beside the models: $SYNTHSTAGE_HOME/ort (default ~/.cache/synthstage/ort).
+    private static string CacheFolder() => Path.Combine(ModelStore.DefaultRoot(), "ort");
 
     private static SessionOptionsSpec ParseDevice(string value)
     {
