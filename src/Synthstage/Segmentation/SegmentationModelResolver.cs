@@ -5,9 +5,9 @@ using Synthstage.Video;
 namespace Synthstage.Segmentation;
 
 /// <summary>
-/// Turns the user's <c>--model</c> value into a loaded segmenter: <c>auto</c> (landscape model for wide
-/// frames, general otherwise), <c>general</c>, <c>landscape</c>, or a path to an ONNX file. Catalogued models
-/// are installed into the store on first use.
+/// Turns the user's <c>--model</c> value into a loaded segmenter: <c>auto</c> or <c>mediapipe-selfie</c> (landscape
+/// model for wide frames, general otherwise), <c>general</c>, <c>landscape</c>, a path to an ONNX file, or a folder,
+/// catalog id or Hub name holding one ONNX graph. Catalogued models are installed on first use.
 /// </summary>
 public static class SegmentationModelResolver
 {
@@ -17,7 +17,7 @@ public static class SegmentationModelResolver
     /// <summary>Picks the catalogued variant for a frame size, or returns the explicit choice.</summary>
     public static string ChooseVariant(string model, int width, int height) => model.ToLowerInvariant() switch
     {
-        "auto" => (double)width / height >= LandscapeAspect ? "landscape" : "general",
+        "auto" or SelfieModelInstaller.ModelId => (double)width / height >= LandscapeAspect ? "landscape" : "general",
         "general" or "landscape" => model.ToLowerInvariant(),
         _ => model,
     };
@@ -35,6 +35,11 @@ public static class SegmentationModelResolver
         }
         if (choice.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || File.Exists(choice))
             return SelfieSegmenter.Create(choice, session);
-        throw new SynthstageException($"unknown segmentation model '{model}'; use auto, general, landscape or a path to an .onnx file", ExitCodes.Usage);
+        // A folder, catalog id or Hub name holding exactly one ONNX graph.
+        var resolved = await ModelResolver.ResolveAsync(choice, store: store, progress: progress, cancellationToken: ct).ConfigureAwait(false);
+        var graphs = Directory.GetFiles(resolved, "*.onnx", SearchOption.AllDirectories);
+        if (graphs.Length != 1)
+            throw new SynthstageException($"'{model}' holds {graphs.Length} .onnx files; pass the path of the segmentation model's .onnx file", ExitCodes.BadModel);
+        return SelfieSegmenter.Create(graphs[0], session);
     }
 }

@@ -1,0 +1,39 @@
+using Synthstage.Onnx;
+using Synthstage.Segmentation;
+
+namespace Synthstage.Tests.Segmentation;
+
+public class SegmentationModelResolverTests
+{
+    [Theory]
+    [InlineData("auto", 1280, 720, "landscape")]
+    [InlineData("auto", 720, 1280, "general")]
+    [InlineData("auto", 640, 480, "general")]
+    [InlineData("mediapipe-selfie", 1920, 1080, "landscape")]
+    [InlineData("General", 1920, 1080, "general")]
+    [InlineData("my.onnx", 1920, 1080, "my.onnx")]
+    public void ChoosesTheVariantByAspectOrName(string model, int width, int height, string expected) =>
+        Assert.Equal(expected, SegmentationModelResolver.ChooseVariant(model, width, height));
+
+    [Fact]
+    public async Task AFolderWithOneGraphIsUsedAndAnUnknownNameIsAUsageError()
+    {
+        var store = await TestModels.RequireSelfieStoreAsync();
+        var dir = Directory.CreateTempSubdirectory("ss-seg-").FullName;
+        try
+        {
+            File.Copy(SelfieModelInstaller.ModelPath(store, "general"), Path.Combine(dir, "model.onnx"));
+            using var segmenter = await SegmentationModelResolver.CreateAsync(dir, 640, 480, store, new SessionOptionsSpec(), null, TestContext.Current.CancellationToken);
+            Assert.Equal((256, 256), (segmenter.MaskWidth, segmenter.MaskHeight));
+
+            var ex = await Assert.ThrowsAsync<SynthstageException>(() => SegmentationModelResolver.CreateAsync(
+                "no-such-model", 640, 480, store, new SessionOptionsSpec(), null, TestContext.Current.CancellationToken));
+            Assert.Equal(ExitCodes.Usage, ex.ExitCode);
+            Assert.Contains("mediapipe-selfie", ex.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
