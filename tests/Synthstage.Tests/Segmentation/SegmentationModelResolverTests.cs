@@ -36,4 +36,23 @@ public class SegmentationModelResolverTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public async Task InstallFromLocalFilesRecognisesEachVariant()
+    {
+        var general = await Tflite.SelfieSegmentationImportTests.RequireModelAsync(Tflite.SelfieSegmentationImportTests.GeneralFile);
+        var landscape = await Tflite.SelfieSegmentationImportTests.RequireModelAsync(Tflite.SelfieSegmentationImportTests.LandscapeFile);
+        var root = Directory.CreateTempSubdirectory("ss-store-").FullName;
+        try
+        {
+            var store = new Synthstage.Models.ModelStore(root);
+            var installed = await SelfieModelInstaller.InstallAsync(store, [landscape, general], null, TestContext.Current.CancellationToken);
+            Assert.Equal([SelfieModelInstaller.ModelPath(store, "landscape"), SelfieModelInstaller.ModelPath(store, "general")], installed);
+            Assert.All(installed, path => Assert.True(new FileInfo(path).Length > 100_000));
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
 }

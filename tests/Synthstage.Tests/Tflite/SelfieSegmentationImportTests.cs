@@ -50,6 +50,16 @@ public class SelfieSegmentationImportTests
         }
     }
 
+    [Fact]
+    public void CatalogPinsThePackageAndChecksumsTheseTestsVerify()
+    {
+        // The installer trusts catalog.json; these tests fetch with their own pins, so the two must agree.
+        var entry = ModelCatalog.Get("mediapipe-selfie");
+        Assert.Equal((Package, Version), (entry.Source.Package, entry.Source.Version));
+        Assert.Equal(GeneralSha256, entry.Files.Single(f => f.Name == GeneralFile).Sha256);
+        Assert.Equal(LandscapeSha256, entry.Files.Single(f => f.Name == LandscapeFile).Sha256);
+    }
+
     /// <summary>A deterministic smooth test image in 0..1, NHWC RGB.</summary>
     private static float[] TestImage(int h, int w)
     {
