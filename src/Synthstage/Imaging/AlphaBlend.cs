@@ -36,11 +36,7 @@ public static class AlphaBlend
                 Vector256.Narrow(lo, hi).CopyTo(destination.Slice(i, Vector256<byte>.Count));
             }
         }
-        for (; i < n; i++)
-        {
-            var t = foreground[i] * alpha[i] + background[i] * (255 - alpha[i]) + 128;
-            destination[i] = (byte)((t + (t >> 8)) >> 8);
-        }
+        for (; i < n; i++) destination[i] = Mix(foreground[i], background[i], alpha[i]);
     }
 
     /// <summary>
@@ -71,12 +67,7 @@ public static class AlphaBlend
         }
         for (; p < pixels; p++)
         {
-            for (var c = 0; c < 3; c++)
-            {
-                var i = p * 3 + c;
-                var t = foreground[i] * alpha[p] + background[i] * (255 - alpha[p]) + 128;
-                destination[i] = (byte)((t + (t >> 8)) >> 8);
-            }
+            for (var i = p * 3; i < p * 3 + 3; i++) destination[i] = Mix(foreground[i], background[i], alpha[p]);
         }
     }
 
@@ -92,5 +83,12 @@ public static class AlphaBlend
         lo = (lo + Vector128.ShiftRightLogical(lo, 8)) >>> 8;
         hi = (hi + Vector128.ShiftRightLogical(hi, 8)) >>> 8;
         Vector128.Narrow(lo, hi).CopyTo(destination.Slice(offset, 16));
+    }
+
+    // (t + (t >> 8)) >> 8 divides by 255 with rounding for t ≤ 65535; the vector paths use the same formula.
+    private static byte Mix(byte foreground, byte background, byte alpha)
+    {
+        var t = foreground * alpha + background * (255 - alpha) + 128;
+        return (byte)((t + (t >> 8)) >> 8);
     }
 }
