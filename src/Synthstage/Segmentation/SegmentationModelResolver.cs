@@ -1,12 +1,14 @@
 using Synthstage.Models;
 using Synthstage.Onnx;
+using Synthstage.Pose;
 using Synthstage.Video;
 
 namespace Synthstage.Segmentation;
 
 /// <summary>
 /// Turns the user's <c>--model</c> value into a loaded segmenter: <c>auto</c> or <c>mediapipe-selfie</c> (landscape
-/// model for wide frames, general otherwise), <c>general</c>, <c>landscape</c>, a path to an ONNX file, or a folder,
+/// model for wide frames, general otherwise), <c>general</c>, <c>landscape</c>, <c>pose-lite</c>, <c>pose-full</c>,
+/// <c>pose-heavy</c> (BlazePose GHUM, see <see cref="PoseSegmenter"/>), a path to an ONNX file, or a folder,
 /// catalog id or Hub name holding one ONNX graph. Catalogued models are installed on first use.
 /// </summary>
 public static class SegmentationModelResolver
@@ -28,6 +30,8 @@ public static class SegmentationModelResolver
         SessionOptionsSpec session, IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
         var choice = ChooseVariant(model, width, height);
+        if (PoseSegmenter.ModelNames.ContainsKey(choice))
+            return await PoseSegmenter.CreateAsync(choice, width, height, store, session, progress, ct).ConfigureAwait(false);
         if (choice is "general" or "landscape")
         {
             var folder = await SelfieModelInstaller.EnsureInstalledAsync(store, choice, progress, ct).ConfigureAwait(false);

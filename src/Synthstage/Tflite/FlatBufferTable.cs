@@ -90,6 +90,20 @@ internal readonly struct FlatBufferTable
         return result;
     }
 
+    /// <summary>An integer vector field of 1, 2 or 4 unsigned bytes per element ([ubyte], [ushort], [int]) widened to int, or null when absent.</summary>
+    public int[]? IndexVector(int id, int elementSize)
+    {
+        if (elementSize == 4) return Int32Vector(id);
+        var o = FieldOffset(id);
+        if (o == 0) return null;
+        var (start, length) = VectorAt(_position + o, elementSize);
+        var result = new int[length];
+        var span = _buffer.Span;
+        for (var i = 0; i < length; i++)
+            result[i] = elementSize == 2 ? BinaryPrimitives.ReadUInt16LittleEndian(span[(start + 2 * i)..]) : span[start + i];
+        return result;
+    }
+
     /// <summary>A [long] vector field, or null when absent.</summary>
     public long[]? Int64Vector(int id)
     {

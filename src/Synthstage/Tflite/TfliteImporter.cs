@@ -10,8 +10,9 @@ namespace Synthstage.Tflite;
 /// Reads subgraph 0 only. Supported operators: CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, MediaPipe's custom
 /// Convolution2DTransposeBias, AVERAGE_POOL_2D, MAX_POOL_2D, MEAN, ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, RELU,
 /// RELU6, RELU_N1_TO_1, TANH, LOGISTIC, HARD_SWISH, EXP, ABS, NEG, SQRT, SOFTMAX, CONCATENATION, PAD, PADV2,
-/// RESHAPE, SQUEEZE, EXPAND_DIMS, DEPTH_TO_SPACE, SPACE_TO_DEPTH, RESIZE_BILINEAR and DEQUANTIZE (fp16 or
-/// quantized constant weights become float32 initializers). Graph inputs and outputs must be float32 with static
+/// RESHAPE, SQUEEZE, EXPAND_DIMS, DEPTH_TO_SPACE, SPACE_TO_DEPTH, RESIZE_BILINEAR, DEQUANTIZE (fp16 or
+/// quantized constant weights become float32 initializers) and DENSIFY (sparse constant weights, as in MediaPipe's
+/// pose detector, are expanded at import time). Graph inputs and outputs must be float32 with static
 /// shapes. The ONNX graph uses the default domain at opset <see cref="Opset"/>.
 /// </remarks>
 public static class TfliteImporter

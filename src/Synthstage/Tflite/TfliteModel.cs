@@ -17,8 +17,10 @@ internal enum TflitePadding : sbyte { Same = 0, Valid = 1 }
 internal sealed record TfliteQuantization(float[] Scale, long[] ZeroPoint, int QuantizedDimension);
 
 /// <summary>One tensor of a subgraph. <see cref="Data"/> is non-empty for constants (weights).</summary>
+/// <remarks>A sparse constant (<see cref="Sparsity"/> set) holds only its stored values in <see cref="Data"/>; a DENSIFY
+/// operator expands it (see <see cref="TfliteDensifier"/>).</remarks>
 internal sealed record TfliteTensor(string Name, int[] Shape, TfliteTensorType Type, ReadOnlyMemory<byte> Data,
-    TfliteQuantization? Quantization = null)
+    TfliteQuantization? Quantization = null, TfliteSparsity? Sparsity = null)
 {
     /// <summary>True when the tensor holds constant data.</summary>
     public bool IsConstant => !Data.IsEmpty;
@@ -26,6 +28,19 @@ internal sealed record TfliteTensor(string Name, int[] Shape, TfliteTensorType T
     /// <summary>Number of elements (product of the shape; 1 for a scalar).</summary>
     public int ElementCount => Shape.Aggregate(1, (a, b) => a * b);
 }
+
+/// <summary>How one level of a sparse tensor is stored (schema.fbs <c>DimensionMetadata</c>).</summary>
+/// <param name="Sparse">False for a dense level (all <paramref name="DenseSize"/> indices), true for CSR.</param>
+/// <param name="DenseSize">Size of a dense level.</param>
+/// <param name="Segments">CSR: start of each parent's run in <paramref name="Indices"/> (one more than the parents).</param>
+/// <param name="Indices">CSR: the stored indices along this level.</param>
+internal sealed record TfliteDimensionMetadata(bool Sparse, int DenseSize, int[] Segments, int[] Indices);
+
+/// <summary>
+/// Sparse storage of a constant tensor (schema.fbs <c>SparsityParameters</c>): the levels in traversal order; levels past
+/// the tensor's rank are blocks of the dimensions named by <paramref name="BlockMap"/>.
+/// </summary>
+internal sealed record TfliteSparsity(int[] TraversalOrder, int[] BlockMap, TfliteDimensionMetadata[] Levels);
 
 /// <summary>One operator: its builtin code (or CUSTOM with a custom code), tensor indices and parsed options.</summary>
 /// <param name="Code">The builtin operator code (max of deprecated_builtin_code and builtin_code).</param>

@@ -15,6 +15,8 @@ internal static class TfliteModelReader
     private const int TensorShape = 0, TensorType = 1, TensorBuffer = 2, TensorName = 3, TensorQuantization = 4, TensorSparsity = 6;
     private const int OpOpcodeIndex = 0, OpInputs = 1, OpOutputs = 2, OpBuiltinOptions = 4, OpCustomOptions = 5;
     private const int BufferData = 0, BufferOffset = 1, BufferSize = 2;
+    private const int SparsityTraversalOrder = 0, SparsityBlockMap = 1, SparsityDimMetadata = 2;
+    private const int DimFormat = 0, DimDenseSize = 1, DimSegmentsType = 2, DimSegments = 3, DimIndicesType = 4, DimIndices = 5;
     private const int QuantScale = 2, QuantZeroPoint = 3, QuantDimension = 6;
 
     /// <summary>Parses a model held in memory. The returned constants are slices of <paramref name="file"/>.</summary>
@@ -73,14 +75,43 @@ internal static class TfliteModelReader
         var data = bufferIndex < buffers.Length ? buffers[bufferIndex] : ReadOnlyMemory<byte>.Empty;
         var shape = t.Int32Vector(TensorShape) ?? [];
         var type = (TfliteTensorType)t.Int8(TensorType);
-        if (t.Has(TensorSparsity) && !data.IsEmpty)
-            throw new SynthstageException($"tensor {index} ('{t.String(TensorName)}') is stored sparse; sparse weights (DENSIFY) are not supported yet", ExitCodes.BadModel);
-        if (!data.IsEmpty && ElementSize(type) is int size && size > 0 && data.Length != (long)shape.Aggregate(1L, (a, b) => a * b) * size)
+        var sparsity = t.Table(TensorSparsity) is { } s && !data.IsEmpty ? ReadSparsity(s, index, shape.Length) : null;
+        if (sparsity is null && !data.IsEmpty && ElementSize(type) is int size && size > 0 && data.Length != (long)shape.Aggregate(1L, (a, b) => a * b) * size)
             throw new InvalidDataException($"tensor {index} holds {data.Length} bytes, which does not match its shape [{string.Join(',', shape)}] of {type}");
         TfliteQuantization? quantization = null;
         if (t.Table(TensorQuantization) is { } q && q.FloatVector(QuantScale) is { Length: > 0 } scale)
             quantization = new TfliteQuantization(scale, q.Int64Vector(QuantZeroPoint) ?? new long[scale.Length], q.Int32(QuantDimension));
-        return new TfliteTensor(t.String(TensorName) ?? $"tensor_{index}", shape, type, data, quantization);
+        return new TfliteTensor(t.String(TensorName) ?? $"tensor_{index}", shape, type, data, quantization, sparsity);
+    }
+
+    private static TfliteSparsity ReadSparsity(FlatBufferTable s, int index, int rank)
+    {
+        var order = s.Int32Vector(SparsityTraversalOrder) ?? [];
+        var blockMap = s.Int32Vector(SparsityBlockMap) ?? [];
+        var levels = s.TableVector(SparsityDimMetadata).Select(ReadDimension).ToArray();
+        if (order.Length != rank + blockMap.Length || levels.Length != order.Length || order.Any(d => (uint)d >= (uint)order.Length)
+            || blockMap.Any(d => (uint)d >= (uint)rank))
+            throw new InvalidDataException($"tensor {index} has inconsistent sparsity parameters (traversal order [{string.Join(',', order)}], block map [{string.Join(',', blockMap)}], {levels.Length} levels, rank {rank})");
+        return new TfliteSparsity(order, blockMap, levels);
+    }
+
+    private static TfliteDimensionMetadata ReadDimension(FlatBufferTable d)
+    {
+        if (d.Int8(DimFormat) == 0) return new TfliteDimensionMetadata(false, d.Int32(DimDenseSize), [], []);
+        return new TfliteDimensionMetadata(true, 0, SparseIndexVector(d, DimSegmentsType, DimSegments), SparseIndexVector(d, DimIndicesType, DimIndices));
+    }
+
+    // SparseIndexVector union: 1 Int32Vector, 2 Uint16Vector, 3 Uint8Vector, each a table whose field 0 is `values`.
+    private static int[] SparseIndexVector(FlatBufferTable d, int typeId, int valueId)
+    {
+        var size = d.UInt8(typeId) switch
+        {
+            1 => 4,
+            2 => 2,
+            3 => 1,
+            var u => throw new InvalidDataException($"unknown sparse index vector type {u}"),
+        };
+        return d.Table(valueId)?.IndexVector(0, size) ?? throw new InvalidDataException("a sparse dimension has no index vector");
     }
 
     /// <summary>Bytes per element, or 0 for types without a fixed size.</summary>

@@ -17,7 +17,7 @@ namespace Synthstage.Tflite;
 /// their axes remapped. A layout change is added only where an operator needs one (at the graph input and output,
 /// and around a RESHAPE whose data order depends on the layout); it is a Reshape instead of a Transpose when only
 /// size-1 axes move. Constant weights are permuted and converted to float32 at import time (DEQUANTIZE of
-/// constants is folded).
+/// constants is folded, and DENSIFY of sparse constants too).
 /// </remarks>
 internal sealed class TfliteToOnnxConverter
 {
@@ -70,7 +70,7 @@ internal sealed class TfliteToOnnxConverter
             {
                 ConvertOperator(_op);
             }
-            catch (Exception e) when (e is IndexOutOfRangeException or DivideByZeroException or OverflowException or ArgumentException)
+            catch (Exception e) when (e is IndexOutOfRangeException or InvalidDataException or DivideByZeroException or OverflowException or ArgumentException)
             {
                 // Malformed operators (too few inputs, zero strides, impossible shapes) in a corrupt or hostile file.
                 throw Unsupported($"the operator is malformed ({e.Message})", e);
@@ -96,6 +96,7 @@ internal sealed class TfliteToOnnxConverter
         switch (op.Code)
         {
             case Op.DEQUANTIZE: Dequantize(op); break;
+            case Op.DENSIFY: _constants[op.Outputs[0]] = Constant(op.Inputs[0]); break;
             case Op.CONV_2D: Conv(op, Options<Conv2DOptions>(op)); break;
             case Op.DEPTHWISE_CONV_2D: DepthwiseConv(op, Options<DepthwiseConv2DOptions>(op)); break;
             case Op.TRANSPOSE_CONV: TransposeConv(op, op.Inputs[2], op.Inputs[1], op.Inputs.Length > 3 ? op.Inputs[3] : -1, Options<TransposeConvOptions>(op)); break;
@@ -457,7 +458,7 @@ internal sealed class TfliteToOnnxConverter
         if (_constants.TryGetValue(tensor, out var cached)) return cached;
         var t = Tensor(tensor);
         if (!t.IsConstant) throw Unsupported($"tensor '{t.Name}' must be constant");
-        var bytes = t.Data.Span;
+        var bytes = t.Sparsity is null ? t.Data.Span : TfliteDensifier.Densify(t);
         float[] values;
         switch (t.Type)
         {

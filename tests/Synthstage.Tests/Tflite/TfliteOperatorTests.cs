@@ -40,6 +40,32 @@ public class TfliteOperatorTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DensifiedSparseFloat16Weights(bool blocked)
+    {
+        // CSR over output channels (kernel rows dense), or 1×4 blocks along the input channels with the block
+        // level dense, as TF's pruning writes them.
+        var g = new TfliteTestGraph();
+        var x = g.Input(1, 6, 6, 8);
+        var w = blocked
+            ? g.SparseHalfConst([6, 3, 3, 8], [0, 1, 2, 3, 4], [3], [4], [false, false, false, true, false])
+            : g.SparseHalfConst([6, 3, 3, 8], [0, 1, 2, 3], [], [], [false, true, false, true]);
+        var y = g.Op(Op.CONV_2D, new Conv2DOptions(TflitePadding.Same, 1, 1, TfliteActivation.None), [x, w, g.Const(6)], [1, 6, 6, 6]);
+        var model = g.AssertMatchesReference(y);
+        Assert.DoesNotContain(model.Graph.Node, n => n.OpType is "Cast" or "DequantizeLinear");
+    }
+
+    [Fact]
+    public void SparseTensorWithTooFewValuesIsACorruptModel()
+    {
+        var sparsity = new TfliteSparsity([0, 1], [], [new TfliteDimensionMetadata(false, 2, [], []), new TfliteDimensionMetadata(true, 0, [0, 2, 3], [0, 1, 1])]);
+        var tensor = new TfliteTensor("w", [2, 2], TfliteTensorType.Float32, new byte[8], Sparsity: sparsity);
+        var e = Assert.Throws<InvalidDataException>(() => TfliteDensifier.Densify(tensor));
+        Assert.Contains("fewer values", e.Message);
+    }
+
+    [Theory]
     [InlineData(7, 7, 3, 1, 1, 1, 0)]
     [InlineData(8, 8, 3, 2, 2, 1, 0)]
     [InlineData(9, 9, 3, 2, 1, 1, 1)]

@@ -46,6 +46,7 @@ internal sealed class TfliteReferenceInterpreter(TfliteSubGraph graph)
         float[] y = op.Code switch
         {
             Op.DEQUANTIZE => Get(op.Inputs[0]),
+            Op.DENSIFY => Densify(graph.Tensors[op.Inputs[0]]),
             Op.CONV_2D => Conv(op, (Conv2DOptions)op.Options!),
             Op.DEPTHWISE_CONV_2D => Depthwise(op, (DepthwiseConv2DOptions)op.Options!),
             Op.CUSTOM when op.CustomCode == "Convolution2DTransposeBias" => TransposeConv(op.Inputs[0], op.Inputs[1], op.Inputs[2], op.Outputs[0], (TransposeConvOptions)op.Options!),
@@ -73,6 +74,51 @@ internal sealed class TfliteReferenceInterpreter(TfliteSubGraph graph)
         };
         if (y.Length != outShape.Aggregate(1, (a, b) => a * b)) throw new InvalidOperationException($"{op.DisplayName} produced {y.Length} values for [{string.Join(',', outShape)}]");
         _values[op.Outputs[0]] = y;
+    }
+
+    /// <summary>
+    /// DENSIFY, breadth first: the list of partial index tuples is extended level by level (all indices of a dense
+    /// level, the segment's stored indices of a CSR level), then each complete tuple takes the next stored value.
+    /// </summary>
+    private static float[] Densify(TfliteTensor t)
+    {
+        var sp = t.Sparsity!;
+        var rank = t.Shape.Length;
+        var values = t.Type switch
+        {
+            TfliteTensorType.Float32 => MemoryMarshal.Cast<byte, float>(t.Data.Span).ToArray(),
+            TfliteTensorType.Float16 => [.. MemoryMarshal.Cast<byte, Half>(t.Data.Span).ToArray().Select(h => (float)h)],
+            _ => throw new NotSupportedException(t.Type.ToString()),
+        };
+        List<(int[] Tuple, int Position)> current = [([], 0)];
+        for (var level = 0; level < sp.Levels.Length; level++)
+        {
+            var meta = sp.Levels[level];
+            var next = new List<(int[], int)>();
+            foreach (var (tuple, position) in current)
+            {
+                if (!meta.Sparse)
+                    for (var i = 0; i < meta.DenseSize; i++) next.Add(([.. tuple, i], position * meta.DenseSize + i));
+                else
+                    for (var k = meta.Segments[position]; k < meta.Segments[position + 1]; k++) next.Add(([.. tuple, meta.Indices[k]], k));
+            }
+            current = next;
+        }
+        Assert.Equal(values.Length, current.Count);
+        var dense = new float[t.ElementCount];
+        var strides = Strides(t.Shape);
+        for (var n = 0; n < current.Count; n++)
+        {
+            var index = new int[rank];
+            for (var level = 0; level < sp.TraversalOrder.Length; level++)
+            {
+                var dim = sp.TraversalOrder[level];
+                if (dim < rank) index[dim] += current[n].Tuple[level] * (Array.IndexOf(sp.BlockMap, dim) is var b and >= 0 ? sp.Levels[Array.IndexOf(sp.TraversalOrder, rank + b)].DenseSize : 1);
+                else index[sp.BlockMap[dim - rank]] += current[n].Tuple[level];
+            }
+            dense[index.Select((v, d) => v * strides[d]).Sum()] = values[n];
+        }
+        return dense;
     }
 
     private static float[] Act(float[] v, TfliteActivation a)

@@ -35,6 +35,70 @@ internal sealed class TfliteTestGraph(int seed = 1)
         return Op(TfliteBuiltinOperator.DEQUANTIZE, null, [raw], shape);
     }
 
+    /// <summary>
+    /// A float16 constant with about half its values (or blocks) zero, stored sparse in the given traversal order and
+    /// block map (CSR on the levels marked in <paramref name="sparseLevels"/>), followed by DENSIFY and DEQUANTIZE as
+    /// in MediaPipe's pose detector; returns the float32 tensor.
+    /// </summary>
+    public int SparseHalfConst(int[] shape, int[] traversalOrder, int[] blockMap, int[] blockSizes, bool[] sparseLevels)
+    {
+        var rank = shape.Length;
+        var dense = RandomValues(shape).Select(v => (Half)v).ToArray();
+        int LevelSize(int level) => traversalOrder[level] is var d && d < rank
+            ? shape[d] / (Array.IndexOf(blockMap, d) is var b and >= 0 ? blockSizes[b] : 1)
+            : blockSizes[d - rank];
+        int DenseIndex(int[] tuple)
+        {
+            var index = new int[rank];
+            for (var l = 0; l < tuple.Length; l++)
+            {
+                var d = traversalOrder[l];
+                if (d < rank) index[d] += tuple[l] * (Array.IndexOf(blockMap, d) is var b and >= 0 ? blockSizes[b] : 1);
+                else index[blockMap[d - rank]] += tuple[l];
+            }
+            var flat = 0;
+            for (var i = 0; i < rank; i++) flat = flat * shape[i] + index[i];
+            return flat;
+        }
+        IEnumerable<int[]> Completions(int[] prefix) => prefix.Length == traversalOrder.Length
+            ? [prefix]
+            : Enumerable.Range(0, LevelSize(prefix.Length)).SelectMany(i => Completions([.. prefix, i]));
+        // Zero whole trailing-level groups at random so the sparse levels have something to skip.
+        foreach (var group in Completions([]).GroupBy(t => string.Join(',', t.Take(Math.Max(1, Array.LastIndexOf(sparseLevels, true) + 1)))))
+            if (_random.NextDouble() < 0.5)
+                foreach (var t in group) dense[DenseIndex(t)] = (Half)0;
+        var levels = new TfliteDimensionMetadata[traversalOrder.Length];
+        List<int[]> current = [[]];
+        for (var level = 0; level < traversalOrder.Length; level++)
+        {
+            var size = LevelSize(level);
+            var next = new List<int[]>();
+            if (!sparseLevels[level])
+            {
+                foreach (var t in current) for (var i = 0; i < size; i++) next.Add([.. t, i]);
+                levels[level] = new TfliteDimensionMetadata(false, size, [], []);
+            }
+            else
+            {
+                List<int> segments = [0], indices = [];
+                foreach (var t in current)
+                {
+                    for (var i = 0; i < size; i++)
+                        if (Completions([.. t, i]).Any(c => dense[DenseIndex(c)] != (Half)0)) { indices.Add(i); next.Add([.. t, i]); }
+                    segments.Add(indices.Count);
+                }
+                levels[level] = new TfliteDimensionMetadata(true, 0, [.. segments], [.. indices]);
+            }
+            current = next;
+        }
+        var stored = current.Select(t => dense[DenseIndex(t)]).ToArray();
+        var sparse = Add(new TfliteTensor($"sparse_{_tensors.Count}", shape, TfliteTensorType.Float16, MemoryMarshal.AsBytes(stored.AsSpan()).ToArray(),
+            Sparsity: new TfliteSparsity(traversalOrder, blockMap, levels)));
+        var half = Op(TfliteBuiltinOperator.DENSIFY, null, [sparse], shape);
+        _tensors[half] = _tensors[half] with { Type = TfliteTensorType.Float16 };
+        return Op(TfliteBuiltinOperator.DEQUANTIZE, null, [half], shape);
+    }
+
     public int Ints(int[] shape, params int[] values) =>
         Add(new TfliteTensor($"ints_{_tensors.Count}", shape, TfliteTensorType.Int32, MemoryMarshal.AsBytes(values.AsSpan()).ToArray()));
 
