@@ -129,6 +129,14 @@ internal static class ModelsCommand
                 System.Console.WriteLine($"installed {pulled.Folder}");
                 return ExitCodes.Success;
             }
+            if (entry.Id == Synthstage.Pose.PoseModelInstaller.ModelId)
+            {
+                var poseFiles = result.GetValue(from);
+                foreach (var path in await ConsoleProgress.RunAsync(progress => Synthstage.Pose.PoseModelInstaller.InstallAsync(ModelStore.Default, null,
+                             poseFiles is { Length: > 0 } ? poseFiles : null, progress, token)))
+                    System.Console.WriteLine($"installed {path}");
+                return ExitCodes.Success;
+            }
             if (entry.Id != SelfieModelInstaller.ModelId)
                 throw new SynthstageException($"'{entry.Id}' cannot be installed by this version yet", ExitCodes.Usage);
             var files = result.GetValue(from);

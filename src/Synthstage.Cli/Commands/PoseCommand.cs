@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Synthstage.Cli.Console;
+using Synthstage.Onnx;
+using Synthstage.Pose;
+
+namespace Synthstage.Cli.Commands;
+
+/// <summary><c>synthstage pose INPUT --json landmarks.json [-o overlay.mp4] [--model pose-full]</c>.</summary>
+internal static class PoseCommand
+{
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "A video or image with a person in it" };
+        var json = new Option<string?>("--json") { Description = "Write the 33 landmarks of every frame to this JSON file" };
+        var overlay = new Option<string?>("--output", "-o") { Description = "Write the video with the skeleton drawn over it (.mp4, .webm, .mov)" };
+        var model = new Option<string>("--model", "-m") { Description = "pose-lite, pose-full or pose-heavy", DefaultValueFactory = _ => "pose-full" };
+        var person = new Option<string>("--person") { Description = "Whom to follow when there are several people: largest or confident", DefaultValueFactory = _ => "largest" };
+        var crf = CommonOptions.Crf();
+        var preset = CommonOptions.Preset();
+        var device = CommonOptions.Device();
+        var noAudio = CommonOptions.NoAudio();
+        var command = new Command("pose", "Track the person's 33 body landmarks (BlazePose GHUM) into JSON and/or a skeleton overlay video")
+        {
+            input, json, overlay, model, person, crf, preset, device, noAudio,
+        };
+        command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
+        {
+            var options = new PoseJobOptions
+            {
+                Model = result.GetValue(model)!,
+                JsonPath = result.GetValue(json),
+                OverlayPath = result.GetValue(overlay),
+                Person = result.GetValue(person)!.ToLowerInvariant() switch
+                {
+                    "largest" => PersonChoice.Largest,
+                    "confident" or "most-confident" => PersonChoice.MostConfident,
+                    var other => throw new SynthstageException($"unknown --person '{other}'; use largest or confident", ExitCodes.Usage),
+                },
+                Crf = result.GetValue(crf),
+                Preset = result.GetValue(preset)!,
+                KeepAudio = !result.GetValue(noAudio),
+                Session = new SessionOptionsSpec(CommonOptions.ParseDevice(result.GetValue(device)!)),
+            };
+            var done = await ConsoleProgress.RunAsync(progress => PoseJob.RunAsync(result.GetValue(input)!, options, progress, token));
+            var fps = done.Frames / Math.Max(done.Elapsed.TotalSeconds, 1e-9);
+            foreach (var path in new[] { options.JsonPath, options.OverlayPath }.OfType<string>()) System.Console.WriteLine($"wrote {path}");
+            System.Console.WriteLine($"{done.Frames} frames in {done.Elapsed.TotalSeconds:F1} s ({fps:F1} frames/s); person found in {done.FramesWithPerson}, detector ran {done.DetectorRuns} times");
+            if (done.Warning is not null) System.Console.Error.WriteLine($"warning: {done.Warning}");
+            return ExitCodes.Success;
+        }, ct));
+        return command;
+    }
+}
