@@ -47,4 +47,38 @@ public static class TestModels
             Gate.Release();
         }
     }
+
+    private static readonly SemaphoreSlim PoseGate = new(1, 1);
+    private static ModelStore? _poseStore;
+    private static string? _poseFailure;
+
+    /// <summary>Returns the store with MediaPipe's pose models installed (npm + our importer), or skips the test when they cannot be fetched here.</summary>
+    public static async Task<ModelStore> RequirePoseStoreAsync()
+    {
+        await PoseGate.WaitAsync();
+        try
+        {
+            if (_poseStore is null && _poseFailure is null)
+            {
+                var store = new ModelStore(CacheRoot);
+                try
+                {
+                    var missing = new[] { Synthstage.Pose.PoseModelInstaller.Detector }.Concat(Synthstage.Pose.PoseModelInstaller.LandmarkVariants)
+                        .Where(v => !File.Exists(Synthstage.Pose.PoseModelInstaller.ModelPath(store, v))).ToArray();
+                    if (missing.Length > 0) await Synthstage.Pose.PoseModelInstaller.InstallAsync(store, missing, null, null, CancellationToken.None);
+                    _poseStore = store;
+                }
+                catch (SynthstageException e) when (e.Message.Contains("npm", StringComparison.OrdinalIgnoreCase))
+                {
+                    _poseFailure = e.Message;
+                }
+            }
+            if (_poseStore is null) Assert.Skip($"the MediaPipe pose models could not be installed here: {_poseFailure}");
+            return _poseStore!;
+        }
+        finally
+        {
+            PoseGate.Release();
+        }
+    }
 }

@@ -15,6 +15,13 @@ namespace Synthstage.Pose;
 public readonly record struct PoseDetection(float Score, float XMin, float YMin, float Width, float Height,
     float HipX, float HipY, float ScaleX, float ScaleY)
 {
-    /// <summary>Box area in frame pixels.</summary>
-    public float Area(int frameWidth, int frameHeight) => Width * frameWidth * Height * frameHeight;
+    /// <summary>
+    /// The body's size: distance in frame pixels from the hip centre to the scale point (the radius of the circle
+    /// around the whole body). The detector's box is a face-sized proxy and hardly varies, so this is what "largest" compares.
+    /// </summary>
+    public float BodyRadius(int frameWidth, int frameHeight)
+    {
+        var (dx, dy) = ((ScaleX - HipX) * frameWidth, (ScaleY - HipY) * frameHeight);
+        return MathF.Sqrt(dx * dx + dy * dy);
+    }
 }

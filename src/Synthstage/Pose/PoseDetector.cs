@@ -26,9 +26,8 @@ public sealed class PoseDetector : IDisposable
     private readonly float[] _input = new float[Size * Size * 3];
     private readonly float[] _boxes = new float[PoseAnchors.Count * Values];
     private readonly float[] _scores = new float[PoseAnchors.Count];
-    private readonly OrtValue _inputValue;
-    private readonly OrtValue _boxesValue;
-    private readonly OrtValue _scoresValue;
+    private readonly OrtValue[] _inputValues;
+    private readonly OrtValue[] _outputValues;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly float[] _anchors = PoseAnchors.Centres();
@@ -46,9 +45,12 @@ public sealed class PoseDetector : IDisposable
         var scores = session.OutputMetadata.FirstOrDefault(o => o.Value.Dimensions.SequenceEqual([1, PoseAnchors.Count, 1])).Key;
         if (boxes is null || scores is null)
             throw new SynthstageException($"'{name}' is not the pose detector: expected outputs [1,2254,12] and [1,2254,1]", ExitCodes.BadModel);
-        _inputValue = OrtValue.CreateTensorValueFromMemory(_input, [1, Size, Size, 3]);
-        _boxesValue = OrtValue.CreateTensorValueFromMemory(_boxes, [1, PoseAnchors.Count, Values]);
-        _scoresValue = OrtValue.CreateTensorValueFromMemory(_scores, [1, PoseAnchors.Count, 1]);
+        _inputValues = [OrtValue.CreateTensorValueFromMemory(_input, [1, Size, Size, 3])];
+        _outputValues =
+        [
+            OrtValue.CreateTensorValueFromMemory(_boxes, [1, PoseAnchors.Count, Values]),
+            OrtValue.CreateTensorValueFromMemory(_scores, [1, PoseAnchors.Count, 1]),
+        ];
         _inputNames = [inputName];
         _outputNames = [boxes, scores];
     }
@@ -84,7 +86,7 @@ public sealed class PoseDetector : IDisposable
         var step = 1 / scale;
         AffineFrameSampler.Sample(frame, width, height, channels, _input, Size, Size,
             ((0.5f - padX) * step - 0.5f, (0.5f - padY) * step - 0.5f), (step, 0), (0, step), 2f / 255f, -1f, -1f);
-        _session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, [_boxesValue, _scoresValue]);
+        _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
 
         var candidates = 0;
         for (var i = 0; i < PoseAnchors.Count; i++)
@@ -151,9 +153,7 @@ public sealed class PoseDetector : IDisposable
     /// <summary>Releases the session and its tensors.</summary>
     public void Dispose()
     {
-        _inputValue.Dispose();
-        _boxesValue.Dispose();
-        _scoresValue.Dispose();
+        foreach (var value in _inputValues.Concat(_outputValues)) value.Dispose();
         _runOptions.Dispose();
         _session.Dispose();
     }

@@ -23,7 +23,8 @@ public sealed class PoseLandmarkModel : IDisposable
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
     private readonly float[] _input = new float[InputSize * InputSize * 3];
-    private readonly OrtValue _inputValue;
+    private readonly float[] _flag = new float[1];
+    private readonly OrtValue[] _inputValues;
     private readonly OrtValue[] _outputValues;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
@@ -37,7 +38,7 @@ public sealed class PoseLandmarkModel : IDisposable
         string Find(int[] dims, string what) => session.OutputMetadata.FirstOrDefault(o => o.Value.Dimensions.SequenceEqual(dims)).Key
             ?? throw new SynthstageException($"'{name}' is not a BlazePose landmark model: no {what} output [{string.Join(',', dims)}]", ExitCodes.BadModel);
         _outputNames = [Find([1, RawLandmarks * ValuesPerLandmark], "landmark"), Find([1, 1], "pose flag"), Find([1, InputSize, InputSize, 1], "segmentation")];
-        _inputValue = OrtValue.CreateTensorValueFromMemory(_input, [1, InputSize, InputSize, 3]);
+        _inputValues = [OrtValue.CreateTensorValueFromMemory(_input, [1, InputSize, InputSize, 3])];
         _outputValues =
         [
             OrtValue.CreateTensorValueFromMemory(Landmarks, [1, Landmarks.Length]),
@@ -46,8 +47,6 @@ public sealed class PoseLandmarkModel : IDisposable
         ];
         _inputNames = [inputName];
     }
-
-    private readonly float[] _flag = new float[1];
 
     /// <summary>Raw landmarks of the last run: 39 × (x, y, z in crop pixels; visibility and presence logits).</summary>
     public float[] Landmarks { get; } = new float[RawLandmarks * ValuesPerLandmark];
@@ -83,14 +82,13 @@ public sealed class PoseLandmarkModel : IDisposable
         var (x0, y0) = region.ToFrame(0.5f / InputSize, 0.5f / InputSize);
         AffineFrameSampler.Sample(frame, width, height, channels, _input, InputSize, InputSize,
             (x0 - 0.5f, y0 - 0.5f), (cos * step, sin * step), (-sin * step, cos * step), 1f / 255f, 0f, outsideFill: null);
-        _session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, _outputValues);
+        _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
     }
 
     /// <summary>Releases the session and its tensors.</summary>
     public void Dispose()
     {
-        _inputValue.Dispose();
-        foreach (var value in _outputValues) value.Dispose();
+        foreach (var value in _inputValues.Concat(_outputValues)) value.Dispose();
         _runOptions.Dispose();
         _session.Dispose();
     }

@@ -148,7 +148,7 @@ public sealed class PoseTracker : IDisposable
         if (count == 0) return false;
         var best = 0;
         for (var i = 1; i < count; i++)
-            if (Person == PersonChoice.Largest ? _detections[i].Area(width, height) > _detections[best].Area(width, height) : _detections[i].Score > _detections[best].Score)
+            if (Person == PersonChoice.Largest ? _detections[i].BodyRadius(width, height) > _detections[best].BodyRadius(width, height) : _detections[i].Score > _detections[best].Score)
                 best = i;
         var d = _detections[best];
         region = PoseRegion.FromAlignmentPoints(d.HipX * width, d.HipY * height, d.ScaleX * width, d.ScaleY * height);
