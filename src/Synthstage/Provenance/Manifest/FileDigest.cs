@@ -26,10 +26,17 @@ public static class FileDigest
         var info = new FileInfo(path);
         if (info.LinkTarget is { } target && Path.GetFileName(target) is { Length: 64 } name && name.All(char.IsAsciiHexDigitLower))
             return (name, new FileInfo(info.ResolveLinkTarget(true)!.FullName).Length);
+        // Models are hashed for every output: remember large files by path, size and modification time.
+        var stamp = (info.FullName, info.Length, info.LastWriteTimeUtc);
+        if (info.Length >= CacheThreshold && s_cache.TryGetValue(stamp, out var known)) return (known, info.Length);
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
-        var digest = await SHA256.HashDataAsync(stream, ct).ConfigureAwait(false);
-        return (Convert.ToHexStringLower(digest), stream.Length);
+        var digest = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct).ConfigureAwait(false));
+        if (info.Length >= CacheThreshold) s_cache[stamp] = digest;
+        return (digest, stream.Length);
     }
+
+    private const long CacheThreshold = 16L << 20;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, long, DateTime), string> s_cache = new();
 
     /// <summary>A <see cref="FileRecord"/> for <paramref name="path"/>.</summary>
     public static async Task<FileRecord> RecordAsync(string role, string path, CancellationToken ct = default)
