@@ -112,12 +112,16 @@ public static class WatermarkEvaluation
             embedTimes.Count == 0 ? 0 : embedTimes[embedTimes.Count / 2], frameSize, attacks, falsePositives);
     }
 
-    /// <summary>The per-trial false-alarm bound of the detector: scales × peaks tried × 2⁻¹⁶.</summary>
-    public static double TheoreticalBound() => WatermarkDetector.DefaultScales.Count * WatermarkDetector.PeaksTried / 65536.0;
+    /// <summary>
+    /// The per-trial false-alarm bound of the detector: scales × min(peaks tried, shifts × Q(minimum sync score)) × 2⁻¹⁶
+    /// (a decode needs a sync peak of at least <see cref="WatermarkDetector.MinimumSyncScore"/> and a passing CRC-16).
+    /// </summary>
+    public static double TheoreticalBound() => WatermarkDetector.DefaultScales.Count
+        * Math.Min(WatermarkDetector.PeaksTried, 128.0 * 128 * WatermarkDetector.UpperTail(WatermarkDetector.MinimumSyncScore)) / 65536.0;
 
     /// <summary>One line describing an attack result.</summary>
     public static string Describe(AttackResult r) =>
-        $"{r.Source}, {r.Attack}: found in {r.Found}/{r.Units} ({100 * r.Rate:F1}%), wrong payload {r.WrongPayload}, median sync {r.MedianSyncScore:F1}σ";
+        $"{r.Source}, {r.Attack}: found in {r.Found}/{r.Units} ({100 * r.Rate:F1}%), wrong payload {r.WrongPayload}, sync median {r.MedianSyncScore:F1}σ, lowest {r.LowestSyncScore:F1}σ";
 
     /// <summary>One line describing a false-positive result.</summary>
     public static string Describe(FalsePositiveResult r) =>
@@ -135,7 +139,7 @@ public static class WatermarkEvaluation
         return new AttackResult(source, attack, detections.Count,
             detections.Count(d => d.Found && d.Payload == payload),
             detections.Count(d => d.Found && d.Payload != payload),
-            scores.Count == 0 ? 0 : scores[scores.Count / 2]);
+            scores.Count == 0 ? 0 : scores[scores.Count / 2]) { LowestSyncScore = scores.Count == 0 ? 0 : scores[0] };
     }
 
     private static (double Psnr, List<AttackResult> Attacks, FalsePositiveResult FalsePositives) EvaluateStills(
@@ -189,7 +193,7 @@ public static class WatermarkEvaluation
             var wrong = detections[a].Where((d, i) => d.Found && d.Payload != payloads[i]).Count();
             var scores = detections[a].Select(d => d.SyncScore).Order().ToList();
             results.Add(new AttackResult($"{stills.Count} stills (1280x720 and 512x512)", attacks[a].Name, stills.Count, found, wrong,
-                scores.Count == 0 ? 0 : scores[scores.Count / 2]));
+                scores.Count == 0 ? 0 : scores[scores.Count / 2]) { LowestSyncScore = scores.Count == 0 ? 0 : scores[0] });
             progress?.Report(Describe(results[^1]));
         }
         var falsePositives = new FalsePositiveResult($"{stills.Count} unmarked stills (JPEG q75)", trials, hits, TheoreticalBound());

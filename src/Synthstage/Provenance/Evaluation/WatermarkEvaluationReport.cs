@@ -9,6 +9,9 @@ namespace Synthstage.Provenance.Evaluation;
 /// <param name="MedianSyncScore">Median synchronisation peak, in standard deviations.</param>
 public sealed record AttackResult(string Source, string Attack, int Units, int Found, int WrongPayload, double MedianSyncScore)
 {
+    /// <summary>The lowest synchronisation peak among the units.</summary>
+    public double LowestSyncScore { get; init; }
+
     /// <summary>Found ÷ Units.</summary>
     public double Rate => Units == 0 ? 0 : (double)Found / Units;
 }

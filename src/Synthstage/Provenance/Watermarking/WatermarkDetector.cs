@@ -24,6 +24,12 @@ public sealed class WatermarkDetector
     /// <summary>Synchronisation peaks examined per scale.</summary>
     public const int PeaksTried = 3;
 
+    /// <summary>
+    /// A sync peak lower than this (in standard deviations of the unmarked case) is not decoded. The highest of the
+    /// 16 384 shifts of unmarked content is about 4σ; marked segments and images score 9–18σ after the attacks measured.
+    /// </summary>
+    public const double MinimumSyncScore = 5.0;
+
     private const int N = WatermarkLayout.TileSize;
     private readonly double[] _scales;
     private readonly ScaleState[] _states;
@@ -81,52 +87,51 @@ public sealed class WatermarkDetector
 
     private void Accumulate(ScaleState state, float[] luma, int width, int height, double scale)
     {
-        var fold = state.FoldRe;
-        var im = state.FoldIm;
-        var count = state.Count;
-        Array.Clear(fold);
-        Array.Clear(im);
-        Array.Clear(count);
-        var refWidth = (int)Math.Floor(width / scale);
-        var refHeight = (int)Math.Floor(height / scale);
+        var sums = state.FoldSums;
+        Array.Clear(sums);
+        var refWidth = scale == 1.0 ? width : (int)Math.Floor(width / scale);
+        var refHeight = scale == 1.0 ? height : (int)Math.Floor(height / scale);
+        if (width < 2 || height < 2 || refWidth < 2 || refHeight < 2) return;
         if (scale == 1.0)
         {
-            for (var y = 0; y < height; y++)
-            {
-                var row = luma.AsSpan(y * width, width);
-                var ty = y % N * N;
-                for (var x = 0; x < width; x++)
-                {
-                    fold[ty + x % N] += row[x];
-                    count[ty + x % N]++;
-                }
-            }
+            for (var y = 0; y < height; y++) AddFolded(sums.AsSpan(y % N * N, N), luma.AsSpan(y * width, width));
         }
         else
         {
+            state.PrepareColumns(width, refWidth, scale);
+            if (state.Vertical.Length < width) state.Vertical = new float[width];
+            if (state.Resampled.Length < refWidth) state.Resampled = new float[refWidth];
+            var vertical = state.Vertical.AsSpan(0, width);
+            var resampled = state.Resampled.AsSpan(0, refWidth);
             for (var y = 0; y < refHeight; y++)
             {
+                // Bilinear at pixel centres: first between two source rows (vectorised), then along the row.
                 var sy = Math.Clamp((y + 0.5) * scale - 0.5, 0, height - 1);
-                var y0 = Math.Min((int)sy, height - 2 < 0 ? 0 : height - 2);
-                var fy = (float)(sy - y0);
+                var y0 = Math.Min((int)sy, Math.Max(0, height - 2));
                 var y1 = Math.Min(y0 + 1, height - 1);
                 var r0 = luma.AsSpan(y0 * width, width);
-                var r1 = luma.AsSpan(y1 * width, width);
-                var ty = y % N * N;
-                for (var x = 0; x < refWidth; x++)
-                {
-                    var sx = Math.Clamp((x + 0.5) * scale - 0.5, 0, width - 1);
-                    var x0 = (int)sx;
-                    var x1 = Math.Min(x0 + 1, width - 1);
-                    var fx = (float)(sx - x0);
-                    var top = r0[x0] + (r0[x1] - r0[x0]) * fx;
-                    var bottom = r1[x0] + (r1[x1] - r1[x0]) * fx;
-                    fold[ty + x % N] += top + (bottom - top) * fy;
-                    count[ty + x % N]++;
-                }
+                TensorPrimitives.Subtract(luma.AsSpan(y1 * width, width), r0, vertical);
+                TensorPrimitives.MultiplyAdd(vertical, (float)(sy - y0), r0, vertical);
+                var x0 = state.Column0;
+                var fx = state.ColumnWeight;
+                for (var x = 0; x < resampled.Length; x++)
+                    resampled[x] = vertical[x0[x]] + (vertical[x0[x] + 1] - vertical[x0[x]]) * fx[x];
+                AddFolded(sums.AsSpan(y % N * N, N), resampled);
             }
         }
-        for (var i = 0; i < fold.Length; i++) fold[i] = count[i] > 0 ? fold[i] / count[i] : 0;
+        // Each cell of the fold received the same number of samples per row and per column band.
+        var fold = state.FoldRe;
+        var im = state.FoldIm;
+        Array.Clear(im);
+        for (var ty = 0; ty < N; ty++)
+        {
+            var rows = refHeight / N + (ty < refHeight % N ? 1 : 0);
+            for (var tx = 0; tx < N; tx++)
+            {
+                var count = rows * (refWidth / N + (tx < refWidth % N ? 1 : 0));
+                fold[ty * N + tx] = count > 0 ? sums[ty * N + tx] / count : 0;
+            }
+        }
         state.Fft.Transform(fold, im, inverse: false);
         foreach (var k in _band)
         {
@@ -135,6 +140,14 @@ public sealed class WatermarkDetector
             state.SumRe[k] += fold[k] / magnitude;
             state.SumIm[k] += im[k] / magnitude;
         }
+    }
+
+    /// <summary>Adds a row into one tile row, wrapping every N samples.</summary>
+    private static void AddFolded(Span<float> tileRow, ReadOnlySpan<float> row)
+    {
+        var x = 0;
+        for (; x + N <= row.Length; x += N) TensorPrimitives.Add(tileRow, row.Slice(x, N), tileRow);
+        if (x < row.Length) TensorPrimitives.Add(tileRow[..(row.Length - x)], row[x..], tileRow[..(row.Length - x)]);
     }
 
     /// <summary>Looks for the watermark in the evidence gathered so far.</summary>
@@ -196,6 +209,7 @@ public sealed class WatermarkDetector
         for (var p = 0; p < peaks.Length; p++)
         {
             var d = peaks[p];
+            if (re[d] / sigma < MinimumSyncScore) break;
             int dx = d % N, dy = d / N;
             Array.Clear(soft);
             for (var i = layout.SyncCount; i < layout.Count; i++)
@@ -218,6 +232,7 @@ public sealed class WatermarkDetector
             var errors = 0;
             for (var b = 0; b < coded.Length; b++) errors += (soft[b] > 0) == (coded[b] == 1) ? 0 : 1;
             var score = re[d] / sigma;
+            // Union bound over every shift whose sync value could reach this score, each passing the CRC with 2⁻¹⁶.
             var shifts = (double)N * N * UpperTail(score);
             var falseAlarm = _scales.Length * Math.Min(PeaksTried, shifts) / 65536.0;
             return new WatermarkDetection(true, payload, 1 - falseAlarm, falseAlarm, score, scale,
@@ -269,7 +284,28 @@ public sealed class WatermarkDetector
         public readonly double[] SumIm = new double[N * N];
         public readonly double[] FoldRe = new double[N * N];
         public readonly double[] FoldIm = new double[N * N];
-        public readonly int[] Count = new int[N * N];
+        public readonly float[] FoldSums = new float[N * N];
+        public float[] Vertical = [];
+        public float[] Resampled = [];
+        public int[] Column0 = [];
+        public float[] ColumnWeight = [];
+        private (int Width, double Scale) _columnsFor;
+
+        /// <summary>Source column and weight of each resampled column (bilinear at pixel centres), cached per frame width.</summary>
+        public void PrepareColumns(int width, int refWidth, double scale)
+        {
+            if (_columnsFor == (width, scale) && Column0.Length == refWidth) return;
+            Column0 = new int[refWidth];
+            ColumnWeight = new float[refWidth];
+            for (var x = 0; x < refWidth; x++)
+            {
+                var sx = Math.Clamp((x + 0.5) * scale - 0.5, 0, width - 1);
+                var x0 = Math.Min((int)sx, Math.Max(0, width - 2));
+                Column0[x] = x0;
+                ColumnWeight[x] = width < 2 ? 0 : (float)(sx - x0);
+            }
+            _columnsFor = (width, scale);
+        }
         public readonly double[] UnitRe = new double[N * N];
         public readonly double[] UnitIm = new double[N * N];
         public readonly double[] Soft = new double[ConvolutionalCode.CodedLength(WatermarkLayout.MessageBits)];
