@@ -16,16 +16,16 @@ public sealed class VerifyTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Writes a 3-second 384×256 MP4 of moving scenes through the provenance stamp, as a render does.</summary>
+    /// <summary>Writes a 3-second 640×384 MP4 of moving scenes through the provenance stamp, as a render does.</summary>
     private async Task<(string Path, OutputStamp Stamp)> RenderMarkedVideoAsync(ProvenanceOptions options)
     {
         var path = Path.Combine(_dir, "clip.mp4");
-        var stamp = OutputStamp.Create(options with { KeyStore = _keys }, 384, 256, 3);
-        await using (var writer = VideoFrameWriter.Create(new VideoWriterOptions(path, 384, 256, 10)))
+        var stamp = OutputStamp.Create(options with { KeyStore = _keys }, 640, 384, 3);
+        await using (var writer = VideoFrameWriter.Create(new VideoWriterOptions(path, 640, 384, 10)))
         {
             for (var i = 0; i < 30; i++)
             {
-                var frame = TestImages.Scene(384, 256, 200 + i / 5).Pixels;
+                var frame = TestImages.Scene(640, 384, 200 + i / 5).Pixels;
                 stamp.Apply(frame);
                 await writer.WriteFrameAsync(frame, Ct);
             }
@@ -71,7 +71,7 @@ public sealed class VerifyTests : IDisposable
 
         var report = await ProvenanceVerifier.VerifyAsync(copy, _keys, ct: Ct);
         Assert.False(report.HashMatches);
-        Assert.True(report.Watermark.Found);
+        Assert.True(report.Watermark.Found, string.Join(", ", report.Watermark.PerSegment.Select(d => $"{d.Detection.PayloadHex ?? "-"} {d.Detection.SyncScore:F1}σ")));
         Assert.Equal(stamp.ContentId[..8], report.Watermark.Payload);
         Assert.Equal(VerifyExitCodes.FileChanged, report.ExitCode);
     }
