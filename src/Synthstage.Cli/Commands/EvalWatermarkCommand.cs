@@ -46,14 +46,13 @@ internal static class EvalWatermarkCommand
 
     private static string[] DefaultFootage()
     {
-        var root = AppContext.BaseDirectory;
         for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {
             var footage = Path.Combine(dir.FullName, "..", "shared", "data", "footage");
             if (Directory.Exists(footage))
                 return [Path.GetFullPath(Path.Combine(footage, "juggle.mp4")), Path.GetFullPath(Path.Combine(footage, "coffee.mp4"))];
         }
-        throw new SynthstageException($"no footage given and ../shared/data/footage not found above {Environment.CurrentDirectory} (run from {root} or pass videos)", ExitCodes.Usage);
+        throw new SynthstageException($"no footage given and ../shared/data/footage not found above {Environment.CurrentDirectory}; pass the videos to mark", ExitCodes.Usage);
     }
 
     private static void Print(WatermarkEvaluationReport report)

@@ -80,7 +80,9 @@ internal static class VerifyCommand
                 w.SegmentsFound, w.Segments, w.Segments == 1 ? "image/segment" : "one-second segments", w.Payload, link, w.Confidence));
         }
         else
-            System.Console.WriteLine($"watermark: not found ({w.SegmentsFound} of {w.Segments} segments decoded; a verdict needs agreement)".Replace(" (0 of", " (0 of", StringComparison.Ordinal));
+            System.Console.WriteLine(w.SegmentsFound == 0
+                ? $"watermark: not found (looked in {w.Segments} {(w.Segments == 1 ? "image/segment" : "one-second segments")})"
+                : $"watermark: not found ({w.SegmentsFound} of {w.Segments} segments decoded, without two agreeing on a payload)");
         if (report.NothingFound)
             System.Console.WriteLine(w.Scanned
                 ? "verdict: no Synthstage provenance: no manifest and no watermark. (That does not prove the file is authentic; it carries none of Synthstage's marks.)"

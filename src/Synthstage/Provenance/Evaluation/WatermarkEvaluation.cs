@@ -79,7 +79,8 @@ public static class WatermarkEvaluation
             progress?.Report(Describe(attacks[^1]));
             foreach (var (attack, arguments) in VideoAttacks)
             {
-                var attacked = Path.Combine(workFolder, $"{Path.GetFileNameWithoutExtension(video)}.{attack.Replace(' ', '-').Replace("%", "", StringComparison.Ordinal).Replace("+", "", StringComparison.Ordinal)}.mp4");
+                var slug = new string(attack.Where(char.IsAsciiLetterOrDigit).ToArray());
+                var attacked = Path.Combine(workFolder, $"{Path.GetFileNameWithoutExtension(video)}.{slug}.mp4");
                 var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error", "-y", "-i", marked };
                 args.AddRange(arguments);
                 args.AddRange(["-an", attacked]);
