@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "hub" => await Synthstage.Bench.Hub.HubBenchmark.RunAsync(args[1..]),
     "diffusion" => await Synthstage.Bench.Diffusion.DiffusionBenchmark.RunAsync(args[1..]),
     "pose" => await PoseBenchmark.RunAsync(args[1..]),
+    "provenance" => await ProvenanceBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -25,5 +26,6 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- diffusion [--model DIR] [--steps 10] [--opt all|extended] [--no-memory]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- pose [CLIP]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- hub [--size-mb 1024] [--runs 3]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- provenance [--clip FILE] [--runs 3]");
     return 2;
 }

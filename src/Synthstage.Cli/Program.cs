@@ -12,6 +12,10 @@ root.Subcommands.Add(ForgeCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(TokenizeCommand.Create());
 root.Subcommands.Add(PoseCommand.Create());
+// Provenance (issue 10). The lead joins this "eval" with the one in EvalCommand.cs when merging.
+root.Subcommands.Add(new Command("eval", "Measure Synthstage's components") { EvalWatermarkCommand.Create() });
+root.Subcommands.Add(VerifyCommand.Create());
+root.Subcommands.Add(KeysCommand.Create());
 
 var parseResult = root.Parse(args);
 // Ctrl+C / SIGTERM cancel the token the actions receive; the render then stops ffmpeg and removes temporary output.

@@ -39,6 +39,19 @@ internal static class CommonOptions
 
     public static Option<bool> NoAudio() => new("--no-audio") { Description = "Do not copy the input's audio" };
 
+    public static Option<bool> NoWatermark() => new("--no-watermark") { Description = "Do not embed the invisible watermark (the manifest records that it is off)" };
+
+    public static Option<string?> Label() => new("--label") { Description = "Draw a small visible label in the bottom-right corner, e.g. \"AI-generated\"" };
+
+    /// <summary>Provenance settings from --no-watermark and --label; records the command line.</summary>
+    public static Synthstage.Provenance.ProvenanceOptions ReadProvenance(ParseResult result, Option<bool> noWatermark, Option<string?> label) => new()
+    {
+        Watermark = !result.GetValue(noWatermark),
+        WatermarkNote = result.GetValue(noWatermark) ? "disabled with --no-watermark" : null,
+        Label = result.GetValue(label),
+        CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
+    };
+
     /// <summary>The options that shape keying, added to a command together.</summary>
     public sealed class Keying
     {
@@ -50,10 +63,12 @@ internal static class CommonOptions
         public Option<string> Preset { get; } = CommonOptions.Preset();
         public Option<string> Device { get; } = CommonOptions.Device();
         public Option<bool> NoAudio { get; } = CommonOptions.NoAudio();
+        public Option<bool> NoWatermark { get; } = CommonOptions.NoWatermark();
+        public Option<string?> Label { get; } = CommonOptions.Label();
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Model, Threshold, Softness, Feather, Crf, Preset, Device, NoAudio })
+            foreach (var option in new Option[] { Model, Threshold, Softness, Feather, Crf, Preset, Device, NoAudio, NoWatermark, Label })
                 command.Options.Add(option);
         }
 
@@ -71,6 +86,7 @@ internal static class CommonOptions
             Preset = result.GetValue(Preset)!,
             KeepAudio = !result.GetValue(NoAudio),
             Session = new SessionOptionsSpec(ParseDevice(result.GetValue(Device)!)),
+            Provenance = ReadProvenance(result, NoWatermark, Label),
         };
     }
 

@@ -5,6 +5,7 @@ using Synthstage.Diffusion.Models;
 using Synthstage.Models;
 using Synthstage.Diffusion.Pipelines;
 using Synthstage.Onnx;
+using Synthstage.Provenance;
 using Synthstage.Video;
 
 namespace Synthstage.Cli.Commands;
@@ -33,9 +34,12 @@ internal static class GenerateCommand
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var noCache = new Option<bool>("--no-ort-cache") { Description = "Do not keep optimised models in ~/.cache/synthstage/ort (each run then re-optimises; full SD UNet ~50 s)" };
         var output = CommonOptions.Output("Output PNG (with --count > 1: OUT-SEED.png per image)");
+        var noWatermark = CommonOptions.NoWatermark(); // Provenance (issue 10)
+        var label = CommonOptions.Label();
         var command = new Command("generate", "Generate images with Stable Diffusion (text-to-image, or image-to-image with --init)")
         {
             model, prompt, negative, steps, guidance, scheduler, seed, width, height, roundSize, init, strength, count, device, noCache, output,
+            noWatermark, label,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
@@ -65,16 +69,19 @@ internal static class GenerateCommand
             var spec = ParseDevice(result.GetValue(device)!);
             if (!result.GetValue(noCache)) spec = spec with { OptimizedModelCacheFolder = CacheFolder() };
             StableDiffusionPipeline.Validate(options);
+            var provenance = CommonOptions.ReadProvenance(result, noWatermark, label);
+            var modelFolder = "";
             var images = await ConsoleProgress.RunAsync(async progress =>
             {
                 // A folder, a catalog id or a Hub name: fetched into the Hugging Face cache on first use.
-                var folder = await ModelResolver.ResolveAsync(result.GetValue(model)!, progress: progress, cancellationToken: token);
+                var folder = modelFolder = await ModelResolver.ResolveAsync(result.GetValue(model)!, progress: progress, cancellationToken: token);
                 return await Task.Run(() => Render(folder, spec, options, progress, token), token);
             });
             foreach (var image in images)
             {
                 var path = images.Count == 1 ? outputPath : NumberedPath(outputPath, image.Seed);
-                image.SavePng(path);
+                // Provenance (issue 10): watermark + label into the pixels, PNG with manifest chunk, signed sidecar.
+                await GeneratedImageProvenance.SaveAsync(image, path, provenance, modelFolder, result.GetValue(model)!, result.GetValue(init), token);
                 System.Console.WriteLine($"wrote {path} (seed {image.Seed})");
             }
             return ExitCodes.Success;

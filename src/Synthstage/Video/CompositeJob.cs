@@ -15,7 +15,7 @@ public static class CompositeJob
     /// <param name="ct">Cancels the render; nothing is left under the output's name.</param>
     public static Task<RenderResult> RunAsync(string inputPath, string outputPath, BackgroundSpec background, KeyingOptions options,
         IProgress<PipelineProgress>? progress = null, CancellationToken ct = default) =>
-        KeyedVideoRender.RunAsync(inputPath, outputPath, options, FramePixelFormat.Rgb24,
+        KeyedVideoRender.RunAsync(inputPath, outputPath, options with { ProvenanceRecord = options.ProvenanceRecord ?? Provenance.KeyingProvenance.ForComposite(background) }, FramePixelFormat.Rgb24,
             (w, h, mw, mh) => new CompositeFinisher(CreateBackground(background, w, h),
                 w, h, mw, mh),
             progress, ct);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Synthstage.Compositing;
 using Synthstage.Media;
+using Synthstage.Provenance;
 using Synthstage.Segmentation;
 
 namespace Synthstage.Video;
@@ -27,6 +28,8 @@ internal static class KeyedVideoRender
             options.Session, progress, ct).ConfigureAwait(false);
         using var shaper = new MatteShaper(options.Matte, segmenter.MaskWidth, segmenter.MaskHeight, width, height);
         using var finisher = createFinisher(width, height, segmenter.MaskWidth, segmenter.MaskHeight);
+        // Provenance (issue 10): watermark + label stage after the finisher; manifest once the writer has completed.
+        var stamp = OutputStamp.Create(options.Provenance, width, height, outputPixels == FramePixelFormat.Rgba32 ? 4 : 3);
 
         var writerOptions = new VideoWriterOptions(outputPath, width, height, info.FrameRate)
         {
@@ -46,7 +49,8 @@ internal static class KeyedVideoRender
                 segmenter.Segment(work.Input, width, height, 3, work.Mask);
                 shaper.Apply(work.Mask);
             })
-            .AddStage(finisher.Finish);
+            .AddStage(finisher.Finish)
+            .AddStage(work => stamp.Apply(work.Output)); // Provenance (issue 10)
         var written = await pipeline.RunAsync(
             (work, token) => reader.ReadFrameAsync(work.Input, token),
             async (work, token) =>
@@ -59,6 +63,7 @@ internal static class KeyedVideoRender
         if (written == 0)
             throw new SynthstageException($"'{inputPath}' has no decodable video frames{(reader.Warning is null ? "" : ": " + reader.Warning)}", ExitCodes.BadInput);
         await writer.CompleteAsync(ct).ConfigureAwait(false);
+        await ProvenanceWriter.WriteAsync(writer.FinalPath, stamp, KeyingProvenance.Describe(inputPath, options, width, height), ct).ConfigureAwait(false); // Provenance (issue 10)
         var warning = reader.EndedEarly
             ? $"'{Path.GetFileName(inputPath)}' is damaged or truncated: rendered the {written} frames that decode ({reader.Warning})"
             : null;
@@ -67,7 +72,7 @@ internal static class KeyedVideoRender
         {
             StageTimes = new Dictionary<string, TimeSpan>
             {
-                ["decode"] = busy[0], ["segment"] = busy[1], ["finish"] = busy[2], ["encode"] = busy[3],
+                ["decode"] = busy[0], ["segment"] = busy[1], ["finish"] = busy[2], ["mark"] = busy[3], ["encode"] = busy[^1],
             },
         };
     }

@@ -31,4 +31,10 @@ public sealed record KeyingOptions
 
     /// <summary>Where models are installed.</summary>
     public ModelStore Store { get; init; } = ModelStore.Default;
+
+    /// <summary>Manifest, invisible watermark and visible label of the output (all on by default but the label).</summary>
+    public Provenance.ProvenanceOptions Provenance { get; init; } = new();
+
+    /// <summary>What the job records in the manifest beyond the keying settings (parts, extra inputs); null for a plain matte.</summary>
+    public Provenance.ProvenanceRecord? ProvenanceRecord { get; init; }
 }

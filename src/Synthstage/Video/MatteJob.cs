@@ -28,7 +28,9 @@ public static class MatteJob
             MatteOutputKind.Mask => false,
             _ => OutputFormats.SupportsAlpha(format),
         };
-        return KeyedVideoRender.RunAsync(inputPath, outputPath, options with { Format = format },
+        // Provenance (issue 10): a grey mask must keep exact values, so it gets no watermark or label (the manifest says so).
+        var provenance = alpha ? options.Provenance : options.Provenance with { Watermark = false, Label = null, WatermarkNote = "mask output: matte values are kept exact" };
+        return KeyedVideoRender.RunAsync(inputPath, outputPath, options with { Format = format, Provenance = provenance, ProvenanceRecord = options.ProvenanceRecord ?? Provenance.KeyingProvenance.ForMatte(alpha) },
             alpha ? FramePixelFormat.Rgba32 : FramePixelFormat.Rgb24,
             (w, h, mw, mh) => alpha
                 ? new AlphaFinisher(w, h, mw, mh)

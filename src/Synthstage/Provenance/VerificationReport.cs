@@ -1,0 +1,62 @@
+using Synthstage.Provenance.Manifest;
+using Synthstage.Provenance.Watermarking;
+
+namespace Synthstage.Provenance;
+
+/// <summary>One manifest copy found for a file and how it checked out.</summary>
+/// <param name="Source">"sidecar" (with its path) or "embedded".</param>
+/// <param name="Signature">Whether the signature matches the content.</param>
+/// <param name="SignerFingerprint">Fingerprint of the signing key, when readable.</param>
+/// <param name="SignedByLocalKey">True when the signer is this user's own key.</param>
+/// <param name="Manifest">The parsed manifest, or null when it could not be parsed.</param>
+/// <param name="Problem">Why it could not be parsed, or null.</param>
+public sealed record ManifestCheck(string Source, SignatureStatus Signature, string? SignerFingerprint, bool SignedByLocalKey,
+    ProvenanceManifest? Manifest, string? Problem);
+
+/// <summary>The watermark verdict for a whole file.</summary>
+/// <param name="Scanned">True when frames could be decoded.</param>
+/// <param name="Segments">One-second segments (or 1 for an image) examined.</param>
+/// <param name="SegmentsFound">Segments in which the watermark decoded.</param>
+/// <param name="Payload">The payload found most often, as 8 hex digits, or null.</param>
+/// <param name="Confidence">Highest confidence among the segments carrying <paramref name="Payload"/>.</param>
+/// <param name="Found">The file-level verdict: the payload decoded in one segment of a file of at most two segments, or
+/// in at least two segments otherwise (so a single chance detection in a long file does not count).</param>
+/// <param name="Problem">Why frames could not be decoded, or null.</param>
+/// <param name="PerSegment">Every segment's detection.</param>
+public sealed record WatermarkCheck(bool Scanned, int Segments, int SegmentsFound, string? Payload, double Confidence, bool Found,
+    string? Problem, IReadOnlyList<SegmentDetection> PerSegment);
+
+/// <summary>Everything <c>synthstage verify</c> learned about a file.</summary>
+/// <param name="Path">The file checked.</param>
+/// <param name="Sha256">The file's SHA-256 (null for a folder or unreadable file).</param>
+/// <param name="Manifests">The sidecar and embedded manifests found (possibly none).</param>
+/// <param name="HashMatches">True/false when a sidecar states the output's hash; null when no manifest states one.</param>
+/// <param name="Watermark">The watermark verdict.</param>
+public sealed record VerificationReport(string Path, string? Sha256, IReadOnlyList<ManifestCheck> Manifests, bool? HashMatches, WatermarkCheck Watermark)
+{
+    /// <summary>True when neither a manifest nor a watermark was found.</summary>
+    public bool NothingFound => Manifests.Count == 0 && !Watermark.Found;
+
+    /// <summary>True when some manifest's signature does not match its content.</summary>
+    public bool Tampered => Manifests.Any(m => m.Signature == SignatureStatus.Invalid);
+
+    /// <summary>The first readable, validly signed manifest (sidecar preferred), or null.</summary>
+    public ProvenanceManifest? TrustedManifest => Manifests.FirstOrDefault(m => m.Signature == SignatureStatus.Valid && m.Manifest is not null)?.Manifest;
+
+    /// <summary>The process exit code <c>synthstage verify</c> returns for this report (see <see cref="VerifyExitCodes"/>).</summary>
+    public int ExitCode =>
+        Tampered ? VerifyExitCodes.ManifestTampered
+        : HashMatches == false ? VerifyExitCodes.FileChanged
+        : NothingFound && !Watermark.Scanned ? ExitCodes.BadInput
+        : ExitCodes.Success;
+}
+
+/// <summary>Exit codes of <c>synthstage verify</c> beyond the common ones.</summary>
+public static class VerifyExitCodes
+{
+    /// <summary>A manifest's signature does not match its content: it was changed after signing.</summary>
+    public const int ManifestTampered = 6;
+
+    /// <summary>A validly signed manifest states a different hash: the file was re-encoded or edited after it was made.</summary>
+    public const int FileChanged = 7;
+}
