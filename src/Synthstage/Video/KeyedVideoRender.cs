@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Synthstage.Compositing;
 using Synthstage.Media;
-using Synthstage.Segmentation;
 
 namespace Synthstage.Video;
 
@@ -11,7 +10,7 @@ namespace Synthstage.Video;
 /// </summary>
 internal static class KeyedVideoRender
 {
-    public delegate IFrameFinisher FinisherFactory(int width, int height, int maskWidth, int maskHeight);
+    public delegate IFrameFinisher FinisherFactory(int width, int height, IMatteEnlarger matte);
 
     public static async Task<RenderResult> RunAsync(string inputPath, string outputPath, KeyingOptions options,
         FramePixelFormat outputPixels, FinisherFactory createFinisher, IProgress<PipelineProgress>? progress, CancellationToken ct)
@@ -23,10 +22,9 @@ internal static class KeyedVideoRender
         await using var reader = VideoFrameReader.Open(info, FramePixelFormat.Rgb24);
         int width = reader.Width, height = reader.Height;
 
-        using var segmenter = await SegmentationModelResolver.CreateAsync(options.Model, width, height, options.Store,
-            options.Session, progress, ct).ConfigureAwait(false);
-        using var shaper = new MatteShaper(options.Matte, segmenter.MaskWidth, segmenter.MaskHeight, width, height);
-        using var finisher = createFinisher(width, height, segmenter.MaskWidth, segmenter.MaskHeight);
+        // One set of stages per video: smoothing history and recurrent model state start fresh.
+        using var stages = await MatteStages.CreateAsync(options, width, height, progress, ct).ConfigureAwait(false);
+        using var finisher = createFinisher(width, height, stages.Enlarger);
 
         var writerOptions = new VideoWriterOptions(outputPath, width, height, info.FrameRate)
         {
@@ -39,13 +37,9 @@ internal static class KeyedVideoRender
         await using var writer = VideoFrameWriter.Create(writerOptions);
 
         var total = info.FrameCount;
-        var pipeline = new FramePipeline(reader.FrameSizeBytes, segmenter.MaskWidth * segmenter.MaskHeight, finisher.OutputBytes,
+        var pipeline = new FramePipeline(reader.FrameSizeBytes, stages.MaskWidth * stages.MaskHeight, finisher.OutputBytes,
                 PipelineDepth(reader.FrameSizeBytes + finisher.OutputBytes))
-            .AddStage(work =>
-            {
-                segmenter.Segment(work.Input, width, height, 3, work.Mask);
-                shaper.Apply(work.Mask);
-            })
+            .AddStage(work => stages.SegmentAndShape(work.Input, work.Mask))
             .AddStage(finisher.Finish);
         var written = await pipeline.RunAsync(
             (work, token) => reader.ReadFrameAsync(work.Input, token),

@@ -30,9 +30,9 @@ public static class MatteJob
         };
         return KeyedVideoRender.RunAsync(inputPath, outputPath, options with { Format = format },
             alpha ? FramePixelFormat.Rgba32 : FramePixelFormat.Rgb24,
-            (w, h, mw, mh) => alpha
-                ? new AlphaFinisher(w, h, mw, mh)
-                : new MaskFinisher(w, h, mw, mh),
+            (w, h, matte) => alpha
+                ? new AlphaFinisher(w, h, matte)
+                : new MaskFinisher(w, h, matte),
             progress, ct);
     }
 
