@@ -5,8 +5,9 @@ using Synthstage.Media;
 namespace Synthstage.Video;
 
 /// <summary>
-/// The shared render loop of <see cref="MatteJob"/> and <see cref="CompositeJob"/>: decode → segment and shape
-/// the matte → finish the frame → encode, as a <see cref="FramePipeline"/> with audio copied at the end.
+/// The shared render loop of <see cref="MatteJob"/> and <see cref="CompositeJob"/>: decode → segment, smooth and
+/// shape the matte (<see cref="MatteStages"/>) → enlarge it and finish the frame → encode, as a
+/// <see cref="FramePipeline"/> with audio copied at the end.
 /// </summary>
 internal static class KeyedVideoRender
 {
