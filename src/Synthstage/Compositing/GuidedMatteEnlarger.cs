@@ -33,7 +33,8 @@ public sealed class GuidedMatteEnlarger : IMatteEnlarger
     public void Enlarge(ReadOnlySpan<byte> frame, ReadOnlySpan<float> mask, Span<byte> alpha)
     {
         _filter.Filter(frame, mask, _plane);
-        _feather.Apply(_plane, alpha);
+        // Only where the filter's output varies does the feather change anything.
+        _feather.Apply(_plane, alpha, _filter.ChangingFrom, _filter.ChangingTo);
     }
 
     /// <inheritdoc/>

@@ -31,6 +31,7 @@ public sealed class FastGuidedFilter
     // the colour term because ā is not zero in this grid row or the next.
     private readonly int[] _spanLo, _spanHi, _runs, _runCount;
     private readonly bool[] _active;
+    private readonly int[] _changingFrom, _changingTo;
 
     /// <summary>Prepares the filter for one mask size and one frame size.</summary>
     /// <param name="maskWidth">Low-resolution mask width.</param>
@@ -79,6 +80,8 @@ public sealed class FastGuidedFilter
         _runs = new int[_gridHeight * (_gridWidth + 1)];
         _runCount = new int[_gridHeight];
         _active = new bool[_gridWidth * _gridHeight];
+        _changingFrom = new int[frameHeight];
+        _changingTo = new int[frameHeight];
     }
 
     /// <summary>Mask width.</summary>
@@ -92,6 +95,15 @@ public sealed class FastGuidedFilter
 
     /// <summary>Window radius in full-resolution pixels.</summary>
     public int Radius { get; }
+
+    /// <summary>
+    /// Per output row of the last <see cref="Filter"/>, the first frame column where the output may vary; left of it
+    /// and from <see cref="ChangingTo"/> on, the row is locally constant (the mask was flat there). Empty rows have from = to.
+    /// </summary>
+    public ReadOnlySpan<int> ChangingFrom => _changingFrom;
+
+    /// <summary>Per output row, one past the last frame column where the output may vary (see <see cref="ChangingFrom"/>).</summary>
+    public ReadOnlySpan<int> ChangingTo => _changingTo;
 
     /// <summary>Filters <paramref name="mask"/> guided by <paramref name="frame"/> into <paramref name="output"/>.</summary>
     /// <param name="frame">Packed RGB24 rows, frameWidth·3 bytes each.</param>
@@ -224,15 +236,19 @@ public sealed class FastGuidedFilter
         }
     }
 
-    // Where the mask is flat over a window, cov(I, p) = 0 and so a = 0: there q is just b̄. Only the columns
-    // near the matte's edges (a band a few windows wide) need the colour term, which keeps the full-resolution
-    // pass close to the cost of bilinear enlargement.
+    // Where the mask is flat over a window, cov(I, p) = 0 and so a = 0, and b = mean(p) is flat too: there q is a
+    // constant. Only the columns near the matte's edges (a band a few windows wide) need the colour term, which keeps
+    // the full-resolution pass close to the cost of bilinear enlargement (and lets the feather skip the rest).
     private void FindActiveColumns()
     {
-        int gw = _gridWidth, gh = _gridHeight;
-        const float negligible = 1e-7f; // |ā| per byte of guide: < 1e-4 alpha over the three channels
-        for (var i = 0; i < gw * gh; i++)
-            _active[i] = MathF.Abs(_aInterleaved[3 * i]) + MathF.Abs(_aInterleaved[3 * i + 1]) + MathF.Abs(_aInterleaved[3 * i + 2]) > negligible;
+        int gw = _gridWidth, gh = _gridHeight, n = gw * gh;
+        // Windows where the mask varies (var = mean(p²) − mean(p)²); a and b vary only within one more window of
+        // them, and ā, b̄ only there, so those cells (dilated by the box) are where the output may change.
+        TensorPrimitives.Multiply(_maskGrid, _maskGrid, _rr);
+        _box.Apply(_rr, _gg);
+        for (var i = 0; i < n; i++) _rr[i] = _gg[i] - _mp[i] * _mp[i] > 1e-6f ? 1f : 0f;
+        _box.Apply(_rr, _gg);
+        for (var i = 0; i < n; i++) _active[i] = _gg[i] > 0;
         for (var gy = 0; gy < gh; gy++)
         {
             // Output rows between grid rows gy and gy + 1 read both; horizontal taps reach one cell to each side.
@@ -292,6 +308,7 @@ public sealed class FastGuidedFilter
             Lerp(_wideB.AsSpan(i0 * w, w), _wideB.AsSpan(i1 * w, w), weight, dst);
             // Runs of grid row i0 cover where ā is not zero in rows i0 and i0 + 1 (= i1, or i0 itself at the edges).
             var runs = _runs.AsSpan(i0 * (gw + 1), 2 * _runCount[i0]);
+            (_changingFrom[y], _changingTo[y]) = runs.IsEmpty ? (0, 0) : (runs[0], runs[^1]);
             for (var r = 0; r < runs.Length; r += 2)
             {
                 int lo = runs[r], n = runs[r + 1] - runs[r];

@@ -36,7 +36,14 @@ public sealed class GaussianFeather
     public int Taps => _kernel.Length;
 
     /// <summary>Blurs <paramref name="plane"/> (0..1, modified) and writes it clamped to 0..255 into <paramref name="alpha"/>.</summary>
-    public void Apply(Span<float> plane, Span<byte> alpha)
+    public void Apply(Span<float> plane, Span<byte> alpha) => Apply(plane, alpha, default, default);
+
+    /// <summary>
+    /// As <see cref="Apply(Span{float}, Span{byte})"/>, told per row where the plane varies: outside
+    /// [<paramref name="changingFrom"/>[y], <paramref name="changingTo"/>[y]) each row is locally constant, so the blur
+    /// there is the identity and is skipped. Empty spans mean the whole plane may vary.
+    /// </summary>
+    public void Apply(Span<float> plane, Span<byte> alpha, ReadOnlySpan<int> changingFrom, ReadOnlySpan<int> changingTo)
     {
         int w = Width, h = Height, r = _kernel.Length / 2;
         if (plane.Length < w * h || alpha.Length < w * h) throw new ArgumentException("planes are smaller than the size given at construction");
@@ -45,23 +52,52 @@ public sealed class GaussianFeather
             ToBytes(plane[..(w * h)], alpha);
             return;
         }
+        var everywhere = changingFrom.IsEmpty;
         var padded = _padded.AsSpan();
         for (var y = 0; y < h; y++)
         {
+            var (from, to) = everywhere ? (0, w) : (Math.Max(0, changingFrom[y] - r), Math.Min(w, changingTo[y] + r));
+            if (to <= from) continue;
             var row = plane.Slice(y * w, w);
             padded[..r].Fill(row[0]);
             row.CopyTo(padded[r..]);
             padded.Slice(r + w, r).Fill(row[w - 1]);
-            TensorPrimitives.Multiply(padded[..w], _kernel[0], row);
-            for (var k = 1; k < _kernel.Length; k++) TensorPrimitives.MultiplyAdd(padded.Slice(k, w), _kernel[k], row, row);
+            var n = to - from;
+            var part = row.Slice(from, n);
+            TensorPrimitives.Multiply(padded.Slice(from, n), _kernel[0], part);
+            for (var k = 1; k < _kernel.Length; k++) TensorPrimitives.MultiplyAdd(padded.Slice(from + k, n), _kernel[k], part, part);
         }
         var acc = _row.AsSpan();
         for (var y = 0; y < h; y++)
         {
-            TensorPrimitives.Multiply(plane.Slice(Math.Clamp(y - r, 0, h - 1) * w, w), _kernel[0], acc);
+            // Columns that vary in any row the vertical kernel reaches (after the horizontal pass widened them by r).
+            int from = 0, to = w;
+            if (!everywhere)
+            {
+                (from, to) = (w, 0);
+                for (var k = Math.Max(0, y - r); k <= Math.Min(h - 1, y + r); k++)
+                {
+                    if (changingTo[k] <= changingFrom[k]) continue;
+                    from = Math.Min(from, changingFrom[k] - r);
+                    to = Math.Max(to, changingTo[k] + r);
+                }
+                (from, to) = (Math.Max(0, from), Math.Min(w, to));
+            }
+            var source = plane.Slice(y * w, w);
+            var destination = alpha.Slice(y * w, w);
+            if (to <= from)
+            {
+                ToBytes(source, destination);
+                continue;
+            }
+            var n = to - from;
+            var part = acc.Slice(from, n);
+            TensorPrimitives.Multiply(plane.Slice(Math.Clamp(y - r, 0, h - 1) * w + from, n), _kernel[0], part);
             for (var k = 1; k < _kernel.Length; k++)
-                TensorPrimitives.MultiplyAdd(plane.Slice(Math.Clamp(y - r + k, 0, h - 1) * w, w), _kernel[k], acc, acc);
-            ToBytes(acc, alpha.Slice(y * w, w));
+                TensorPrimitives.MultiplyAdd(plane.Slice(Math.Clamp(y - r + k, 0, h - 1) * w + from, n), _kernel[k], part, part);
+            ToBytes(source[..from], destination[..from]);
+            ToBytes(part, destination.Slice(from, n));
+            ToBytes(source[to..], destination[to..]);
         }
     }
 

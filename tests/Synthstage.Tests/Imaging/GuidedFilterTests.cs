@@ -87,6 +87,33 @@ public class GuidedFilterTests
         Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
     }
 
+    // The guided path feathers only the columns where the filter's output varies; that must equal feathering everything.
+    [Fact]
+    public void FeatheringOnlyWhereTheFilterOutputVariesEqualsFeatheringEverything()
+    {
+        const int w = 320, h = 180, mw = 64, mh = 36;
+        var frame = new byte[w * h * 3];
+        new Random(4).NextBytes(frame);
+        for (var i = 0; i < frame.Length; i += 7) frame[i] = 128; // some flat structure as well as noise
+        var mask = new float[mw * mh];
+        for (var y = 0; y < mh; y++)
+            for (var x = 0; x < mw; x++)
+                mask[y * mw + x] = Math.Clamp((12f - MathF.Sqrt((x - 30f) * (x - 30f) + (y - 18f) * (y - 18f))) / 4f + 0.5f, 0, 1);
+        var filter = new FastGuidedFilter(mw, mh, w, h, radius: 12, epsilon: 1e-3f, subsample: 5);
+        var plane = new float[w * h];
+        filter.Filter(frame, mask, plane);
+        Assert.Contains(Enumerable.Range(0, h).ToArray(), y => filter.ChangingTo[y] > filter.ChangingFrom[y]);
+        Assert.Contains(Enumerable.Range(0, h).ToArray(), y => filter.ChangingTo[y] - filter.ChangingFrom[y] < w / 2);
+        var copy = (float[])plane.Clone();
+        var everywhere = new byte[w * h];
+        var restricted = new byte[w * h];
+        var feather = new GaussianFeather(w, h, 2f);
+        feather.Apply(copy, everywhere);
+        feather.Apply(plane, restricted, filter.ChangingFrom, filter.ChangingTo);
+        var worst = Enumerable.Range(0, w * h).Max(i => Math.Abs(everywhere[i] - restricted[i]));
+        Assert.True(worst <= 1, $"largest difference {worst}");
+    }
+
     [Fact]
     public void FeatherKeepsAConstantAndSoftensAStepSymmetrically()
     {
