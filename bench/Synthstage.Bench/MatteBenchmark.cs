@@ -34,7 +34,8 @@ internal static class MatteBenchmark
         Measure("shape (threshold, softness)", () => { mask.CopyTo(work, 0); shaper.Apply(work); });
         using var bilinear = new BilinearMatteEnlarger(maskWidth, maskHeight, width, height);
         var off = Measure("enlarge: bilinear (--refine off)", () => bilinear.Enlarge(frame, mask, alpha));
-        var filter = new FastGuidedFilter(maskWidth, maskHeight, width, height, options.RefineRadius, options.RefineEpsilon);
+        var filter = new FastGuidedFilter(maskWidth, maskHeight, width, height, options.RefineRadius, options.RefineEpsilon,
+            GuidedMatteEnlarger.GridSubsample(maskWidth, maskHeight, width, height));
         Measure("guided filter alone", () => filter.Filter(frame, mask, plane));
         var feather = new GaussianFeather(width, height, options.Feather);
         Measure($"feather σ={options.Feather} ({feather.Taps} taps)", () => feather.Apply(plane, alpha));
