@@ -19,7 +19,7 @@ internal static class CommonOptions
 
     public static Option<string> Model() => new("--model", "-m")
     {
-        Description = "Segmentation model: auto (landscape for wide frames), general, landscape, or a path to an .onnx file",
+        Description = "Segmentation model: auto (landscape for wide frames), general, landscape, pose-lite, pose-full, pose-heavy (BlazePose GHUM), or an .onnx file: a selfie-style mask model, MODNet, or Robust Video Matting (GPL-3.0 licence)",
         DefaultValueFactory = _ => "auto",
     };
 
@@ -28,6 +28,17 @@ internal static class CommonOptions
     public static Option<float> Softness() => new("--softness") { Description = "Width of the soft band around the threshold (0 = hard edge, 1 = raw probability)", DefaultValueFactory = _ => 0.6f };
 
     public static Option<float> Feather() => new("--feather") { Description = "Edge feathering, Gaussian sigma in output pixels (0 = off)", DefaultValueFactory = _ => 2f };
+
+    public static Option<float> Smoothing() => new("--smoothing") { Description = "Temporal smoothing of uncertain mask pixels between frames, MediaPipe's ratio (0 = off, 1 = strongest)", DefaultValueFactory = _ => 0.7f };
+
+    public static Option<string> Refine() => new("--refine") { Description = "Matte enlargement: guided (edge-aware, follows the frame's edges) or off (bilinear)", DefaultValueFactory = _ => "guided" };
+
+    public static MatteRefinement ParseRefine(string value) => value.ToLowerInvariant() switch
+    {
+        "guided" or "on" => MatteRefinement.Guided,
+        "off" or "bilinear" => MatteRefinement.Off,
+        _ => throw new SynthstageException($"unknown --refine '{value}'; use guided or off", ExitCodes.Usage),
+    };
 
     public static Option<int> Crf() => new("--crf") { Description = "Quality for H.264/VP9 (lower = better, larger file)", DefaultValueFactory = _ => 18 };
 
@@ -59,6 +70,8 @@ internal static class CommonOptions
         public Option<float> Threshold { get; } = CommonOptions.Threshold();
         public Option<float> Softness { get; } = CommonOptions.Softness();
         public Option<float> Feather { get; } = CommonOptions.Feather();
+        public Option<float> Smoothing { get; } = CommonOptions.Smoothing();
+        public Option<string> Refine { get; } = CommonOptions.Refine();
         public Option<int> Crf { get; } = CommonOptions.Crf();
         public Option<string> Preset { get; } = CommonOptions.Preset();
         public Option<string> Device { get; } = CommonOptions.Device();
@@ -68,7 +81,7 @@ internal static class CommonOptions
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Model, Threshold, Softness, Feather, Crf, Preset, Device, NoAudio, NoWatermark, Label })
+            foreach (var option in new Option[] { Model, Threshold, Softness, Feather, Smoothing, Refine, Crf, Preset, Device, NoAudio, NoWatermark, Label })
                 command.Options.Add(option);
         }
 
@@ -80,6 +93,8 @@ internal static class CommonOptions
                 Threshold = result.GetValue(Threshold),
                 Softness = result.GetValue(Softness),
                 Feather = result.GetValue(Feather),
+                Smoothing = result.GetValue(Smoothing),
+                Refine = ParseRefine(result.GetValue(Refine)!),
             },
             Format = format,
             Crf = result.GetValue(Crf),

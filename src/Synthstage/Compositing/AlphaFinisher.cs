@@ -1,4 +1,3 @@
-using Synthstage.Imaging;
 using Synthstage.Video;
 
 namespace Synthstage.Compositing;
@@ -6,15 +5,15 @@ namespace Synthstage.Compositing;
 /// <summary>Writes the frame with the matte as its alpha channel (RGBA32), for formats that carry alpha.</summary>
 public sealed class AlphaFinisher : IFrameFinisher
 {
-    private readonly MaskUpsampler _upsampler;
+    private readonly IMatteEnlarger _matte;
     private readonly byte[] _alpha;
     private readonly int _pixels;
 
-    /// <summary>Creates the finisher for frames of width×height and masks of maskWidth×maskHeight.</summary>
-    public AlphaFinisher(int width, int height, int maskWidth, int maskHeight)
+    /// <summary>Creates the finisher for frames of width×height; <paramref name="matte"/> enlarges the matte and stays the caller's.</summary>
+    public AlphaFinisher(int width, int height, IMatteEnlarger matte)
     {
         _pixels = width * height;
-        _upsampler = new MaskUpsampler(maskWidth, maskHeight, width, height);
+        _matte = matte;
         _alpha = new byte[_pixels];
     }
 
@@ -24,7 +23,7 @@ public sealed class AlphaFinisher : IFrameFinisher
     /// <inheritdoc/>
     public void Finish(FrameWork work)
     {
-        _upsampler.Upsample(work.Mask, _alpha);
+        _matte.Enlarge(work.Input, work.Mask, _alpha);
         var rgb = work.Input.AsSpan(0, _pixels * 3);
         var rgba = work.Output.AsSpan(0, _pixels * 4);
         for (int p = 0, i = 0, o = 0; p < _pixels; p++, i += 3, o += 4)
@@ -37,5 +36,7 @@ public sealed class AlphaFinisher : IFrameFinisher
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _upsampler.Dispose();
+    public void Dispose()
+    {
+    }
 }

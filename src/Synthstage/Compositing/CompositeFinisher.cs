@@ -7,15 +7,18 @@ namespace Synthstage.Compositing;
 public sealed class CompositeFinisher : IFrameFinisher
 {
     private readonly IBackgroundSource _background;
-    private readonly MaskUpsampler _upsampler;
+    private readonly IMatteEnlarger _matte;
     private readonly byte[] _alpha;
     private readonly byte[] _plate;
 
-    /// <summary>Creates the finisher for frames of width×height and masks of maskWidth×maskHeight. Takes ownership of <paramref name="background"/>.</summary>
-    public CompositeFinisher(IBackgroundSource background, int width, int height, int maskWidth, int maskHeight)
+    /// <summary>
+    /// Creates the finisher for frames of width×height. Takes ownership of <paramref name="background"/>;
+    /// <paramref name="matte"/> (which enlarges the low-resolution matte) stays the caller's.
+    /// </summary>
+    public CompositeFinisher(IBackgroundSource background, int width, int height, IMatteEnlarger matte)
     {
         _background = background;
-        _upsampler = new MaskUpsampler(maskWidth, maskHeight, width, height);
+        _matte = matte;
         _alpha = new byte[width * height];
         _plate = new byte[width * height * 3];
         if (background.IsStatic) background.Render(ReadOnlySpan<byte>.Empty, _plate);
@@ -28,14 +31,10 @@ public sealed class CompositeFinisher : IFrameFinisher
     public void Finish(FrameWork work)
     {
         if (!_background.IsStatic) _background.Render(work.Input, _plate);
-        _upsampler.Upsample(work.Mask, _alpha);
+        _matte.Enlarge(work.Input, work.Mask, _alpha);
         AlphaBlend.BlendRgb(work.Input, _plate, _alpha, work.Output);
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _upsampler.Dispose();
-        _background.Dispose();
-    }
+    public void Dispose() => _background.Dispose();
 }

@@ -6,18 +6,28 @@ namespace Synthstage.Compositing;
 /// <summary>Writes the matte itself as a grey RGB24 frame (white = subject), for formats without alpha.</summary>
 public sealed class MaskFinisher : IFrameFinisher
 {
-    private readonly MaskUpsampler _upsampler;
+    private readonly IMatteEnlarger _matte;
+    private readonly byte[] _alpha;
 
-    /// <summary>Creates the finisher for frames of width×height and masks of maskWidth×maskHeight.</summary>
-    public MaskFinisher(int width, int height, int maskWidth, int maskHeight) =>
-        _upsampler = new MaskUpsampler(maskWidth, maskHeight, width, height, repeat: 3);
-
-    /// <inheritdoc/>
-    public int OutputBytes => _upsampler.RowLength * _upsampler.FrameHeight;
-
-    /// <inheritdoc/>
-    public void Finish(FrameWork work) => _upsampler.Upsample(work.Mask, work.Output);
+    /// <summary>Creates the finisher for frames of width×height; <paramref name="matte"/> enlarges the matte and stays the caller's.</summary>
+    public MaskFinisher(int width, int height, IMatteEnlarger matte)
+    {
+        _matte = matte;
+        _alpha = new byte[width * height];
+    }
 
     /// <inheritdoc/>
-    public void Dispose() => _upsampler.Dispose();
+    public int OutputBytes => _alpha.Length * 3;
+
+    /// <inheritdoc/>
+    public void Finish(FrameWork work)
+    {
+        _matte.Enlarge(work.Input, work.Mask, _alpha);
+        PlaneExpand.ToGreyRgb(_alpha, work.Output);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+    }
 }

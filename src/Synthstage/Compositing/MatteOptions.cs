@@ -15,8 +15,23 @@ public sealed record MatteOptions
     /// <summary>Gaussian feathering of the matte edge, as a standard deviation in output pixels (0 = off).</summary>
     public float Feather { get; init; } = 2f;
 
+    /// <summary>
+    /// Temporal smoothing between consecutive masks, MediaPipe's uncertainty-weighted ratio (0 = off, 1 = uncertain
+    /// pixels keep their previous value). Applied to the network's probabilities before shaping.
+    /// </summary>
+    public float Smoothing { get; init; } = 0.7f;
+
+    /// <summary>How the low-resolution matte is enlarged to the frame: edge-aware guided filter (default) or bilinear.</summary>
+    public MatteRefinement Refine { get; init; } = MatteRefinement.Guided;
+
+    /// <summary>Guided filter window radius in frame pixels.</summary>
+    public int RefineRadius { get; init; } = 12;
+
+    /// <summary>Guided filter regularisation (colour variance, guide in 0..1): larger trusts the mask, smaller the image.</summary>
+    public float RefineEpsilon { get; init; } = 1e-3f;
+
     /// <summary>Throws when a value is out of range.</summary>
-    /// <exception cref="SynthstageException">Threshold or softness outside 0..1, or negative feather.</exception>
+    /// <exception cref="SynthstageException">Threshold, softness or smoothing outside 0..1, feather outside 0..100, or a bad guided filter setting.</exception>
     public void Validate()
     {
         if (Threshold is < 0 or > 1 || float.IsNaN(Threshold))
@@ -25,5 +40,11 @@ public sealed record MatteOptions
             throw new SynthstageException($"--softness must be between 0 and 1 (got {Softness})", ExitCodes.Usage);
         if (Feather is < 0 or > 100 || float.IsNaN(Feather))
             throw new SynthstageException($"--feather must be between 0 and 100 pixels (got {Feather})", ExitCodes.Usage);
+        if (Smoothing is < 0 or > 1 || float.IsNaN(Smoothing))
+            throw new SynthstageException($"--smoothing must be between 0 and 1 (got {Smoothing})", ExitCodes.Usage);
+        if (RefineRadius is < 1 or > 256)
+            throw new SynthstageException($"the guided filter radius must be between 1 and 256 pixels (got {RefineRadius})", ExitCodes.Usage);
+        if (RefineEpsilon is <= 0 or > 1 || float.IsNaN(RefineEpsilon))
+            throw new SynthstageException($"the guided filter epsilon must be in (0, 1] (got {RefineEpsilon})", ExitCodes.Usage);
     }
 }

@@ -5,7 +5,8 @@ namespace Synthstage.Compositing;
 /// <summary>
 /// Shapes a low-resolution probability mask in place: a smoothstep around the threshold, then a separable
 /// Gaussian feather whose width is given in full-frame pixels and converted per axis (the mask is stretched).
-/// Working at mask resolution keeps the cost independent of the frame size.
+/// Working at mask resolution keeps the cost independent of the frame size. With guided refinement
+/// (<see cref="MatteEnlargers.UsesGuidedFilter"/>) only threshold and softness happen here; the feather follows the filter.
 /// </summary>
 public sealed class MatteShaper : IDisposable
 {
@@ -23,8 +24,10 @@ public sealed class MatteShaper : IDisposable
         _options = options;
         _width = maskWidth;
         _height = maskHeight;
-        _kernelX = GaussianKernel(options.Feather * maskWidth / frameWidth);
-        _kernelY = GaussianKernel(options.Feather * maskHeight / frameHeight);
+        // With guided refinement the feather is applied after the filter, at full resolution.
+        var featherHere = !MatteEnlargers.UsesGuidedFilter(options, maskWidth, maskHeight, frameWidth, frameHeight);
+        _kernelX = featherHere ? GaussianKernel(options.Feather * maskWidth / frameWidth) : [1f];
+        _kernelY = featherHere ? GaussianKernel(options.Feather * maskHeight / frameHeight) : [1f];
         _scratch = ArrayPool<float>.Shared.Rent(maskWidth * maskHeight);
     }
 
@@ -87,16 +90,7 @@ public sealed class MatteShaper : IDisposable
     }
 
     /// <summary>A normalised Gaussian of standard deviation <paramref name="sigma"/>; a single tap when it is negligible.</summary>
-    internal static float[] GaussianKernel(float sigma)
-    {
-        if (sigma < 0.25f) return [1f];
-        var radius = (int)Math.Ceiling(2.5f * sigma);
-        var kernel = new float[2 * radius + 1];
-        var sum = 0f;
-        for (var i = -radius; i <= radius; i++) sum += kernel[i + radius] = MathF.Exp(-i * i / (2 * sigma * sigma));
-        for (var i = 0; i < kernel.Length; i++) kernel[i] /= sum;
-        return kernel;
-    }
+    internal static float[] GaussianKernel(float sigma) => Imaging.GaussianFeather.Kernel(sigma);
 
     /// <summary>Returns the pooled scratch buffer.</summary>
     public void Dispose() => ArrayPool<float>.Shared.Return(_scratch);

@@ -16,4 +16,12 @@ public interface IPersonSegmenter : IDisposable
     /// <param name="channels">3 or 4.</param>
     /// <param name="mask">MaskHeight×MaskWidth person probabilities in 0..1, row-major.</param>
     void Segment(ReadOnlySpan<byte> frame, int width, int height, int channels, Span<float> mask);
+
+    /// <summary>
+    /// Forgets state carried from earlier frames (a recurrent model's memory, tracking): called before a frame that
+    /// does not follow the previous one. Stateless segmenters need not implement it.
+    /// </summary>
+    void Reset()
+    {
+    }
 }

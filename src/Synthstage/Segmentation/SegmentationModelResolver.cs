@@ -9,7 +9,8 @@ namespace Synthstage.Segmentation;
 /// Turns the user's <c>--model</c> value into a loaded segmenter: <c>auto</c> or <c>mediapipe-selfie</c> (landscape
 /// model for wide frames, general otherwise), <c>general</c>, <c>landscape</c>, <c>pose-lite</c>, <c>pose-full</c>,
 /// <c>pose-heavy</c> (BlazePose GHUM, see <see cref="PoseSegmenter"/>), a path to an ONNX file, or a folder,
-/// catalog id or Hub name holding one ONNX graph. Catalogued models are installed on first use.
+/// catalog id or Hub name holding one ONNX graph. Catalogued models are installed on first use. An ONNX graph is
+/// recognised by its signature: selfie-style mask model, MODNet, or Robust Video Matting (GPL-3.0).
 /// </summary>
 public static class SegmentationModelResolver
 {
@@ -38,12 +39,41 @@ public static class SegmentationModelResolver
             return SelfieSegmenter.Create(Path.Combine(folder, choice + ".onnx"), session);
         }
         if (choice.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || File.Exists(choice))
-            return SelfieSegmenter.Create(choice, session);
+            return OpenOnnx(choice, width, height, session);
         // A folder, catalog id or Hub name holding exactly one ONNX graph.
         var resolved = await ModelResolver.ResolveAsync(choice, store: store, progress: progress, cancellationToken: ct).ConfigureAwait(false);
         var graphs = Directory.GetFiles(resolved, "*.onnx", SearchOption.AllDirectories);
         if (graphs.Length != 1)
             throw new SynthstageException($"'{model}' holds {graphs.Length} .onnx files; pass the path of the segmentation model's .onnx file", ExitCodes.BadModel);
-        return SelfieSegmenter.Create(graphs[0], session);
+        return OpenOnnx(graphs[0], width, height, session);
+    }
+
+    /// <summary>
+    /// Opens an ONNX graph and wraps it by its signature (<see cref="MattingModelSignature"/>): a selfie-style mask
+    /// model, MODNet, or Robust Video Matting (GPL-3.0).
+    /// </summary>
+    /// <exception cref="SynthstageException">Missing or corrupt file, or a graph of none of these kinds (the message lists its inputs and outputs).</exception>
+    public static IPersonSegmenter OpenOnnx(string path, int width, int height, SessionOptionsSpec session)
+    {
+        var name = Path.GetFileName(path);
+        var opened = OnnxSessionFactory.Create(path, session);
+        try
+        {
+            switch (MattingModelSignature.Recognise(opened, name))
+            {
+                case MattingModelKind.RobustVideoMatting:
+                    return RobustVideoMattingSegmenter.Create(opened, name, width, height);
+                case MattingModelKind.Modnet:
+                    return ModnetSegmenter.Create(opened, width, height);
+                default:
+                    opened.Dispose();
+                    return SelfieSegmenter.Create(path, session);
+            }
+        }
+        catch
+        {
+            opened.Dispose();
+            throw;
+        }
     }
 }

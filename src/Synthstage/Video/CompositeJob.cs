@@ -16,8 +16,8 @@ public static class CompositeJob
     public static Task<RenderResult> RunAsync(string inputPath, string outputPath, BackgroundSpec background, KeyingOptions options,
         IProgress<PipelineProgress>? progress = null, CancellationToken ct = default) =>
         KeyedVideoRender.RunAsync(inputPath, outputPath, options with { ProvenanceRecord = options.ProvenanceRecord ?? Provenance.KeyingProvenance.ForComposite(background) }, FramePixelFormat.Rgb24,
-            (w, h, mw, mh) => new CompositeFinisher(CreateBackground(background, w, h),
-                w, h, mw, mh),
+            (w, h, matte) => new CompositeFinisher(CreateBackground(background, w, h),
+                w, h, matte),
             progress, ct);
 
     private static IBackgroundSource CreateBackground(BackgroundSpec spec, int width, int height) => spec switch

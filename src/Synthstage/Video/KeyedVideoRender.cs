@@ -2,17 +2,17 @@ using System.Diagnostics;
 using Synthstage.Compositing;
 using Synthstage.Media;
 using Synthstage.Provenance;
-using Synthstage.Segmentation;
 
 namespace Synthstage.Video;
 
 /// <summary>
-/// The shared render loop of <see cref="MatteJob"/> and <see cref="CompositeJob"/>: decode → segment and shape
-/// the matte → finish the frame → encode, as a <see cref="FramePipeline"/> with audio copied at the end.
+/// The shared render loop of <see cref="MatteJob"/> and <see cref="CompositeJob"/>: decode → segment, smooth and
+/// shape the matte (<see cref="MatteStages"/>) → enlarge it and finish the frame → encode, as a
+/// <see cref="FramePipeline"/> with audio copied at the end.
 /// </summary>
 internal static class KeyedVideoRender
 {
-    public delegate IFrameFinisher FinisherFactory(int width, int height, int maskWidth, int maskHeight);
+    public delegate IFrameFinisher FinisherFactory(int width, int height, IMatteEnlarger matte);
 
     public static async Task<RenderResult> RunAsync(string inputPath, string outputPath, KeyingOptions options,
         FramePixelFormat outputPixels, FinisherFactory createFinisher, IProgress<PipelineProgress>? progress, CancellationToken ct)
@@ -24,10 +24,9 @@ internal static class KeyedVideoRender
         await using var reader = VideoFrameReader.Open(info, FramePixelFormat.Rgb24);
         int width = reader.Width, height = reader.Height;
 
-        using var segmenter = await SegmentationModelResolver.CreateAsync(options.Model, width, height, options.Store,
-            options.Session, progress, ct).ConfigureAwait(false);
-        using var shaper = new MatteShaper(options.Matte, segmenter.MaskWidth, segmenter.MaskHeight, width, height);
-        using var finisher = createFinisher(width, height, segmenter.MaskWidth, segmenter.MaskHeight);
+        // One set of stages per video: smoothing history and recurrent model state start fresh.
+        using var stages = await MatteStages.CreateAsync(options, width, height, progress, ct).ConfigureAwait(false);
+        using var finisher = createFinisher(width, height, stages.Enlarger);
         // Provenance (issue 10): watermark + label stage after the finisher; manifest once the writer has completed.
         var stamp = OutputStamp.Create(options.Provenance, width, height, outputPixels == FramePixelFormat.Rgba32 ? 4 : 3);
 
@@ -42,13 +41,9 @@ internal static class KeyedVideoRender
         await using var writer = VideoFrameWriter.Create(writerOptions);
 
         var total = info.FrameCount;
-        var pipeline = new FramePipeline(reader.FrameSizeBytes, segmenter.MaskWidth * segmenter.MaskHeight, finisher.OutputBytes,
+        var pipeline = new FramePipeline(reader.FrameSizeBytes, stages.MaskWidth * stages.MaskHeight, finisher.OutputBytes,
                 PipelineDepth(reader.FrameSizeBytes + finisher.OutputBytes))
-            .AddStage(work =>
-            {
-                segmenter.Segment(work.Input, width, height, 3, work.Mask);
-                shaper.Apply(work.Mask);
-            })
+            .AddStage(work => stages.SegmentAndShape(work.Input, work.Mask))
             .AddStage(finisher.Finish)
             .AddStage(work => stamp.Apply(work.Output)); // Provenance (issue 10)
         var written = await pipeline.RunAsync(

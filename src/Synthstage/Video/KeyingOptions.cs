@@ -8,7 +8,10 @@ namespace Synthstage.Video;
 /// <summary>Settings shared by every job that keys a subject out of footage.</summary>
 public sealed record KeyingOptions
 {
-    /// <summary>Segmentation model: auto, general, landscape, or a path to an ONNX file.</summary>
+    /// <summary>
+    /// Segmentation model: auto, general, landscape, or an ONNX file (selfie-style mask model, MODNet, or Robust Video
+    /// Matting — GPL-3.0), or a folder, catalog id or Hub name holding one.
+    /// </summary>
     public string Model { get; init; } = "auto";
 
     /// <summary>How the mask becomes a matte.</summary>

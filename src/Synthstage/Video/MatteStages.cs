@@ -1,0 +1,88 @@
+using Synthstage.Compositing;
+using Synthstage.Segmentation;
+
+namespace Synthstage.Video;
+
+/// <summary>
+/// Everything between a decoded frame and its full-resolution alpha: the segmenter, temporal smoothing of its
+/// probabilities, threshold/softness shaping at mask resolution, and enlargement to the frame (guided filter and
+/// feather, or bilinear). <see cref="SegmentAndShape"/> and <see cref="Enlarge"/> share no state, so a pipeline runs
+/// them on different threads.
+/// </summary>
+public sealed class MatteStages : IDisposable
+{
+    private readonly IPersonSegmenter _segmenter;
+    private readonly TemporalMaskSmoother _smoother;
+    private readonly MatteShaper _shaper;
+
+    private MatteStages(IPersonSegmenter segmenter, MatteOptions matte, int width, int height)
+    {
+        _segmenter = segmenter;
+        FrameWidth = width;
+        FrameHeight = height;
+        _smoother = new TemporalMaskSmoother(segmenter.MaskWidth * segmenter.MaskHeight, matte.Smoothing);
+        _shaper = new MatteShaper(matte, segmenter.MaskWidth, segmenter.MaskHeight, width, height);
+        Enlarger = MatteEnlargers.Create(matte, segmenter.MaskWidth, segmenter.MaskHeight, width, height);
+    }
+
+    /// <summary>Loads the model named in <paramref name="options"/> (installing it on first use) for frames of width×height.</summary>
+    /// <exception cref="SynthstageException">Bad matte options, or a missing, corrupt or unrecognised model.</exception>
+    public static async Task<MatteStages> CreateAsync(KeyingOptions options, int width, int height,
+        IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        options.Matte.Validate();
+        var segmenter = await SegmentationModelResolver.CreateAsync(options.Model, width, height, options.Store,
+            options.Session, progress, ct).ConfigureAwait(false);
+        try
+        {
+            return new MatteStages(segmenter, options.Matte, width, height);
+        }
+        catch
+        {
+            segmenter.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Frame width.</summary>
+    public int FrameWidth { get; }
+
+    /// <summary>Frame height.</summary>
+    public int FrameHeight { get; }
+
+    /// <summary>Width of the low-resolution matte.</summary>
+    public int MaskWidth => _segmenter.MaskWidth;
+
+    /// <summary>Height of the low-resolution matte.</summary>
+    public int MaskHeight => _segmenter.MaskHeight;
+
+    /// <summary>The enlargement in use (for finishers that take it).</summary>
+    public IMatteEnlarger Enlarger { get; }
+
+    /// <summary>Segments a packed RGB24 frame, smooths against the previous frame and shapes the matte into <paramref name="mask"/>.</summary>
+    public void SegmentAndShape(ReadOnlySpan<byte> frame, Span<float> mask)
+    {
+        var values = mask[..(MaskWidth * MaskHeight)];
+        _segmenter.Segment(frame, FrameWidth, FrameHeight, 3, values);
+        _smoother.Smooth(values);
+        _shaper.Apply(values);
+    }
+
+    /// <summary>Enlarges a shaped matte to the frame's alpha (one byte per pixel).</summary>
+    public void Enlarge(ReadOnlySpan<byte> frame, ReadOnlySpan<float> mask, Span<byte> alpha) => Enlarger.Enlarge(frame, mask, alpha);
+
+    /// <summary>Forgets everything carried from earlier frames (smoothing history, recurrent model state): call between unrelated frames.</summary>
+    public void Reset()
+    {
+        _smoother.Reset();
+        _segmenter.Reset();
+    }
+
+    /// <summary>Releases the model and buffers.</summary>
+    public void Dispose()
+    {
+        Enlarger.Dispose();
+        _shaper.Dispose();
+        _segmenter.Dispose();
+    }
+}
