@@ -12,8 +12,6 @@ root.Subcommands.Add(ForgeCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(TokenizeCommand.Create());
 root.Subcommands.Add(PoseCommand.Create());
-// Provenance (issue 10). The lead joins this "eval" with the one in EvalCommand.cs when merging.
-root.Subcommands.Add(new Command("eval", "Measure Synthstage's components") { EvalWatermarkCommand.Create() });
 root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());

@@ -13,8 +13,9 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var command = new Command("eval", "Measure quality against ground truth");
+        var command = new Command("eval", "Measure quality: mattes against ground truth, the watermark against attacks");
         command.Subcommands.Add(CreateMatte());
+        command.Subcommands.Add(EvalWatermarkCommand.Create());
         return command;
     }
 
