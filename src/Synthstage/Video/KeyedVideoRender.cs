@@ -39,12 +39,15 @@ internal static class KeyedVideoRender
         await using var writer = VideoFrameWriter.Create(writerOptions);
 
         var total = info.FrameCount;
+        var emptyMattes = 0;
+        var maskValues = segmenter.MaskWidth * segmenter.MaskHeight;
         var pipeline = new FramePipeline(reader.FrameSizeBytes, segmenter.MaskWidth * segmenter.MaskHeight, finisher.OutputBytes,
                 PipelineDepth(reader.FrameSizeBytes + finisher.OutputBytes))
             .AddStage(work =>
             {
                 segmenter.Segment(work.Input, width, height, 3, work.Mask);
                 shaper.Apply(work.Mask);
+                if (EmptyMatte.IsEmpty(work.Mask.AsSpan(0, maskValues))) Interlocked.Increment(ref emptyMattes);
             })
             .AddStage(finisher.Finish);
         var written = await pipeline.RunAsync(
@@ -62,9 +65,11 @@ internal static class KeyedVideoRender
         var warning = reader.EndedEarly
             ? $"'{Path.GetFileName(inputPath)}' is damaged or truncated: rendered the {written} frames that decode ({reader.Warning})"
             : null;
+        warning = EmptyMatte.AddWarning(warning, emptyMattes, written);
         var busy = pipeline.BusyTimes;
         return new RenderResult(outputPath, written, clock.Elapsed, warning)
         {
+            EmptyMatteFrames = emptyMattes,
             StageTimes = new Dictionary<string, TimeSpan>
             {
                 ["decode"] = busy[0], ["segment"] = busy[1], ["finish"] = busy[2], ["encode"] = busy[3],
