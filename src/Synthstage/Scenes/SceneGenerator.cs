@@ -33,7 +33,7 @@ public static class SceneGenerator
         var (width, height) = SceneSize.Choose(config.NativePixels, frameAspect * options.Motion.AspectFactor, config.Alignment, StableDiffusionPipeline.MaxSide);
         var generation = Check(options, width, height);
 
-        var cache = ScenePlateCache.In(store);
+        var cache = options.CacheFolder is null ? ScenePlateCache.In(store) : new ScenePlateCache(options.CacheFolder);
         var key = ScenePlateCache.Key(ScenePlateCache.ModelIdentity(folder), options, width, height);
         if (cache.TryLoad(key) is { } hit)
             return new ScenePlate(hit.Image, hit.Parameters, width, height, true, TimeSpan.Zero, cache.PathOf(key), Note(config, hit.Image, width, height));

@@ -32,6 +32,9 @@ public sealed record SceneOptions
     /// <summary>Camera move over the plate.</summary>
     public PlateMotion Motion { get; init; } = PlateMotion.Still;
 
+    /// <summary>Folder of the generated-scene cache; null for <c>cache/scenes</c> in the keying options' model store.</summary>
+    public string? CacheFolder { get; init; }
+
     /// <summary>Where the diffusion networks run (all cores by default).</summary>
     public SessionOptionsSpec Session { get; init; } = new(ExecutionDevice.Cpu, IntraOpThreads: 0);
 }
