@@ -70,19 +70,21 @@ internal static class SceneBenchmark
             };
             var times = jobs.Select(_ => new List<double>()).ToArray();
             await ChildProcess.RunAsync("dotnet", [cli, "composite", clip, .. promptArgs, "-o", Path.Combine(work, "warm.mp4")]);
+            // Rotate the order every round so a burst of load from elsewhere does not always land on the same job.
             for (var r = 0; r < runs; r++)
-                for (var j = 0; j < jobs.Length; j++)
+                for (var k = 0; k < jobs.Length; k++)
                 {
+                    var j = (k + r) % jobs.Length;
                     var outcome = await ChildProcess.RunAsync("dotnet", [cli, "composite", clip, .. jobs[j].Args, "-o", Path.Combine(work, $"out{j}-{r}.mp4")]);
                     times[j].Add(outcome.Elapsed.TotalSeconds);
                 }
             Console.WriteLine();
-            Console.WriteLine($"{"job",-52} {"median s",9} {"frames/s",9} {"vs image",9}");
+            Console.WriteLine($"{"job",-52} {"median s",9} {"frames/s",9} {"vs image",9}  runs (s)");
             var baseline = Median(times[0]);
             for (var j = 0; j < jobs.Length; j++)
             {
                 var median = Median(times[j]);
-                Console.WriteLine($"{jobs[j].Name,-52} {median,9:F2} {frames / median,9:F1} {baseline / median,8:P0}");
+                Console.WriteLine($"{jobs[j].Name,-52} {median,9:F2} {frames / median,9:F1} {baseline / median,8:P0}  {string.Join(" ", times[j].Select(t => t.ToString("F1", CultureInfo.InvariantCulture)))}");
             }
 
             // 3. Stage times of one render in this process, scene generated fresh (seed 2000).
