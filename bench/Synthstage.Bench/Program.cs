@@ -23,7 +23,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- kernels [MODEL_STORE]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- forge forge DIR | unet-step DIR | all");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- diffusion [--model DIR] [--steps 10] [--opt all|extended] [--no-memory]");
-    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- scene [--clip FILE] [--runs N]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- scene [--clip FILE] [--runs N] | scene --kernels");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- hub [--size-mb 1024] [--runs 3]");
     return 2;
 }

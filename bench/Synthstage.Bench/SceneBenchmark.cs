@@ -21,6 +21,7 @@ internal static class SceneBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Contains("--kernels")) return SceneKernelBenchmark.Run();
         var root = RepositoryRoot();
         var clip = Option(args, "--clip") ?? Path.Combine(root, "..", "shared", "data", "footage", "juggle.mp4");
         var vocab = Path.Combine(root, "..", "shared", "data", "clip", "bpe_simple_vocab_16e6.txt.gz");

@@ -24,6 +24,7 @@ public sealed class PlateBackground : IBackgroundSource
     private readonly byte[]? _still;
     private readonly float[] _plate = [];
     private readonly int[] _columnIndex = [];
+    private readonly int[] _columnIndex1 = [];
     private readonly float[] _columnWeight = [];
     private readonly float[][] _rows = [];
     private readonly int[] _rowSource = [];
@@ -45,6 +46,7 @@ public sealed class PlateBackground : IBackgroundSource
         _plate = new float[plate.Length];
         for (var i = 0; i < plate.Length; i++) _plate[i] = plate[i];
         _columnIndex = new int[frameWidth * 3];
+        _columnIndex1 = new int[frameWidth * 3];
         _columnWeight = new float[frameWidth * 3];
         _rows = [new float[frameWidth * 3], new float[frameWidth * 3]];
         _rowSource = [-1, -1];
@@ -119,10 +121,12 @@ public sealed class PlateBackground : IBackgroundSource
         {
             var sx = Math.Clamp(window.X + (x + 0.5) * scaleX - 0.5, 0, _plateWidth - 1);
             var x0 = (int)sx;
+            var x1 = Math.Min(x0 + 1, _plateWidth - 1);
             var w = (float)(sx - x0);
             for (var c = 0; c < 3; c++)
             {
                 _columnIndex[x * 3 + c] = x0 * 3 + c;
+                _columnIndex1[x * 3 + c] = x1 * 3 + c;
                 _columnWeight[x * 3 + c] = w;
             }
         }
@@ -146,12 +150,13 @@ public sealed class PlateBackground : IBackgroundSource
             TensorPrimitives.Lerp(src.Slice(uniformShift, dst.Length), src.Slice(uniformShift + 3, dst.Length), _columnWeight[0], dst);
             return dst;
         }
-        var last = src.Length - 3;
+        var index0 = _columnIndex.AsSpan(0, dst.Length);
+        var index1 = _columnIndex1.AsSpan(0, dst.Length);
+        var weight = _columnWeight.AsSpan(0, dst.Length);
         for (var i = 0; i < dst.Length; i++)
         {
-            var i0 = _columnIndex[i];
-            var a = src[i0];
-            dst[i] = a + (src[Math.Min(i0 + 3, last + i0 % 3)] - a) * _columnWeight[i];
+            var a = src[index0[i]];
+            dst[i] = a + (src[index1[i]] - a) * weight[i];
         }
         return dst;
     }
