@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Synthstage.Compositing;
 
@@ -37,9 +38,9 @@ public sealed class OklabRow
         Mix(r, g, b, 0.4122214708f, 0.5363325363f, 0.0514459929f, l[..n]);
         Mix(r, g, b, 0.2119034982f, 0.6806995451f, 0.1073969566f, a[..n]);
         Mix(r, g, b, 0.0883024619f, 0.2817188376f, 0.6299787005f, bb[..n]);
-        TensorPrimitives.Cbrt(l[..n], r);
-        TensorPrimitives.Cbrt(a[..n], g);
-        TensorPrimitives.Cbrt(bb[..n], b);
+        Cbrt(l[..n], r);
+        Cbrt(a[..n], g);
+        Cbrt(bb[..n], b);
         Mix(r, g, b, 0.2104542553f, 0.7936177850f, -0.0040720468f, l[..n]);
         Mix(r, g, b, 1.9779984951f, -2.4285922050f, 0.4505937099f, a[..n]);
         Mix(r, g, b, 0.0259040371f, 0.7827717662f, -0.8086757660f, bb[..n]);
@@ -73,6 +74,33 @@ public sealed class OklabRow
         TensorPrimitives.Multiply(x, cx, destination);
         TensorPrimitives.MultiplyAdd(y, cy, destination, destination);
         TensorPrimitives.MultiplyAdd(z, cz, destination, destination);
+    }
+
+    /// <summary>
+    /// Cube roots, vectorised: a bit-level first guess (exponent ÷ 3) refined by three Newton steps, which reaches float
+    /// precision; <see cref="TensorPrimitives.Cbrt{T}(ReadOnlySpan{T}, Span{T})"/> runs element by element here.
+    /// </summary>
+    internal static void Cbrt(ReadOnlySpan<float> values, Span<float> destination)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var third = Vector256.Create(1f / 3);
+            var twoThirds = Vector256.Create(2f / 3);
+            var bias = Vector256.Create(709921077f);
+            var tiny = Vector256.Create(1e-30f);
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var v = Vector256.Create(values.Slice(i, Vector256<float>.Count));
+                var a = Vector256.Max(Vector256.Abs(v), tiny);
+                var y = Vector256.ConvertToInt32(Vector256.ConvertToSingle(a.AsInt32()) * third + bias).AsSingle();
+                for (var step = 0; step < 3; step++) y = twoThirds * y + a * third / (y * y);
+                y = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(v), tiny), Vector256<float>.Zero, y);
+                y = Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), -y, y);
+                y.CopyTo(destination.Slice(i, Vector256<float>.Count));
+            }
+        }
+        for (; i < values.Length; i++) destination[i] = MathF.Cbrt(values[i]);
     }
 
     private static void Cube(Span<float> values)

@@ -48,6 +48,18 @@ public sealed class SubjectLookTests
     }
 
     [Fact]
+    public void VectorisedCubeRootMatchesMathF()
+    {
+        var values = new float[1003];
+        var random = new Random(9);
+        for (var i = 0; i < values.Length; i++) values[i] = i < 3 ? new[] { 0f, -8f, 1e-12f }[i] : (float)(random.NextDouble() * 2 - 0.2);
+        var roots = new float[values.Length];
+        OklabRow.Cbrt(values, roots);
+        for (var i = 0; i < values.Length; i++)
+            Assert.True(Math.Abs(roots[i] - MathF.Cbrt(values[i])) <= 2e-6f * Math.Max(1f, Math.Abs(roots[i])), $"cbrt({values[i]}) = {roots[i]}, expected {MathF.Cbrt(values[i])}");
+    }
+
+    [Fact]
     public void LinearLightBlendKeepsOpaqueAndClearPixelsAndMixesEdgesInLinearLight()
     {
         const int width = 40;
