@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Synthstage.Cli.Console;
 using Synthstage.Compositing;
+using Synthstage.Models;
 using Synthstage.Onnx;
 using Synthstage.Scenes;
 using Synthstage.Video;
@@ -98,7 +99,8 @@ internal static class CompositeCommand
             Scheduler = result.GetValue(Scheduler),
             Model = result.GetValue(SceneModel),
             Motion = motion,
-            Session = new SessionOptionsSpec(device, IntraOpThreads: 0),
+            // As generate: optimised graphs kept in $SYNTHSTAGE_HOME/ort, so a large model's second load takes seconds.
+            Session = new SessionOptionsSpec(device, IntraOpThreads: 0) { OptimizedModelCacheFolder = Path.Combine(ModelStore.DefaultRoot(), "ort") },
         };
 
         public CompositeLook ReadLook(ParseResult result)

@@ -16,7 +16,7 @@ public static class SceneGenerator
     /// <summary>The plate for <paramref name="options"/> behind footage of aspect <paramref name="frameAspect"/>.</summary>
     /// <param name="options">Prompt, seed, model, motion (a pan widens the plate).</param>
     /// <param name="frameAspect">Footage width / height as displayed.</param>
-    /// <param name="store">Model store; its <c>cache/scenes</c> folder holds the plates and <c>ort</c> the optimised graphs.</param>
+    /// <param name="store">Model store; its <c>cache/scenes</c> folder holds the plates unless <see cref="SceneOptions.CacheFolder"/> is set.</param>
     /// <param name="progress">Model download, "load", "encode", "denoise" and "decode" progress.</param>
     /// <param name="ct">Cancels the download or the denoising loop.</param>
     /// <exception cref="SynthstageException">No model installed (the message says which to install), bad settings, or a broken model.</exception>
@@ -39,8 +39,7 @@ public static class SceneGenerator
             return new ScenePlate(hit.Image, hit.Parameters, width, height, true, TimeSpan.Zero, cache.PathOf(key), Note(config, hit.Image, width, height));
 
         var clock = Stopwatch.StartNew();
-        var image = await Task.Run(() => Generate(folder, options.Session with { OptimizedModelCacheFolder = Path.Combine(store.Root, "ort") },
-            generation, config, progress, ct), ct).ConfigureAwait(false);
+        var image = await Task.Run(() => Generate(folder, options.Session, generation, config, progress, ct), ct).ConfigureAwait(false);
         var path = cache.Save(key, image);
         return new ScenePlate(image.Image, image.Parameters, width, height, false, clock.Elapsed, path, Note(config, image.Image, width, height));
     }
