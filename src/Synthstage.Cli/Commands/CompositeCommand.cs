@@ -1,34 +1,121 @@
 using System.CommandLine;
 using Synthstage.Cli.Console;
 using Synthstage.Compositing;
+using Synthstage.Models;
+using Synthstage.Onnx;
+using Synthstage.Scenes;
 using Synthstage.Video;
 
 namespace Synthstage.Cli.Commands;
 
-/// <summary><c>synthstage composite INPUT --background IMAGE|#RRGGBB|blur -o OUT</c>.</summary>
+/// <summary>
+/// <c>synthstage composite INPUT --background IMAGE|#RRGGBB|blur -o OUT</c>, or <c>--prompt TEXT</c> to generate the
+/// scene with Stable Diffusion; <c>--preview</c> writes one frame as a PNG instead of the whole clip.
+/// </summary>
 internal static class CompositeCommand
 {
     public static Command Create()
     {
         var input = new Argument<string>("input") { Description = "A video or image with a person in it" };
         var output = CommonOptions.Output("Output video or image (.mp4, .webm, .mov, .png, or a folder for PNG frames)");
-        var background = new Option<string>("--background", "-b") { Description = "Image file, #RRGGBB colour, or blur", Required = true };
+        var background = new Option<string?>("--background", "-b") { Description = "Image file, #RRGGBB colour, or blur (or use --prompt)" };
         var format = CommonOptions.Format();
         var keying = new CommonOptions.Keying();
-        var command = new Command("composite", "Put the person from the footage over a new background, keeping the audio")
+        var scene = new SceneOptionsCli();
+        var command = new Command("composite", "Put the person from the footage over a new background — an image, a colour, or a scene generated from --prompt — keeping the audio")
         {
             input, output, background, format,
         };
         keying.AddTo(command);
+        scene.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
             var options = keying.Read(result, CommonOptions.ParseFormat(result.GetValue(format)));
-            var spec = BackgroundSpec.Parse(result.GetValue(background)!);
-            var render = await ConsoleProgress.RunAsync(progress =>
-                CompositeJob.RunAsync(result.GetValue(input)!, result.GetValue(output)!, spec, options, progress, token));
-            Report.Results([render], result.GetValue(CommonOptions.Verbose));
+            var backgroundValue = result.GetValue(background);
+            var prompt = result.GetValue(scene.Prompt);
+            if ((backgroundValue is null) == (prompt is null))
+                throw new SynthstageException("give either --background IMAGE|#RRGGBB|blur or --prompt TEXT (exactly one)", ExitCodes.Usage);
+            var look = scene.ReadLook(result);
+            var motion = scene.ReadMotion(result);
+            var inputPath = result.GetValue(input)!;
+            var outputPath = result.GetValue(output)!;
+            var preview = result.GetValue(scene.Preview);
+            var frame = result.GetValue(scene.PreviewFrame);
+            if (frame is not null && !preview) throw new SynthstageException("--preview-frame needs --preview", ExitCodes.Usage);
+
+            if (prompt is not null)
+            {
+                var sceneOptions = scene.Read(result, prompt, motion, options.Session.Device);
+                var render = await ConsoleProgress.RunAsync(progress => preview
+                    ? SceneCompositeJob.PreviewAsync(inputPath, outputPath, sceneOptions, options, look, frame, progress, token)
+                    : SceneCompositeJob.RunAsync(inputPath, outputPath, sceneOptions, options, look, progress, token));
+                var plate = render.Plate;
+                System.Console.WriteLine(plate.FromCache
+                    ? $"scene: {plate.Image.Width}×{plate.Image.Height} (seed {sceneOptions.Seed}) from the cache {plate.CachePath}"
+                    : $"scene: {plate.Image.Width}×{plate.Image.Height} (seed {sceneOptions.Seed}) generated in {plate.GenerationTime.TotalSeconds:F1} s, cached as {plate.CachePath}");
+                Report.Results([render.Render], result.GetValue(CommonOptions.Verbose));
+                return ExitCodes.Success;
+            }
+
+            var spec = BackgroundSpec.Parse(backgroundValue!);
+            var plain = await ConsoleProgress.RunAsync(progress => preview
+                ? CompositePreview.RenderAsync(inputPath, outputPath, spec, motion, options, look, frame, progress, token)
+                : CompositeJob.RunAsync(inputPath, outputPath, spec, options, look, motion, progress, token));
+            Report.Results([plain], result.GetValue(CommonOptions.Verbose));
             return ExitCodes.Success;
         }, ct));
         return command;
+    }
+
+    /// <summary>The scene, motion, look and preview options of <c>composite</c>.</summary>
+    private sealed class SceneOptionsCli
+    {
+        public Option<string?> Prompt { get; } = new("--prompt", "-p") { Description = "Generate the background from this text with Stable Diffusion (instead of --background)" };
+        public Option<string> Negative { get; } = new("--negative", "-n") { Description = "Negative prompt for the scene", DefaultValueFactory = _ => "" };
+        public Option<ulong?> Seed { get; } = new("--seed") { Description = "Seed of the scene (default: random, printed)" };
+        public Option<int> Steps { get; } = new("--steps") { Description = "Denoising steps", DefaultValueFactory = _ => 25 };
+        public Option<float> Guidance { get; } = new("--guidance", "-g") { Description = "Classifier-free guidance scale (≤ 1 turns it off)", DefaultValueFactory = _ => 7.5f };
+        public Option<string?> Scheduler { get; } = new("--scheduler") { Description = "ddim, pndm, lms, euler, euler-a, dpm++2m, dpm++2m-karras, lcm (default: the model's own)" };
+        public Option<string?> SceneModel { get; } = new("--scene-model") { Description = $"Stable Diffusion model: folder, catalog id or Hub name, as generate --model (default: {SceneOptions.DefaultModel}, if installed)" };
+        public Option<string> Motion { get; } = new("--background-motion") { Description = "none, pan or zoom: a slow eased camera move over a larger plate", DefaultValueFactory = _ => "none" };
+        public Option<float> Harmonize { get; } = new("--harmonize") { Description = "0..1: move the subject's colours toward the background's (0 = off)", DefaultValueFactory = _ => 0f };
+        public Option<float> LightWrap { get; } = new("--light-wrap") { Description = "0..1: let the blurred background bleed into the subject's edge (0 = off)", DefaultValueFactory = _ => 0f };
+        public Option<bool> Preview { get; } = new("--preview") { Description = "Write the composite of one frame as a PNG and stop" };
+        public Option<int?> PreviewFrame { get; } = new("--preview-frame") { Description = "Zero-based frame for --preview (default: the middle)" };
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { Prompt, Negative, Seed, Steps, Guidance, Scheduler, SceneModel, Motion, Harmonize, LightWrap, Preview, PreviewFrame })
+                command.Options.Add(option);
+        }
+
+        public SceneOptions Read(ParseResult result, string prompt, PlateMotion motion, ExecutionDevice device) => new()
+        {
+            Prompt = prompt,
+            NegativePrompt = result.GetValue(Negative)!,
+            Seed = result.GetValue(Seed) ?? (ulong)Random.Shared.NextInt64(0, uint.MaxValue),
+            Steps = result.GetValue(Steps),
+            GuidanceScale = result.GetValue(Guidance),
+            Scheduler = result.GetValue(Scheduler),
+            Model = result.GetValue(SceneModel),
+            Motion = motion,
+            // As generate: optimised graphs kept in $SYNTHSTAGE_HOME/ort, so a large model's second load takes seconds.
+            Session = new SessionOptionsSpec(device, IntraOpThreads: 0) { OptimizedModelCacheFolder = Path.Combine(ModelStore.DefaultRoot(), "ort") },
+        };
+
+        public CompositeLook ReadLook(ParseResult result)
+        {
+            var look = new CompositeLook { Harmonize = result.GetValue(Harmonize), LightWrap = result.GetValue(LightWrap) };
+            look.Validate();
+            return look;
+        }
+
+        public PlateMotion ReadMotion(ParseResult result) => result.GetValue(Motion)!.ToLowerInvariant() switch
+        {
+            "none" => PlateMotion.Still,
+            "pan" => new PlateMotion(BackgroundMotion.Pan),
+            "zoom" => new PlateMotion(BackgroundMotion.Zoom),
+            var other => throw new SynthstageException($"unknown --background-motion '{other}'; use none, pan or zoom", ExitCodes.Usage),
+        };
     }
 }

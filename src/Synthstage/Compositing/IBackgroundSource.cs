@@ -8,4 +8,10 @@ public interface IBackgroundSource : IDisposable
 
     /// <summary>Renders the background for <paramref name="frame"/> (RGB24) into <paramref name="destination"/> (RGB24).</summary>
     void Render(ReadOnlySpan<byte> frame, Span<byte> destination);
+
+    /// <summary>
+    /// Renders the background for output frame <paramref name="frameIndex"/> (zero-based): sources that move or are
+    /// generated per frame use the index; the others ignore it.
+    /// </summary>
+    void Render(int frameIndex, ReadOnlySpan<byte> frame, Span<byte> destination) => Render(frame, destination);
 }

@@ -12,7 +12,7 @@ namespace Synthstage.Video;
 /// </summary>
 internal static class KeyedVideoRender
 {
-    public delegate IFrameFinisher FinisherFactory(int width, int height, IMatteEnlarger matte);
+    public delegate IFrameFinisher FinisherFactory(int width, int height, MatteStages stages);
 
     public static async Task<RenderResult> RunAsync(string inputPath, string outputPath, KeyingOptions options,
         FramePixelFormat outputPixels, FinisherFactory createFinisher, IProgress<PipelineProgress>? progress, CancellationToken ct)
@@ -26,7 +26,7 @@ internal static class KeyedVideoRender
 
         // One set of stages per video: smoothing history and recurrent model state start fresh.
         using var stages = await MatteStages.CreateAsync(options, width, height, progress, ct).ConfigureAwait(false);
-        using var finisher = createFinisher(width, height, stages.Enlarger);
+        using var finisher = createFinisher(width, height, stages);
         // Provenance (issue 10): watermark + label stage after the finisher; manifest once the writer has completed.
         var stamp = OutputStamp.Create(options.Provenance, width, height, outputPixels == FramePixelFormat.Rgba32 ? 4 : 3);
 
@@ -41,9 +41,15 @@ internal static class KeyedVideoRender
         await using var writer = VideoFrameWriter.Create(writerOptions);
 
         var total = info.FrameCount;
-        var pipeline = new FramePipeline(reader.FrameSizeBytes, stages.MaskWidth * stages.MaskHeight, finisher.OutputBytes,
+        var emptyMattes = 0;
+        var maskValues = stages.MaskWidth * stages.MaskHeight;
+        var pipeline = new FramePipeline(reader.FrameSizeBytes, maskValues, finisher.OutputBytes,
                 PipelineDepth(reader.FrameSizeBytes + finisher.OutputBytes))
-            .AddStage(work => stages.SegmentAndShape(work.Input, work.Mask))
+            .AddStage(work =>
+            {
+                stages.SegmentAndShape(work.Input, work.Mask);
+                if (EmptyMatte.IsEmpty(work.Mask.AsSpan(0, maskValues))) Interlocked.Increment(ref emptyMattes);
+            })
             .AddStage(finisher.Finish)
             .AddStage(work => stamp.Apply(work.Output)); // Provenance (issue 10)
         var written = await pipeline.RunAsync(
@@ -62,9 +68,11 @@ internal static class KeyedVideoRender
         var warning = reader.EndedEarly
             ? $"'{Path.GetFileName(inputPath)}' is damaged or truncated: rendered the {written} frames that decode ({reader.Warning})"
             : null;
+        warning = EmptyMatte.AddWarning(warning, emptyMattes, written);
         var busy = pipeline.BusyTimes;
         return new RenderResult(outputPath, written, clock.Elapsed, warning)
         {
+            EmptyMatteFrames = emptyMattes,
             StageTimes = new Dictionary<string, TimeSpan>
             {
                 ["decode"] = busy[0], ["segment"] = busy[1], ["finish"] = busy[2], ["mark"] = busy[3], ["encode"] = busy[^1],

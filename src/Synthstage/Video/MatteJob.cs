@@ -32,9 +32,9 @@ public static class MatteJob
         var provenance = alpha ? options.Provenance : options.Provenance with { Watermark = false, Label = null, WatermarkNote = "mask output: matte values are kept exact" };
         return KeyedVideoRender.RunAsync(inputPath, outputPath, options with { Format = format, Provenance = provenance, ProvenanceRecord = options.ProvenanceRecord ?? Provenance.KeyingProvenance.ForMatte(alpha) },
             alpha ? FramePixelFormat.Rgba32 : FramePixelFormat.Rgb24,
-            (w, h, matte) => alpha
-                ? new AlphaFinisher(w, h, matte)
-                : new MaskFinisher(w, h, matte),
+            (w, h, stages) => alpha
+                ? new AlphaFinisher(w, h, stages.Enlarger)
+                : new MaskFinisher(w, h, stages.Enlarger),
             progress, ct);
     }
 

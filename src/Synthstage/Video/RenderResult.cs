@@ -9,4 +9,7 @@ public sealed record RenderResult(string OutputPath, int FramesWritten, TimeSpan
 {
     /// <summary>Busy time of each pipeline thread by name (decode, segment, finish, encode), for diagnosing speed.</summary>
     public IReadOnlyDictionary<string, TimeSpan> StageTimes { get; init; } = new Dictionary<string, TimeSpan>();
+
+    /// <summary>Frames whose matte was empty (no pixel reached <see cref="EmptyMatte.Level"/>): no person was found in them.</summary>
+    public int EmptyMatteFrames { get; init; }
 }

@@ -1,0 +1,40 @@
+using Synthstage.Onnx;
+
+namespace Synthstage.Scenes;
+
+/// <summary>The scene to generate behind the subject: prompt, seed and Stable Diffusion settings, plus the camera move.</summary>
+public sealed record SceneOptions
+{
+    /// <summary>The catalog id used when <see cref="Model"/> is null: Stable Diffusion 1.5 (CreativeML OpenRAIL-M, commercial use allowed within its use restrictions).</summary>
+    public const string DefaultModel = "sd15-onnx";
+
+    /// <summary>What the scene shows.</summary>
+    public required string Prompt { get; init; }
+
+    /// <summary>What it should not show.</summary>
+    public string NegativePrompt { get; init; } = "";
+
+    /// <summary>Seed of the torch-compatible generator.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Denoising steps.</summary>
+    public int Steps { get; init; } = 25;
+
+    /// <summary>Classifier-free guidance scale (≤ 1 turns it off, as for turbo models).</summary>
+    public float GuidanceScale { get; init; } = 7.5f;
+
+    /// <summary>Scheduler short name, or null for the model's own.</summary>
+    public string? Scheduler { get; init; }
+
+    /// <summary>A model folder, catalog id or Hub name; null for <see cref="DefaultModel"/>, which is never downloaded implicitly.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Camera move over the plate.</summary>
+    public PlateMotion Motion { get; init; } = PlateMotion.Still;
+
+    /// <summary>Folder of the generated-scene cache; null for <c>cache/scenes</c> in the keying options' model store.</summary>
+    public string? CacheFolder { get; init; }
+
+    /// <summary>Where the diffusion networks run (all cores by default).</summary>
+    public SessionOptionsSpec Session { get; init; } = new(ExecutionDevice.Cpu, IntraOpThreads: 0);
+}

@@ -1,0 +1,8 @@
+using Synthstage.Video;
+
+namespace Synthstage.Scenes;
+
+/// <summary>What a prompt-mode composite produced.</summary>
+/// <param name="Render">The video (or preview still) written.</param>
+/// <param name="Plate">The scene behind the subject: its size, whether it came from the cache, and how long generating it took.</param>
+public sealed record SceneRenderResult(RenderResult Render, ScenePlate Plate);
