@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Synthstage.Compositing;
 using Synthstage.Diffusion.Pipelines;
 using Synthstage.Media;
+using Synthstage.Provenance;
 using Synthstage.Segmentation;
 using Synthstage.Video;
 
@@ -79,7 +80,11 @@ public static class CompositePreview
         var empty = EmptyMatte.IsEmpty(work.Mask.AsSpan(0, stages.MaskWidth * stages.MaskHeight)) ? 1 : 0;
         finisher.Finish(work);
         var pixels = work.Output.AsSpan(0, width * height * 3).ToArray();
+        // The still is an output like any other: watermarked, labelled and given a signed manifest.
+        var stamp = OutputStamp.Create(options.Provenance, width, height, 3);
+        stamp.Apply(pixels);
         new GeneratedImage(new RgbImage(width, height, pixels), 0, [.. pngText, new("frame", index.ToString(System.Globalization.CultureInfo.InvariantCulture))]).SavePng(outputPng);
+        await ProvenanceWriter.WriteAsync(outputPng, stamp, KeyingProvenance.Describe(inputPath, options, width, height), ct).ConfigureAwait(false);
         return new RenderResult(Path.GetFullPath(outputPng), 1, clock.Elapsed, EmptyMatte.AddWarning(null, empty, 1)) { EmptyMatteFrames = empty };
     }
 }

@@ -30,7 +30,11 @@ public sealed class SceneCompositeJobTests(ForgedFolders forged) : IClassFixture
         CacheFolder = Path.Combine(_dir, "scene-cache"),
     };
 
-    private static async Task<KeyingOptions> KeyingAsync() => new() { Store = await TestModels.RequireSelfieStoreAsync(), Preset = "ultrafast" };
+    // Provenance off: these tests compare pixels with the source and the plate, which the watermark would change.
+    private static async Task<KeyingOptions> KeyingAsync() => new()
+    {
+        Store = await TestModels.RequireSelfieStoreAsync(), Preset = "ultrafast", Provenance = Synthstage.Provenance.ProvenanceOptions.None,
+    };
 
     /// <summary>The first <paramref name="frames"/> frames of coffee.mp4 (stream copy, audio kept).</summary>
     private async Task<string> CoffeeExcerptAsync(int frames)
