@@ -11,6 +11,7 @@ root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(ForgeCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(TokenizeCommand.Create());
+root.Subcommands.Add(WalkCommand.Create());
 
 var parseResult = root.Parse(args);
 // Ctrl+C / SIGTERM cancel the token the actions receive; the render then stops ffmpeg and removes temporary output.
