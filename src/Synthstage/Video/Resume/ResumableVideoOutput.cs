@@ -167,13 +167,21 @@ public sealed class ResumableVideoOutput : IAsyncDisposable
         return _finalPath;
     }
 
-    /// <summary>Stops the current encoder. Unless complete, the state, the finished parts and the pending frames stay for the next run.</summary>
+    /// <summary>
+    /// Stops the current encoder. Unless complete, the state, the finished parts and the pending frames stay for the next
+    /// run; when no frame was stored at all there is nothing to resume, and the state and parts folder are removed.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (_writer is not null) await _writer.DisposeAsync().ConfigureAwait(false);
         _writer = null;
         if (_pending is not null) await _pending.DisposeAsync().ConfigureAwait(false);
         _pending = null;
+        if (!_completed && FramesDone == 0)
+        {
+            if (Directory.Exists(_partsFolder)) Directory.Delete(_partsFolder, recursive: true);
+            File.Delete(_statePath);
+        }
     }
 
     private static string CheckOutput(string outputPath, out OutputFormat format)

@@ -2,7 +2,7 @@ namespace Synthstage.Walks.Pacing;
 
 /// <summary>
 /// A streaming spectral-flux onset envelope: Hann-windowed frames of <see cref="FrameSize"/> samples every
-/// <see cref="HopSize"/> samples, log-compressed magnitudes log(1 + 100·|X|), and for each frame the sum over bins
+/// <see cref="HopSize"/> samples, log-compressed magnitudes log(1 + |X|), and for each frame the sum over bins
 /// of the positive change from the previous frame. Percussive hits (broadband, sudden) give large values; steady
 /// tones give almost none.
 /// </summary>
@@ -83,7 +83,7 @@ internal sealed class OnsetEnvelope
         var flux = 0f;
         for (var k = 0; k < _previous.Length; k++)
         {
-            var magnitude = MathF.Log(1 + 100 * MathF.Sqrt(_real[k] * _real[k] + _imaginary[k] * _imaginary[k]));
+            var magnitude = MathF.Log(1 + MathF.Sqrt(_real[k] * _real[k] + _imaginary[k] * _imaginary[k]));
             if (_hasPrevious) flux += Math.Max(0, magnitude - _previous[k]);
             _previous[k] = magnitude;
         }
