@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "forge" => await RunForgeAsync(args[1..]),
     "hub" => await Synthstage.Bench.Hub.HubBenchmark.RunAsync(args[1..]),
     "diffusion" => await Synthstage.Bench.Diffusion.DiffusionBenchmark.RunAsync(args[1..]),
+    "walk" => await Synthstage.Bench.Walks.WalkBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -23,5 +24,6 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- forge forge DIR | unet-step DIR | all");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- diffusion [--model DIR] [--steps 10] [--opt all|extended] [--no-memory]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- hub [--size-mb 1024] [--runs 3]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- walk memory [--runs 3] | full [--frames 4] [--steps 4]");
     return 2;
 }

@@ -230,7 +230,8 @@ public static class WalkJob
         {
             var perSecond = rendered / Math.Max(elapsed.TotalSeconds, 1e-3);
             var left = TimeSpan.FromSeconds(remaining / Math.Max(perSecond, 1e-9));
-            return string.Create(CultureInfo.InvariantCulture, $"{perSecond:0.00} frames/s, {(int)left.TotalHours}:{left.Minutes:00}:{left.Seconds:00} left");
+            var rate = perSecond >= 1 ? $"{perSecond:0.00} frames/s" : $"{1 / perSecond:0.00} s/frame";
+            return string.Create(CultureInfo.InvariantCulture, $"{rate}, {(int)left.TotalHours}:{left.Minutes:00}:{left.Seconds:00} left");
         }
 
         private static void SavePng(string folder, int frame, ReadOnlySpan<byte> rgb, int width, int height)
