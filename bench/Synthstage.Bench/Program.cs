@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "pose" => await PoseBenchmark.RunAsync(args[1..]),
     "provenance" => await ProvenanceBenchmark.RunAsync(args[1..]),
     "scene" => await SceneBenchmark.RunAsync(args[1..]),
+    "walk" => await Synthstage.Bench.Walks.WalkBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -31,5 +32,6 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- scene [--clip FILE] [--runs N] | scene --kernels");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- hub [--size-mb 1024] [--runs 3]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- provenance [--clip FILE] [--runs 3]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- walk memory [--runs 3] | full [--frames 4] [--steps 4]");
     return 2;
 }

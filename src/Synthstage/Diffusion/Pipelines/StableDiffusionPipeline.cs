@@ -18,7 +18,7 @@ namespace Synthstage.Diffusion.Pipelines;
 /// latent size and reused across steps, images and calls; a step allocates nothing beyond ONNX Runtime's own work.</para>
 /// <para>Not thread-safe: one pipeline per concurrent run. The pipeline does not own the model.</para>
 /// </remarks>
-public sealed class StableDiffusionPipeline : IDisposable
+public sealed partial class StableDiffusionPipeline : IDisposable
 {
     /// <summary>Largest accepted width or height in pixels.</summary>
     public const int MaxSide = 8192;
@@ -214,23 +214,9 @@ public sealed class StableDiffusionPipeline : IDisposable
     /// <returns>The 8h × 8w RGB8 image.</returns>
     public RgbImage DecodeLatents(ReadOnlySpan<float> latents, int latentHeight, int latentWidth, RunOptions? runOptions = null)
     {
-        var scaled = new float[latents.Length];
-        TensorPrimitives.Divide(latents, _model.ScalingFactor, scaled);
-        int height = latentHeight * 8, width = latentWidth * 8, plane = height * width;
-        var decoded = new float[3 * plane];
-        using var defaultRun = runOptions is null ? new RunOptions() : null;
-        _model.VaeDecoder.Decode(scaled, latentHeight, latentWidth, decoded, runOptions ?? defaultRun!);
-        var rgb = new byte[3 * plane];
-        for (var c = 0; c < 3; c++)
-        {
-            var channel = decoded.AsSpan(c * plane, plane);
-            for (var p = 0; p < plane; p++)
-            {
-                var v = Math.Clamp(channel[p] / 2f + 0.5f, 0f, 1f);
-                rgb[3 * p + c] = (byte)MathF.Round(v * 255f);
-            }
-        }
-        return new RgbImage(width, height, rgb);
+        var rgb = new byte[3 * latentHeight * 8 * latentWidth * 8];
+        DecodeLatents(latents, latentHeight, latentWidth, rgb, runOptions);
+        return new RgbImage(latentWidth * 8, latentHeight * 8, rgb);
     }
 
     private float[] EncodePrompt(string prompt, string what, RunOptions runOptions, IProgress<PipelineProgress>? progress)

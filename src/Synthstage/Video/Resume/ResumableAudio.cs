@@ -1,0 +1,7 @@
+namespace Synthstage.Video.Resume;
+
+/// <summary>The span of an audio file that accompanies the video.</summary>
+/// <param name="SourcePath">Any file with an audio stream.</param>
+/// <param name="StartSeconds">Where in the file the video's first frame sits.</param>
+/// <param name="PadWithSilence">When the audio ends before the video, continue with silence (else the audio just stops).</param>
+public sealed record ResumableAudio(string SourcePath, double StartSeconds, bool PadWithSilence);

@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Synthstage.Diffusion;
+using Synthstage.Diffusion.Models;
+using Synthstage.Diffusion.Pipelines;
+using Synthstage.Onnx;
+using Synthstage.Video;
+using Synthstage.Video.Resume;
+using Synthstage.Walks.Pacing;
+using Synthstage.Walks.Upscaling;
+using SkiaSharp;
+
+namespace Synthstage.Walks;
+
+/// <summary>
+/// Renders a walk video: every frame a full denoise from noise slerped between two keyframes' seeds and text
+/// embeddings lerped between their prompts, encoded as it is rendered into a resumable output.
+/// </summary>
+/// <remarks>
+/// <para>Order of work: check the options, measure the audio (when pacing), open the output (refusing a state file
+/// with other parameters) — all before the model loads and before any frame is rendered — then render from the first
+/// frame not yet stored, <see cref="WalkOptions.Batch"/> frames per UNet call (a batch never spans two segments).</para>
+/// <para>Each frame's step noise (for stochastic schedulers) comes from its start keyframe's generator after it has drawn
+/// the keyframe's noise, exactly as <c>generate</c> uses it; keyframe frames are therefore <c>generate</c>'s images.</para>
+/// <para>Memory is flat in the walk's length: buffers are sized by the batch and frame size only.</para>
+/// </remarks>
+public static class WalkJob
+{
+    private const string ProgressStage = "walk";
+
+    /// <summary>Renders the walk described by <paramref name="options"/> with the model in <paramref name="modelFolder"/>.</summary>
+    /// <param name="modelFolder">A diffusers ONNX Stable Diffusion folder.</param>
+    /// <param name="session">Execution provider and threads for the model.</param>
+    /// <param name="options">The walk.</param>
+    /// <param name="upscaler">Replaces the Lanczos upscaler for <see cref="WalkOptions.Upscale"/> &gt; 1 (its factor must match), or null.</param>
+    /// <param name="progress">"load" while the model loads, then "walk" per frame (Done, Total, rate and time left as Detail).</param>
+    /// <param name="ct">Stops between steps; frames stored so far stay resumable.</param>
+    /// <returns>What was written and how much of it this run rendered.</returns>
+    /// <exception cref="SynthstageException">Bad options, audio, model or output; the message names it.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
+    public static async Task<WalkResult> RunAsync(string modelFolder, SessionOptionsSpec session, WalkOptions options,
+        IFrameUpscaler? upscaler = null, IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(modelFolder);
+        ArgumentNullException.ThrowIfNull(session);
+        var started = Stopwatch.GetTimestamp();
+
+        // 1. Everything that can be wrong with the input, before the model loads.
+        WalkPlan.Validate(options);
+        if (upscaler is not null && upscaler.Factor != options.Upscale)
+            throw new ArgumentException($"the upscaler's factor {upscaler.Factor} differs from the walk's {options.Upscale}", nameof(upscaler));
+        if (!Directory.Exists(modelFolder))
+            throw new SynthstageException($"model folder '{modelFolder}' does not exist", ExitCodes.BadModel);
+        var frameCount = WalkPlan.CountSegmentFrames(options).Sum() + 1;
+        var audioStart = WalkPlan.AudioStartOf(options);
+        float[]? energy = null;
+        if (options.AudioPath is { } audio)
+        {
+            progress?.Report(new PipelineProgress("audio", 0, 1, Path.GetFileName(audio)));
+            energy = await PercussiveEnergy.MeasureAsync(audio, audioStart, frameCount, options.FrameRate, options.PadAudio, ct).ConfigureAwait(false);
+            progress?.Report(new PipelineProgress("audio", 1, 1, Path.GetFileName(audio)));
+        }
+        var plan = WalkPlan.Create(options, energy);
+
+        // 2. The output: continue an earlier run of the same walk, or start one.
+        int outWidth = options.Width * options.Upscale, outHeight = options.Height * options.Upscale;
+        await using var output = await ResumableVideoOutput.OpenAsync(new ResumableVideoOptions(options.OutputPath, outWidth, outHeight, options.FrameRate)
+        {
+            Parameters = Parameters(modelFolder, options, plan),
+            ChunkFrames = options.ChunkFrames,
+            Crf = options.Crf,
+            Preset = options.Preset,
+            Restart = options.Restart,
+            Audio = options.AudioPath is { } a ? new ResumableAudio(a, audioStart, options.PadAudio) : null,
+        }, ct).ConfigureAwait(false);
+        var firstFrame = output.FramesDone;
+        if (options.FramesFolder is { } framesFolder) Directory.CreateDirectory(framesFolder);
+
+        // 3. Render what is missing.
+        if (firstFrame < plan.FrameCount)
+        {
+            progress?.Report(new PipelineProgress("load", 0, null, Path.GetFileName(Path.GetFullPath(modelFolder).TrimEnd('/'))));
+            using var model = StableDiffusionModel.Load(modelFolder, session);
+            progress?.Report(new PipelineProgress("load", 1, 1));
+            using var pipeline = new StableDiffusionPipeline(model);
+            using var ownedUpscaler = options.Upscale > 1 && upscaler is null ? new LanczosUpscaler(options.Upscale) : null;
+            var renderer = new WalkRenderer(pipeline, options, plan, upscaler ?? ownedUpscaler);
+            renderer.Prepare(progress, ct);
+            await renderer.RenderAsync(output, firstFrame, progress, ct).ConfigureAwait(false);
+        }
+
+        // 4. Join the parts (and the audio) into the output.
+        progress?.Report(new PipelineProgress("join", 0, 1));
+        var path = await output.CompleteAsync(ct).ConfigureAwait(false);
+        progress?.Report(new PipelineProgress("join", 1, 1));
+        return new WalkResult(path, plan.FrameCount, plan.FrameCount - firstFrame, firstFrame, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>The parameters a resumed run must repeat: everything the frames' pixels depend on.</summary>
+    private static JsonObject Parameters(string modelFolder, WalkOptions options, WalkPlan plan)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var positions = new byte[plan.FrameCount * sizeof(float)];
+        for (var i = 0; i < plan.FrameCount; i++) BitConverter.TryWriteBytes(positions.AsSpan(i * 4), plan.Positions[i]);
+        return new JsonObject
+        {
+            ["model"] = Path.GetFullPath(modelFolder).TrimEnd('/'),
+            ["keyframes"] = new JsonArray(options.Keyframes.Select(k => (JsonNode)new JsonObject
+            {
+                ["prompt"] = k.Prompt,
+                ["negative"] = k.NegativePrompt,
+                ["seed"] = k.Seed.ToString(inv),
+            }).ToArray()),
+            ["frames"] = new JsonArray(plan.SegmentFrames.Select(f => (JsonNode)f).ToArray()),
+            ["steps"] = new JsonArray(plan.Steps.Select(s => (JsonNode)s).ToArray()),
+            ["guidance"] = new JsonArray(plan.Guidance.Select(g => (JsonNode)g.ToString("R", inv)).ToArray()),
+            ["size"] = $"{options.Width}x{options.Height}",
+            ["scheduler"] = options.Scheduler,
+            ["batch"] = options.Batch,
+            ["upscale"] = options.Upscale,
+            ["smooth"] = options.Smooth.ToString("R", inv),
+            ["positions"] = Convert.ToHexString(SHA256.HashData(positions)),
+            ["framesFolder"] = options.FramesFolder is { } f ? Path.GetFullPath(f) : null,
+        };
+    }
+
+    /// <summary>Per-run buffers and the frame loop.</summary>
+    private sealed class WalkRenderer(StableDiffusionPipeline pipeline, WalkOptions options, WalkPlan plan, IFrameUpscaler? upscaler)
+    {
+        private readonly int _latentLength = 4 * (options.Height / 8) * (options.Width / 8);
+        private readonly int _frameBytes = options.Width * options.Height * 3;
+        private readonly Dictionary<int, float[]> _noise = [];
+        private float[][] _text = [];
+        private float[][] _negative = [];
+
+        /// <summary>Checks the batch against the model and encodes every keyframe's prompt and negative prompt once.</summary>
+        public void Prepare(IProgress<PipelineProgress>? progress, CancellationToken ct)
+        {
+            for (var s = 0; s < plan.SegmentFrames.Count; s++)
+                pipeline.ValidateLatentBatch(Settings(s), Math.Min(options.Batch, plan.SegmentFrames[s] + (s == plan.SegmentFrames.Count - 1 ? 1 : 0)));
+            var keyframes = options.Keyframes;
+            progress?.Report(new PipelineProgress("encode", 0, keyframes.Count));
+            _text = new float[keyframes.Count][];
+            _negative = new float[keyframes.Count][];
+            for (var k = 0; k < keyframes.Count; k++)
+            {
+                _text[k] = pipeline.EncodePromptEmbeddings(keyframes[k].Prompt, progress, ct);
+                _negative[k] = pipeline.EncodePromptEmbeddings(keyframes[k].NegativePrompt, progress, ct);
+                progress?.Report(new PipelineProgress("encode", k + 1, keyframes.Count));
+            }
+        }
+
+        public async Task RenderAsync(ResumableVideoOutput output, int firstFrame, IProgress<PipelineProgress>? progress, CancellationToken ct)
+        {
+            var batch = options.Batch;
+            var embeddingLength = _text[0].Length;
+            var noise = new float[batch * _latentLength];
+            var text = new float[batch * embeddingLength];
+            var negative = new float[batch * embeddingLength];
+            var rgb = new byte[batch * _frameBytes];
+            var upscaled = upscaler is null ? null : new byte[_frameBytes * upscaler.Factor * upscaler.Factor];
+            var discard = new float[_latentLength];
+            var stepNoise = new INoiseSource?[batch];
+            var clock = Stopwatch.StartNew();
+            var rendered = 0;
+
+            for (var frame = firstFrame; frame < plan.FrameCount;)
+            {
+                // A batch holds consecutive frames of one segment (they share steps and guidance).
+                var segment = plan.SegmentOf(frame);
+                var count = 1;
+                while (count < batch && frame + count < plan.FrameCount && plan.SegmentOf(frame + count) == segment) count++;
+                for (var i = 0; i < count; i++)
+                {
+                    var k = plan.KeyframeOf(frame + i);
+                    var t = plan.Positions[frame + i];
+                    var next = t == 0f ? k : k + 1;
+                    LatentInterpolation.Slerp(Noise(k), Noise(next), t, noise.AsSpan(i * _latentLength, _latentLength));
+                    LatentInterpolation.Lerp(_text[k], _text[next], t, text.AsSpan(i * embeddingLength, embeddingLength));
+                    LatentInterpolation.Lerp(_negative[k], _negative[next], t, negative.AsSpan(i * embeddingLength, embeddingLength));
+                    // generate's generator after drawing the keyframe's latents: the same ancestral noise at keyframes.
+                    var generator = new TorchGenerator(options.Keyframes[k].Seed);
+                    generator.Randn(discard);
+                    stepNoise[i] = generator;
+                }
+                var slots = stepNoise.AsSpan(0, count).ToArray();
+                pipeline.GenerateFromLatents(Settings(segment), noise.AsSpan(0, count * _latentLength), text.AsSpan(0, count * embeddingLength),
+                    negative.AsSpan(0, count * embeddingLength), slots, rgb.AsSpan(0, count * _frameBytes), ct);
+
+                for (var i = 0; i < count; i++)
+                {
+                    ReadOnlyMemory<byte> pixels = rgb.AsMemory(i * _frameBytes, _frameBytes);
+                    if (upscaler is not null)
+                    {
+                        upscaler.Upscale(pixels.Span, options.Width, options.Height, upscaled);
+                        pixels = upscaled;
+                    }
+                    if (options.FramesFolder is { } folder) SavePng(folder, frame + i, pixels.Span, options.Width * options.Upscale, options.Height * options.Upscale);
+                    await output.WriteFrameAsync(pixels, ct).ConfigureAwait(false);
+                }
+                frame += count;
+                rendered += count;
+                progress?.Report(new PipelineProgress(ProgressStage, frame, plan.FrameCount, Rate(rendered, clock.Elapsed, plan.FrameCount - frame)));
+            }
+        }
+
+        private LatentDenoiseOptions Settings(int segment) => new()
+        {
+            Width = options.Width,
+            Height = options.Height,
+            Steps = plan.Steps[segment],
+            GuidanceScale = plan.Guidance[segment],
+            Scheduler = options.Scheduler,
+        };
+
+        // A keyframe's initial noise as generate draws it: TorchGenerator(seed).Randn([1, 4, H/8, W/8]). Two are kept.
+        private float[] Noise(int keyframe)
+        {
+            if (_noise.TryGetValue(keyframe, out var noise)) return noise;
+            foreach (var old in _noise.Keys.Where(key => key < keyframe - 1).ToArray()) _noise.Remove(old);
+            noise = new float[_latentLength];
+            new TorchGenerator(options.Keyframes[keyframe].Seed).Randn(noise);
+            _noise[keyframe] = noise;
+            return noise;
+        }
+
+        private static string Rate(int rendered, TimeSpan elapsed, int remaining)
+        {
+            var perSecond = rendered / Math.Max(elapsed.TotalSeconds, 1e-3);
+            var left = TimeSpan.FromSeconds(remaining / Math.Max(perSecond, 1e-9));
+            var rate = perSecond >= 1 ? $"{perSecond:0.00} frames/s" : $"{1 / perSecond:0.00} s/frame";
+            return string.Create(CultureInfo.InvariantCulture, $"{rate}, {(int)left.TotalHours}:{left.Minutes:00}:{left.Seconds:00} left");
+        }
+
+        private static void SavePng(string folder, int frame, ReadOnlySpan<byte> rgb, int width, int height)
+        {
+            var path = Path.Combine(folder, $"frame_{frame + 1:D6}.png");
+            var temp = path + ".partial";
+            using (var bitmap = new RgbImage(width, height, rgb.ToArray()).ToBitmap())
+            using (var data = bitmap.Encode(SKEncodedImageFormat.Png, 100) ?? throw new SynthstageException("PNG encoding failed", ExitCodes.Failure))
+            using (var file = File.Create(temp))
+                data.SaveTo(file);
+            File.Move(temp, path, overwrite: true);
+        }
+    }
+}

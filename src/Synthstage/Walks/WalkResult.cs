@@ -1,0 +1,9 @@
+namespace Synthstage.Walks;
+
+/// <summary>What a walk run wrote.</summary>
+/// <param name="OutputPath">The finished video.</param>
+/// <param name="Frames">Frames in the video.</param>
+/// <param name="FramesRendered">Frames this run rendered.</param>
+/// <param name="FramesResumed">Frames an earlier, interrupted run had stored.</param>
+/// <param name="Elapsed">Wall time of this run.</param>
+public sealed record WalkResult(string OutputPath, int Frames, int FramesRendered, int FramesResumed, TimeSpan Elapsed);
