@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds a small synthetic matte evaluation set from the shared footage, into a git-ignored folder.
 #
-# Design: the juggler's matte is taken from the default model (bilinear enlargement, no softness, so the
+# Design: the juggler's matte is taken from the best model we have ($MODEL, default pose-full: BlazePose GHUM)
+# with bilinear enlargement and no softness (so the
 # reference does not favour the guided filter), binarised at full resolution and cleaned (morphological open, then
 # close). The juggler is then composited with exactly that alpha over other moving backgrounds: the coffee clip, and
 # ffmpeg's moving test pattern. Every edge of the subject in these images is therefore exactly an edge of the
@@ -22,8 +23,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 ff() { ffmpeg -nostdin -hide_banner -v error -y "$@"; }
 
-echo "1/3 reference matte of the juggler (default model, bilinear, hard threshold)"
-"$here/synthstage" matte "$footage/juggle.mp4" -o "$work/mask.mp4" --kind mask --refine off --softness 0 --feather 0 --crf 0 >/dev/null
+model="${MODEL:-pose-full}"
+echo "1/3 reference matte of the juggler ($model, bilinear, hard threshold)"
+"$here/synthstage" matte "$footage/juggle.mp4" -o "$work/mask.mp4" --model "$model" --no-watermark --kind mask --refine off --softness 0 --feather 0 --crf 0 >/dev/null
 ff -i "$work/mask.mp4" -frames:v "$frames" \
    -vf "format=gray,lut=y='if(gte(val\,128)\,255\,0)',erosion,dilation,dilation,erosion" \
    -c:v ffv1 -pix_fmt gray "$work/alpha.mkv"

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Synthstage.Provenance;
 using Synthstage.Provenance.Manifest;
+using static Synthstage.Bench.BenchTools;
 
 namespace Synthstage.Bench;
 
@@ -67,24 +68,5 @@ internal static class ProvenanceBenchmark
         {
             Directory.Delete(work, recursive: true);
         }
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Synthstage.sln"))) return dir.FullName;
-        return Directory.GetCurrentDirectory();
     }
 }

@@ -6,6 +6,7 @@ using Synthstage.Forge;
 using Synthstage.Models;
 using Synthstage.Scenes;
 using Synthstage.Video;
+using static Synthstage.Bench.BenchTools;
 
 namespace Synthstage.Bench;
 
@@ -105,39 +106,5 @@ internal static class SceneBenchmark
             Environment.SetEnvironmentVariable(ModelStore.HomeVariable, null);
             Directory.Delete(work, recursive: true);
         }
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static void WriteBackground(string path, int width, int height)
-    {
-        using var bitmap = new SKBitmap(width, height);
-        using (var canvas = new SKCanvas(bitmap))
-        using (var paint = new SKPaint())
-        {
-            paint.Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, height),
-                [new SKColor(30, 60, 120), new SKColor(240, 170, 90)], SKShaderTileMode.Clamp);
-            canvas.DrawRect(0, 0, width, height, paint);
-        }
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 90);
-        using var file = File.Create(path);
-        data.SaveTo(file);
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Synthstage.sln"))) return dir.FullName;
-        return Directory.GetCurrentDirectory();
     }
 }

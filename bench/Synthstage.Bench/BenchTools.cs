@@ -1,0 +1,44 @@
+using SkiaSharp;
+
+namespace Synthstage.Bench;
+
+/// <summary>Small helpers every benchmark uses: medians, argument lookup, the repository root, a test background.</summary>
+internal static class BenchTools
+{
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>The value after <paramref name="name"/> in <paramref name="args"/>, or null.</summary>
+    public static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    /// <summary>The folder holding Synthstage.sln (the benchmark may run from its bin folder).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Synthstage.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+
+    /// <summary>Writes a diagonal blue-to-orange gradient PNG, the image background of the composite benchmarks.</summary>
+    public static void WriteBackground(string path, int width, int height)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        using (var canvas = new SKCanvas(bitmap))
+        using (var paint = new SKPaint())
+        {
+            paint.Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, height),
+                [new SKColor(30, 60, 120), new SKColor(240, 170, 90)], SKShaderTileMode.Clamp);
+            canvas.DrawRect(0, 0, width, height, paint);
+        }
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 90);
+        using var file = File.Create(path);
+        data.SaveTo(file);
+    }
+}
