@@ -57,6 +57,9 @@ public sealed class ResumableVideoOutput : IAsyncDisposable
     /// <summary>True when an earlier run's state was found and is being continued.</summary>
     public bool Resumed { get; }
 
+    /// <summary>A random 128-bit id of this run (32 lowercase hex digits), the same when the run is resumed; outputs use it as their content id.</summary>
+    public string RunId => _state.RunId;
+
     /// <summary>The final output path.</summary>
     public string FinalPath => _finalPath;
 
