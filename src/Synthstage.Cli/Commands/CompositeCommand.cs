@@ -30,7 +30,7 @@ internal static class CompositeCommand
         scene.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
-            var options = keying.Read(result, CommonOptions.ParseFormat(result.GetValue(format)));
+            var options = keying.Read(result, CommonOptions.ParseFormat(result.GetValue(format))) with { Restart = result.GetValue(scene.Restart) };
             var backgroundValue = result.GetValue(background);
             var prompts = result.GetValue(scene.Prompt) ?? [];
             var prompt = prompts.Length == 0 ? null : prompts[0];
@@ -57,6 +57,7 @@ internal static class CompositeCommand
                 System.Console.WriteLine(walked.Walk.FramesGenerated == 0
                     ? $"scene walk: {walked.Walk.Count} frames {walked.Walk.Width}×{walked.Walk.Height} (seeds {walkOptions.Seed}…{walkOptions.Seed + (ulong)prompts.Length - 1}) from the cache {walked.Walk.Folder}"
                     : $"scene walk: {walked.Walk.Count} frames {walked.Walk.Width}×{walked.Walk.Height} (seeds {walkOptions.Seed}…{walkOptions.Seed + (ulong)prompts.Length - 1}), {walked.Walk.FramesGenerated} generated, cached in {walked.Walk.Folder}");
+                if (walked.Render.FramesResumed > 0) System.Console.WriteLine($"resumed: {walked.Render.FramesResumed} frames kept from an earlier run");
                 Report.Results([walked.Render], result.GetValue(CommonOptions.Verbose));
                 return ExitCodes.Success;
             }
@@ -71,6 +72,7 @@ internal static class CompositeCommand
                 System.Console.WriteLine(plate.FromCache
                     ? $"scene: {plate.Image.Width}×{plate.Image.Height} (seed {sceneOptions.Seed}) from the cache {plate.CachePath}"
                     : $"scene: {plate.Image.Width}×{plate.Image.Height} (seed {sceneOptions.Seed}) generated in {plate.GenerationTime.TotalSeconds:F1} s, cached as {plate.CachePath}");
+                if (render.Render.FramesResumed > 0) System.Console.WriteLine($"resumed: {render.Render.FramesResumed} frames kept from an earlier run");
                 Report.Results([render.Render], result.GetValue(CommonOptions.Verbose));
                 return ExitCodes.Success;
             }
@@ -89,6 +91,7 @@ internal static class CompositeCommand
     private sealed class SceneOptionsCli
     {
         public Option<string[]> Prompt { get; } = new("--prompt", "-p") { Description = "Generate the background from this text with Stable Diffusion (instead of --background); repeat with --background-motion walk", AllowMultipleArgumentsPerToken = false };
+        public Option<bool> Restart { get; } = new("--restart") { Description = "With --prompt: discard an unfinished render of this output made with other parameters (an unfinished one with the same parameters resumes)" };
         public Option<int> WalkEvery { get; } = new("--walk-every") { Description = "With --background-motion walk: output frames per generated background (crossfaded between)", DefaultValueFactory = _ => 8 };
         public Option<string> Negative { get; } = new("--negative", "-n") { Description = "Negative prompt for the scene", DefaultValueFactory = _ => "" };
         public Option<ulong?> Seed { get; } = new("--seed") { Description = "Seed of the scene (default: random, printed)" };
@@ -104,7 +107,7 @@ internal static class CompositeCommand
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Prompt, Negative, Seed, Steps, Guidance, Scheduler, SceneModel, Motion, Harmonize, LightWrap, Preview, PreviewFrame, WalkEvery })
+            foreach (var option in new Option[] { Prompt, Negative, Seed, Steps, Guidance, Scheduler, SceneModel, Motion, Harmonize, LightWrap, Preview, PreviewFrame, WalkEvery, Restart })
                 command.Options.Add(option);
         }
 

@@ -25,7 +25,8 @@ public static class SceneCompositeJob
     {
         var (info, plate, checkedLook) = await PrepareAsync(inputPath, scene, keying, look, progress, ct).ConfigureAwait(false);
         var render = await CompositeJob.RunAsync(inputPath, outputPath,
-            (w, h) => PlateBackground.Create(plate.Image, scene.Motion, w, h, info.FrameCount), keying with { ProvenanceRecord = Record(scene, plate) },
+            (w, h) => PlateBackground.Create(plate.Image, scene.Motion, w, h, info.FrameCount),
+            keying with { ProvenanceRecord = Record(scene, plate), ResumeParameters = ResumeParameters(scene, checkedLook, plate.CachePath) },
             checkedLook, progress, ct).ConfigureAwait(false);
         return new SceneRenderResult(render with { Warning = Join(plate.SizeNote, render.Warning) }, plate);
     }
@@ -56,7 +57,7 @@ public static class SceneCompositeJob
         var info = await MediaProbe.ProbeAsync(inputPath, ct).ConfigureAwait(false);
         var walk = await SceneWalkFrames.GetAsync(scene, (double)info.DisplayWidth / info.DisplayHeight, info.FrameCount, keying.Store, progress, ct).ConfigureAwait(false);
         var render = await CompositeJob.RunAsync(inputPath, outputPath,
-            (w, h) => new WalkBackground(walk.Folder, walk.Count, scene.WalkEvery, w, h), keying with { ProvenanceRecord = WalkRecord(scene, walk) },
+            (w, h) => new WalkBackground(walk.Folder, walk.Count, scene.WalkEvery, w, h), keying with { ProvenanceRecord = WalkRecord(scene, walk), ResumeParameters = ResumeParameters(scene, look, walk.Folder) },
             look, progress, ct).ConfigureAwait(false);
         return new SceneWalkRenderResult(render, walk);
     }
@@ -108,6 +109,27 @@ public static class SceneCompositeJob
         record.Prompts.Add(new Provenance.Manifest.PromptRecord("background", scene.Prompt, scene.NegativePrompt.Length == 0 ? null : scene.NegativePrompt));
         record.Seeds.Add(scene.Seed);
         return record;
+    }
+
+    /// <summary>What a resumed scene render must repeat (with the input and keying settings added by the render).</summary>
+    private static System.Text.Json.Nodes.JsonObject ResumeParameters(SceneOptions scene, CompositeLook look, string background)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        return new System.Text.Json.Nodes.JsonObject
+        {
+            ["command"] = "composite --prompt",
+            ["prompts"] = new System.Text.Json.Nodes.JsonArray((scene.WalkPrompts.Count > 0 ? scene.WalkPrompts : [scene.Prompt]).Select(p => (System.Text.Json.Nodes.JsonNode)p!).ToArray()),
+            ["negative"] = scene.NegativePrompt,
+            ["seed"] = scene.Seed.ToString(inv),
+            ["steps"] = scene.Steps,
+            ["guidance"] = scene.GuidanceScale.ToString("R", inv),
+            ["scheduler"] = scene.Scheduler,
+            ["model"] = scene.Model ?? SceneOptions.DefaultModel,
+            ["motion"] = scene.WalkPrompts.Count > 0 ? $"walk every {scene.WalkEvery}" : $"{scene.Motion.Kind} {scene.Motion.Travel.ToString("R", inv)}",
+            ["background"] = background,
+            ["harmonize"] = look.Harmonize.ToString("R", inv),
+            ["lightWrap"] = look.LightWrap.ToString("R", inv),
+        };
     }
 
     private static Provenance.ProvenanceRecord WalkRecord(SceneOptions scene, SceneWalkFrames walk)
