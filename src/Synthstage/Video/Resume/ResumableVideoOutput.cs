@@ -154,7 +154,12 @@ public sealed class ResumableVideoOutput : IAsyncDisposable
         if (_options.Audio is { CopyStreams: true } copy)
             _audioCodecs = (await MediaProbe.ProbeAudioAsync(copy.SourcePath, ct).ConfigureAwait(false)).Select(a => a.Codec).ToList();
         var list = Path.Combine(_partsFolder, "parts.txt");
-        await File.WriteAllLinesAsync(list, Enumerable.Range(0, _state.Parts.Count).Select(i => $"file '{Path.GetFileName(PartPath(i))}'"), ct).ConfigureAwait(false);
+        // Each part's exact duration: without it the concat demuxer's rounding at the joins shifts the average frame rate (29.97 → 29.963).
+        await File.WriteAllLinesAsync(list, Enumerable.Range(0, _state.Parts.Count).SelectMany(i => new[]
+        {
+            $"file '{Path.GetFileName(PartPath(i))}'",
+            "duration " + (_state.Parts[i] / _options.FrameRate).ToString("R", CultureInfo.InvariantCulture),
+        }), ct).ConfigureAwait(false);
         var temp = Path.Combine(Path.GetDirectoryName(_finalPath)!, $".{Path.GetFileName(_finalPath)}.{Guid.NewGuid():N}.partial{_extension}");
         try
         {
