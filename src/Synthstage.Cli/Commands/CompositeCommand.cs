@@ -30,18 +30,37 @@ internal static class CompositeCommand
         scene.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
-            var options = keying.Read(result, CommonOptions.ParseFormat(result.GetValue(format)));
+            var options = keying.Read(result, CommonOptions.ParseFormat(result.GetValue(format))) with { Restart = result.GetValue(scene.Restart) };
             var backgroundValue = result.GetValue(background);
-            var prompt = result.GetValue(scene.Prompt);
+            var prompts = result.GetValue(scene.Prompt) ?? [];
+            var prompt = prompts.Length == 0 ? null : prompts[0];
             if ((backgroundValue is null) == (prompt is null))
                 throw new SynthstageException("give either --background IMAGE|#RRGGBB|blur or --prompt TEXT (exactly one)", ExitCodes.Usage);
             var look = scene.ReadLook(result);
-            var motion = scene.ReadMotion(result);
+            var walk = string.Equals(result.GetValue(scene.Motion), "walk", StringComparison.OrdinalIgnoreCase);
+            if (walk && prompts.Length < 2)
+                throw new SynthstageException($"--background-motion walk needs two or more --prompt values (got {prompts.Length})", ExitCodes.Usage);
+            if (!walk && prompts.Length > 1)
+                throw new SynthstageException("several --prompt values make a walking background: add --background-motion walk", ExitCodes.Usage);
+            var motion = walk ? PlateMotion.Still : scene.ReadMotion(result);
             var inputPath = result.GetValue(input)!;
             var outputPath = result.GetValue(output)!;
             var preview = result.GetValue(scene.Preview);
             var frame = result.GetValue(scene.PreviewFrame);
             if (frame is not null && !preview) throw new SynthstageException("--preview-frame needs --preview", ExitCodes.Usage);
+
+            if (walk)
+            {
+                if (preview) throw new SynthstageException("--preview does not support --background-motion walk yet", ExitCodes.Usage);
+                var walkOptions = scene.Read(result, prompt!, motion, options.Session.Device) with { WalkPrompts = prompts, WalkEvery = result.GetValue(scene.WalkEvery) };
+                var walked = await ConsoleProgress.RunAsync(progress => SceneCompositeJob.RunWalkAsync(inputPath, outputPath, walkOptions, options, look, progress, token));
+                System.Console.WriteLine(walked.Walk.FramesGenerated == 0
+                    ? $"scene walk: {walked.Walk.Count} frames {walked.Walk.Width}×{walked.Walk.Height} (seeds {walkOptions.Seed}…{walkOptions.Seed + (ulong)prompts.Length - 1}) from the cache {walked.Walk.Folder}"
+                    : $"scene walk: {walked.Walk.Count} frames {walked.Walk.Width}×{walked.Walk.Height} (seeds {walkOptions.Seed}…{walkOptions.Seed + (ulong)prompts.Length - 1}), {walked.Walk.FramesGenerated} generated, cached in {walked.Walk.Folder}");
+                if (walked.Render.FramesResumed > 0) System.Console.WriteLine($"resumed: {walked.Render.FramesResumed} frames kept from an earlier run");
+                Report.Results([walked.Render], result.GetValue(CommonOptions.Verbose));
+                return ExitCodes.Success;
+            }
 
             if (prompt is not null)
             {
@@ -53,6 +72,7 @@ internal static class CompositeCommand
                 System.Console.WriteLine(plate.FromCache
                     ? $"scene: {plate.Image.Width}×{plate.Image.Height} (seed {sceneOptions.Seed}) from the cache {plate.CachePath}"
                     : $"scene: {plate.Image.Width}×{plate.Image.Height} (seed {sceneOptions.Seed}) generated in {plate.GenerationTime.TotalSeconds:F1} s, cached as {plate.CachePath}");
+                if (render.Render.FramesResumed > 0) System.Console.WriteLine($"resumed: {render.Render.FramesResumed} frames kept from an earlier run");
                 Report.Results([render.Render], result.GetValue(CommonOptions.Verbose));
                 return ExitCodes.Success;
             }
@@ -70,14 +90,16 @@ internal static class CompositeCommand
     /// <summary>The scene, motion, look and preview options of <c>composite</c>.</summary>
     private sealed class SceneOptionsCli
     {
-        public Option<string?> Prompt { get; } = new("--prompt", "-p") { Description = "Generate the background from this text with Stable Diffusion (instead of --background)" };
+        public Option<string[]> Prompt { get; } = new("--prompt", "-p") { Description = "Generate the background from this text with Stable Diffusion (instead of --background); repeat with --background-motion walk", AllowMultipleArgumentsPerToken = false };
+        public Option<bool> Restart { get; } = new("--restart") { Description = "With --prompt: discard an unfinished render of this output made with other parameters (an unfinished one with the same parameters resumes)" };
+        public Option<int> WalkEvery { get; } = new("--walk-every") { Description = "With --background-motion walk: output frames per generated background (crossfaded between)", DefaultValueFactory = _ => 8 };
         public Option<string> Negative { get; } = new("--negative", "-n") { Description = "Negative prompt for the scene", DefaultValueFactory = _ => "" };
         public Option<ulong?> Seed { get; } = new("--seed") { Description = "Seed of the scene (default: random, printed)" };
         public Option<int> Steps { get; } = new("--steps") { Description = "Denoising steps", DefaultValueFactory = _ => 25 };
         public Option<float> Guidance { get; } = new("--guidance", "-g") { Description = "Classifier-free guidance scale (≤ 1 turns it off)", DefaultValueFactory = _ => 7.5f };
         public Option<string?> Scheduler { get; } = new("--scheduler") { Description = "ddim, pndm, lms, euler, euler-a, dpm++2m, dpm++2m-karras, lcm (default: the model's own)" };
         public Option<string?> SceneModel { get; } = new("--scene-model") { Description = $"Stable Diffusion model: folder, catalog id or Hub name, as generate --model (default: {SceneOptions.DefaultModel}, if installed)" };
-        public Option<string> Motion { get; } = new("--background-motion") { Description = "none, pan or zoom: a slow eased camera move over a larger plate", DefaultValueFactory = _ => "none" };
+        public Option<string> Motion { get; } = new("--background-motion") { Description = "none, pan or zoom: a slow eased camera move over a larger plate; walk: a walk through two or more --prompt values (seeds S, S+1, …)", DefaultValueFactory = _ => "none" };
         public Option<float> Harmonize { get; } = new("--harmonize") { Description = "0..1: move the subject's colours toward the background's (0 = off)", DefaultValueFactory = _ => 0f };
         public Option<float> LightWrap { get; } = new("--light-wrap") { Description = "0..1: let the blurred background bleed into the subject's edge (0 = off)", DefaultValueFactory = _ => 0f };
         public Option<bool> Preview { get; } = new("--preview") { Description = "Write the composite of one frame as a PNG and stop" };
@@ -85,7 +107,7 @@ internal static class CompositeCommand
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Prompt, Negative, Seed, Steps, Guidance, Scheduler, SceneModel, Motion, Harmonize, LightWrap, Preview, PreviewFrame })
+            foreach (var option in new Option[] { Prompt, Negative, Seed, Steps, Guidance, Scheduler, SceneModel, Motion, Harmonize, LightWrap, Preview, PreviewFrame, WalkEvery, Restart })
                 command.Options.Add(option);
         }
 
@@ -115,7 +137,7 @@ internal static class CompositeCommand
             "none" => PlateMotion.Still,
             "pan" => new PlateMotion(BackgroundMotion.Pan),
             "zoom" => new PlateMotion(BackgroundMotion.Zoom),
-            var other => throw new SynthstageException($"unknown --background-motion '{other}'; use none, pan or zoom", ExitCodes.Usage),
+            var other => throw new SynthstageException($"unknown --background-motion '{other}'; use none, pan, zoom or walk", ExitCodes.Usage),
         };
     }
 }

@@ -40,11 +40,13 @@ internal static class WalkCommand
         var restart = new Option<bool>("--restart") { Description = "Discard an unfinished run of this output made with other parameters" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var noCache = new Option<bool>("--no-ort-cache") { Description = "Do not keep optimised models in ~/.cache/synthstage/ort" };
+        var noWatermark = CommonOptions.NoWatermark();
+        var label = CommonOptions.Label();
         var output = CommonOptions.Output("Output video (.mp4, .webm or .mov); OUT.resume.json and OUT.parts/ sit beside it until it is complete");
         var command = new Command("walk", "Render a video that morphs between prompts and seeds (optionally paced by audio); rerun to resume")
         {
             model, prompts, seeds, negatives, script, frames, segmentTimes, steps, guidance, scheduler, width, height, fps, batch,
-            audio, audioStart, padAudio, smooth, upscale, framesDir, crf, preset, restart, device, noCache, output,
+            audio, audioStart, padAudio, smooth, upscale, framesDir, crf, preset, restart, device, noCache, noWatermark, label, output,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
@@ -94,6 +96,7 @@ internal static class WalkCommand
                 Preset = result.GetValue(preset)!,
                 Restart = result.GetValue(restart),
                 OutputPath = result.GetValue(output)!,
+                Provenance = CommonOptions.ReadProvenance(result, noWatermark, label),
             };
             WalkPlan.Validate(options);
             var spec = ParseDevice(result.GetValue(device)!);

@@ -30,6 +30,14 @@ public sealed class VideoFrameWriter : IAsyncDisposable
     private static readonly string[] MovAudioCodecs = ["aac", "mp3", "ac3", "eac3", "alac", "pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_s24be", "pcm_s32le", "pcm_f32le"];
     private static readonly string[] WebMAudioCodecs = ["opus", "vorbis"];
 
+    /// <summary>True when an audio stream of <paramref name="codec"/> can be stream-copied into <paramref name="format"/>.</summary>
+    internal static bool CanCopyAudio(OutputFormat format, string codec) => format switch
+    {
+        OutputFormat.WebM => WebMAudioCodecs.Contains(codec),
+        OutputFormat.ProRes => MovAudioCodecs.Contains(codec),
+        _ => Mp4AudioCodecs.Contains(codec),
+    };
+
     private readonly VideoWriterOptions _options;
     private readonly OutputTarget _target;
     private readonly Process _process;

@@ -46,9 +46,20 @@ public sealed class OutputStamp
     /// <param name="width">Frame width in pixels.</param>
     /// <param name="height">Frame height in pixels.</param>
     /// <param name="bytesPerPixel">3 (RGB24) or 4 (RGBA32).</param>
-    public static OutputStamp Create(ProvenanceOptions options, int width, int height, int bytesPerPixel)
+    public static OutputStamp Create(ProvenanceOptions options, int width, int height, int bytesPerPixel) =>
+        Create(options, width, height, bytesPerPixel, null);
+
+    /// <summary>Prepares the stamp for frames of one size with a given content id (an output resumed across runs keeps one id and payload).</summary>
+    /// <param name="options">Watermark and label settings.</param>
+    /// <param name="width">Frame width in pixels.</param>
+    /// <param name="height">Frame height in pixels.</param>
+    /// <param name="bytesPerPixel">3 (RGB24) or 4 (RGBA32).</param>
+    /// <param name="contentId">32 hex digits, or null for a fresh random id.</param>
+    public static OutputStamp Create(ProvenanceOptions options, int width, int height, int bytesPerPixel, string? contentId)
     {
-        var id = RandomNumberGenerator.GetBytes(16);
+        ArgumentNullException.ThrowIfNull(options);
+        var id = contentId is null ? RandomNumberGenerator.GetBytes(16) : Convert.FromHexString(contentId);
+        if (id.Length != 16) throw new ArgumentException("a content id has 32 hex digits", nameof(contentId));
         var embedder = options.Watermark
             ? WatermarkEmbedder.Create(BinaryPrimitives.ReadUInt32BigEndian(id), width, height, bytesPerPixel, options.WatermarkStrength)
             : null;

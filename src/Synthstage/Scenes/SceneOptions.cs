@@ -37,4 +37,11 @@ public sealed record SceneOptions
 
     /// <summary>Where the diffusion networks run (all cores by default).</summary>
     public SessionOptionsSpec Session { get; init; } = new(ExecutionDevice.Cpu, IntraOpThreads: 0);
+
+    /// <summary>Two or more prompts for a walking background (<c>--background-motion walk</c>): <see cref="Prompt"/> is ignored and
+    /// the background walks through these, spread evenly over the clip, with seeds <see cref="Seed"/>, Seed + 1, …; empty for a still scene.</summary>
+    public IReadOnlyList<string> WalkPrompts { get; init; } = [];
+
+    /// <summary>Output frames per generated background of a walk; the frames between are crossfades of neighbours.</summary>
+    public int WalkEvery { get; init; } = 8;
 }

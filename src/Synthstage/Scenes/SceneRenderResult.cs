@@ -6,3 +6,8 @@ namespace Synthstage.Scenes;
 /// <param name="Render">The video (or preview still) written.</param>
 /// <param name="Plate">The scene behind the subject: its size, whether it came from the cache, and how long generating it took.</param>
 public sealed record SceneRenderResult(RenderResult Render, ScenePlate Plate);
+
+/// <summary>What a walking-scene composite produced.</summary>
+/// <param name="Render">The video written.</param>
+/// <param name="Walk">The generated background frames and how many of them this run generated.</param>
+public sealed record SceneWalkRenderResult(RenderResult Render, SceneWalkFrames Walk);

@@ -37,6 +37,9 @@ public sealed class FramePipeline
         _depth = depth;
     }
 
+    /// <summary>Index of the first frame the source delivers (a resumed render starts past the frames already written).</summary>
+    public int StartIndex { get; init; }
+
     /// <summary>Appends a per-frame stage; each stage runs on its own thread.</summary>
     public FramePipeline AddStage(Action<FrameWork> stage)
     {
@@ -68,7 +71,7 @@ public sealed class FramePipeline
         {
             try
             {
-                for (var index = 0; ; index++)
+                for (var index = StartIndex; ; index++)
                 {
                     var work = await pool.Reader.ReadAsync(token).ConfigureAwait(false);
                     work.Index = index;

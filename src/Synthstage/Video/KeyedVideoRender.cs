@@ -17,6 +17,9 @@ internal static class KeyedVideoRender
     public static async Task<RenderResult> RunAsync(string inputPath, string outputPath, KeyingOptions options,
         FramePixelFormat outputPixels, FinisherFactory createFinisher, IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
+        if (options.ResumeParameters is not null && outputPixels == FramePixelFormat.Rgb24
+            && (options.Format ?? OutputFormats.FromPath(outputPath)) is OutputFormat.Mp4 or OutputFormat.WebM or OutputFormat.ProRes)
+            return await ResumableKeyedRender.RunAsync(inputPath, outputPath, options, createFinisher, progress, ct).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         options.Matte.Validate();
         var info = await MediaProbe.ProbeAsync(inputPath, ct).ConfigureAwait(false);

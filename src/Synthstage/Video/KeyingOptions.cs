@@ -40,4 +40,13 @@ public sealed record KeyingOptions
 
     /// <summary>What the job records in the manifest beyond the keying settings (parts, extra inputs); null for a plain matte.</summary>
     public Provenance.ProvenanceRecord? ProvenanceRecord { get; init; }
+
+    /// <summary>
+    /// When set (and the output is .mp4, .webm or .mov), the render goes through a resumable output: a killed render continues
+    /// where it stopped when the same parameters (these plus the keying settings) are given again. Null for a plain render.
+    /// </summary>
+    public System.Text.Json.Nodes.JsonObject? ResumeParameters { get; init; }
+
+    /// <summary>Discard an unfinished resumable render with other parameters instead of refusing.</summary>
+    public bool Restart { get; init; }
 }

@@ -76,4 +76,7 @@ public sealed record WalkOptions
 
     /// <summary>Discard an unfinished run with other parameters instead of refusing.</summary>
     public bool Restart { get; init; }
+
+    /// <summary>Watermark, visible label and signed manifest of the output (and of the kept PNG frames' pixels).</summary>
+    public Provenance.ProvenanceOptions Provenance { get; init; } = new();
 }

@@ -25,7 +25,7 @@ public sealed class WalkJobTests(TinyDiffusionModels models) : IClassFixture<Tin
         SharedData.RequireFfmpeg();
         var model = models.Folder("fp32");
         var dir = models.NewTempFolder();
-        string[] common = ["--model", model, "--steps", "4", "--guidance", "7.5", "--scheduler", scheduler, "-W", "64", "-H", "48", "--no-ort-cache"];
+        string[] common = ["--model", model, "--steps", "4", "--guidance", "7.5", "--scheduler", scheduler, "-W", "64", "-H", "48", "--no-ort-cache", "--no-watermark"];
         var walkArgs = new List<string> { "walk" };
         foreach (var (prompt, seed, negative) in Keyframes) walkArgs.AddRange(["--prompt", prompt, "--seed", seed.ToString(CultureInfo.InvariantCulture), "--negative", negative]);
         walkArgs.AddRange([.. common, "--frames", "3,5", "--frames-dir", Path.Combine(dir, "frames"), "-o", Path.Combine(dir, "walk.mp4")]);

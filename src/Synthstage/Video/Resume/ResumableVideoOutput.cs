@@ -57,6 +57,11 @@ public sealed class ResumableVideoOutput : IAsyncDisposable
     /// <summary>True when an earlier run's state was found and is being continued.</summary>
     public bool Resumed { get; }
 
+    private IReadOnlyList<string> _audioCodecs = [];
+
+    /// <summary>A random 128-bit id of this run (32 lowercase hex digits), the same when the run is resumed; outputs use it as their content id.</summary>
+    public string RunId => _state.RunId;
+
     /// <summary>The final output path.</summary>
     public string FinalPath => _finalPath;
 
@@ -146,8 +151,15 @@ public sealed class ResumableVideoOutput : IAsyncDisposable
         if (_pendingFrames > 0) await FinishPartAsync(ct).ConfigureAwait(false);
         if (_state.Parts.Count == 0) throw new SynthstageException($"no frames were written to '{_finalPath}'", ExitCodes.Failure);
 
+        if (_options.Audio is { CopyStreams: true } copy)
+            _audioCodecs = (await MediaProbe.ProbeAudioAsync(copy.SourcePath, ct).ConfigureAwait(false)).Select(a => a.Codec).ToList();
         var list = Path.Combine(_partsFolder, "parts.txt");
-        await File.WriteAllLinesAsync(list, Enumerable.Range(0, _state.Parts.Count).Select(i => $"file '{Path.GetFileName(PartPath(i))}'"), ct).ConfigureAwait(false);
+        // Each part's exact duration: without it the concat demuxer's rounding at the joins shifts the average frame rate (29.97 → 29.963).
+        await File.WriteAllLinesAsync(list, Enumerable.Range(0, _state.Parts.Count).SelectMany(i => new[]
+        {
+            $"file '{Path.GetFileName(PartPath(i))}'",
+            "duration " + (_state.Parts[i] / _options.FrameRate).ToString("R", CultureInfo.InvariantCulture),
+        }), ct).ConfigureAwait(false);
         var temp = Path.Combine(Path.GetDirectoryName(_finalPath)!, $".{Path.GetFileName(_finalPath)}.{Guid.NewGuid():N}.partial{_extension}");
         try
         {
@@ -216,6 +228,7 @@ public sealed class ResumableVideoOutput : IAsyncDisposable
             ["audio"] = options.Audio is { } a ? Path.GetFullPath(a.SourcePath) : null,
             ["audioStart"] = options.Audio?.StartSeconds.ToString("R", inv),
             ["padAudio"] = options.Audio?.PadWithSilence,
+            ["copyAudio"] = options.Audio?.CopyStreams,
         };
         return parameters;
     }
@@ -287,7 +300,17 @@ public sealed class ResumableVideoOutput : IAsyncDisposable
         var inv = CultureInfo.InvariantCulture;
         var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", FfmpegTools.FileUrl(list) };
         var duration = (FramesDone / _options.FrameRate).ToString("R", inv);
-        if (_options.Audio is { } audio)
+        if (_options.Audio is { CopyStreams: true } copied && _audioCodecs.Count > 0)
+        {
+            args.AddRange(["-t", duration, "-i", FfmpegTools.FileUrl(copied.SourcePath), "-map", "0:v:0", "-map", "1:a", "-c:v", "copy"]);
+            for (var i = 0; i < _audioCodecs.Count; i++)
+            {
+                var index = i.ToString(inv);
+                if (VideoFrameWriter.CanCopyAudio(_format, _audioCodecs[i])) args.AddRange([$"-c:a:{index}", "copy"]);
+                else args.AddRange(_format == OutputFormat.WebM ? [$"-c:a:{index}", "libopus", $"-b:a:{index}", "160k"] : [$"-c:a:{index}", "aac", $"-b:a:{index}", "192k"]);
+            }
+        }
+        else if (_options.Audio is { CopyStreams: false } audio)
         {
             if (audio.StartSeconds > 0) args.AddRange(["-ss", audio.StartSeconds.ToString("R", inv)]);
             args.AddRange(["-t", duration, "-i", FfmpegTools.FileUrl(audio.SourcePath), "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy"]);

@@ -11,11 +11,15 @@ internal sealed class ResumeState
 {
     private const int CurrentVersion = 1;
 
-    public ResumeState(JsonObject parameters, List<int> parts)
+    public ResumeState(JsonObject parameters, List<int> parts, string? runId = null)
     {
         Parameters = parameters;
         Parts = parts;
+        RunId = runId ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
     }
+
+    /// <summary>A random 128-bit id of the run (32 hex digits), drawn when it starts and kept across resumes.</summary>
+    public string RunId { get; }
 
     /// <summary>The run's parameters, output settings included.</summary>
     public JsonObject Parameters { get; }
@@ -36,7 +40,9 @@ internal sealed class ResumeState
             if (root["version"]?.GetValue<int>() != CurrentVersion) throw new JsonException("unknown version");
             var parameters = root["parameters"] as JsonObject ?? throw new JsonException("no parameters");
             var parts = (root["parts"] as JsonArray ?? throw new JsonException("no parts")).Select(n => n!.GetValue<int>()).ToList();
-            return new ResumeState((JsonObject)parameters.DeepClone(), parts);
+            var runId = root["run"]?.GetValue<string>();
+            if (runId is not null && (runId.Length != 32 || !runId.All(char.IsAsciiHexDigitLower))) throw new JsonException("bad run id");
+            return new ResumeState((JsonObject)parameters.DeepClone(), parts, runId);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
         {
@@ -50,6 +56,7 @@ internal sealed class ResumeState
         var root = new JsonObject
         {
             ["version"] = CurrentVersion,
+            ["run"] = RunId,
             ["parameters"] = Parameters.DeepClone(),
             ["parts"] = new JsonArray(Parts.Select(p => (JsonNode)p).ToArray()),
         };
