@@ -29,7 +29,9 @@ public static class CompositePreview
         KeyingOptions options, CompositeLook look, int? frameIndex, IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(motion);
+        ArgumentNullException.ThrowIfNull(options);
         motion.Validate();
+        options = options with { ProvenanceRecord = options.ProvenanceRecord ?? KeyingProvenance.ForComposite(background) };
         if (motion.IsStill)
             return await RenderAsync(inputPath, outputPng, (w, h) => CompositeJob.CreateBackground(background, w, h), options, look, frameIndex, [], progress, ct).ConfigureAwait(false);
         if (background is not BackgroundSpec.Image image)

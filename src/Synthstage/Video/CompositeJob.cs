@@ -37,6 +37,7 @@ public static class CompositeJob
         ArgumentNullException.ThrowIfNull(motion);
         look.Validate();
         motion.Validate();
+        options = options with { ProvenanceRecord = options.ProvenanceRecord ?? Provenance.KeyingProvenance.ForComposite(background) };
         if (motion.IsStill)
             return await RunAsync(inputPath, outputPath, (w, h) => CreateBackground(background, w, h), options, look, progress, ct).ConfigureAwait(false);
         if (background is not BackgroundSpec.Image image)

@@ -70,6 +70,25 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task CompositeManifestNamesTheCommandAndTheReplacedBackground()
+    {
+        SharedData.RequireFfmpeg();
+        await TestModels.RequireSelfieStoreAsync();
+        var coffee = SharedData.Require("footage/coffee.mp4");
+        var still = Path.Combine(_dir, "still.png");
+        await Video.KeyingJobTests.RunFfmpegAsync("-i", coffee, "-frames:v", "1", still);
+        var output = Path.Combine(_dir, "out.png");
+        var (code, _, stderr) = await RunAsync(TestStore(), "composite", still, "--background", "#102030", "-o", output);
+        Assert.True(code == 0, stderr);
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output + ".manifest.json"));
+        Assert.Equal("composite", manifest.RootElement.GetProperty("command").GetString());
+        var parts = manifest.RootElement.GetProperty("parts").EnumerateArray()
+            .Select(p => (p.GetProperty("part").GetString(), p.GetProperty("origin").GetString())).ToArray();
+        Assert.Contains(("subject", "captured"), parts);
+        Assert.Contains(("background", "replaced"), parts);
+    }
+
+    [Fact]
     public async Task CtrlCStopsTheRenderWithExitCode130AndNoOutput()
     {
         SharedData.RequireFfmpeg();
