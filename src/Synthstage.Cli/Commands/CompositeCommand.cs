@@ -30,7 +30,7 @@ internal static class CompositeCommand
         scene.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
-            var options = keying.Read(result, CommonOptions.ParseFormat(result.GetValue(format))) with { Restart = result.GetValue(scene.Restart) };
+            var options = keying.Read(result, CommonOptions.ParseFormat(result.GetValue(format))) with { Restart = result.GetValue(scene.Restart), ResumePartSeconds = result.GetValue(scene.PartSeconds) };
             var backgroundValue = result.GetValue(background);
             var prompts = result.GetValue(scene.Prompt) ?? [];
             var prompt = prompts.Length == 0 ? null : prompts[0];
@@ -91,6 +91,8 @@ internal static class CompositeCommand
     private sealed class SceneOptionsCli
     {
         public Option<string[]> Prompt { get; } = new("--prompt", "-p") { Description = "Generate the background from this text with Stable Diffusion (instead of --background); repeat with --background-motion walk", AllowMultipleArgumentsPerToken = false };
+        public Option<double> PartSeconds { get; } = new("--part-seconds") { Description = "With --prompt: seconds of video per resumable part, the most a crash can cost (shorter parts cost encoder restarts)", DefaultValueFactory = _ => 10 };
+
         public Option<bool> Restart { get; } = new("--restart") { Description = "With --prompt: discard an unfinished render of this output made with other parameters (an unfinished one with the same parameters resumes)" };
         public Option<int> WalkEvery { get; } = new("--walk-every") { Description = "With --background-motion walk: output frames per generated background (crossfaded between)", DefaultValueFactory = _ => 8 };
         public Option<string> Negative { get; } = new("--negative", "-n") { Description = "Negative prompt for the scene", DefaultValueFactory = _ => "" };
@@ -107,7 +109,7 @@ internal static class CompositeCommand
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Prompt, Negative, Seed, Steps, Guidance, Scheduler, SceneModel, Motion, Harmonize, LightWrap, Preview, PreviewFrame, WalkEvery, Restart })
+            foreach (var option in new Option[] { Prompt, Negative, Seed, Steps, Guidance, Scheduler, SceneModel, Motion, Harmonize, LightWrap, Preview, PreviewFrame, WalkEvery, PartSeconds, Restart })
                 command.Options.Add(option);
         }
 

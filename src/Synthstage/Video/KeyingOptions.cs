@@ -49,4 +49,7 @@ public sealed record KeyingOptions
 
     /// <summary>Discard an unfinished resumable render with other parameters instead of refusing.</summary>
     public bool Restart { get; init; }
+
+    /// <summary>Seconds of video per resumable part: what a crash can cost at most (shorter parts add encoder starts).</summary>
+    public double ResumePartSeconds { get; init; } = 10;
 }

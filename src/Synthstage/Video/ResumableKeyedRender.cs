@@ -30,6 +30,10 @@ internal static class ResumableKeyedRender
         await using var output = await ResumableVideoOutput.OpenAsync(new ResumableVideoOptions(outputPath, width, height, info.FrameRate)
         {
             Parameters = Parameters(inputPath, options),
+            // Keyed frames are cheap to redo and 2.7 MB each at 720p: parts of ResumePartSeconds (10 s by default; each
+            // part is one more encoder start and join entry), no raw copy on disk.
+            ChunkFrames = Math.Max(1, (int)Math.Round(info.FrameRate * options.ResumePartSeconds)),
+            KeepPendingFrames = false,
             Crf = options.Crf,
             Preset = options.Preset,
             Restart = options.Restart,
@@ -80,12 +84,23 @@ internal static class ResumableKeyedRender
         if (written + skipped == 0)
             throw new SynthstageException($"'{inputPath}' has no decodable video frames{(reader.Warning is null ? "" : ": " + reader.Warning)}", ExitCodes.BadInput);
         var path = await output.CompleteAsync(ct).ConfigureAwait(false);
-        await ProvenanceWriter.WriteAsync(path, stamp, options.ProvenanceRecord ?? new ProvenanceRecord("composite"), ct).ConfigureAwait(false);
+        await ProvenanceWriter.WriteAsync(path, stamp,
+            KeyingProvenance.Describe(inputPath, options with { ProvenanceRecord = options.ProvenanceRecord ?? new ProvenanceRecord("composite") }, width, height),
+            ct).ConfigureAwait(false);
         var warning = reader.EndedEarly
             ? $"'{Path.GetFileName(inputPath)}' is damaged or truncated: rendered the {written + skipped} frames that decode ({reader.Warning})"
             : null;
         warning = EmptyMatte.AddWarning(warning, emptyMattes, written);
-        return new RenderResult(outputPath, written + skipped, clock.Elapsed, warning) { EmptyMatteFrames = emptyMattes, FramesResumed = skipped };
+        var busy = pipeline.BusyTimes;
+        return new RenderResult(outputPath, written + skipped, clock.Elapsed, warning)
+        {
+            EmptyMatteFrames = emptyMattes,
+            FramesResumed = skipped,
+            StageTimes = new Dictionary<string, TimeSpan>
+            {
+                ["decode"] = busy[0], ["segment"] = busy[1], ["finish"] = busy[2], ["mark"] = busy[3], ["encode"] = busy[^1],
+            },
+        };
     }
 
     /// <summary>What the frames depend on: the caller's parameters, the input file, the keying settings and the provenance marks.</summary>

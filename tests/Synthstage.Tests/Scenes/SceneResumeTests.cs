@@ -20,7 +20,7 @@ public sealed class SceneResumeTests(ForgedFolders forged) : IClassFixture<Forge
 
     private string[] Args(string input, string output, params string[] extra) =>
     [
-        "composite", input, "--prompt", "a beach at dusk", "--prompt", "a snowy forest", "--background-motion", "walk", "--walk-every", "16",
+        "composite", input, "--prompt", "a beach at dusk", "--prompt", "a snowy forest", "--background-motion", "walk", "--walk-every", "16", "--part-seconds", "0.5",
         "--seed", "3", "--steps", "2", "--scene-model", forged.Get("tiny"), "--preset", "ultrafast", .. extra, "-o", output,
     ];
 

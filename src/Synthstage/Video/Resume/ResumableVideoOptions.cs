@@ -20,6 +20,12 @@ public sealed record ResumableVideoOptions(string OutputPath, int Width, int Hei
     /// resumed output has the same bytes as an uninterrupted one.</summary>
     public int ChunkFrames { get; init; } = 16;
 
+    /// <summary>
+    /// Also keep the raw frames of the part being encoded on disk, so a crash loses no rendered frame (for frames that
+    /// take seconds each). Off, a crash re-renders at most one part; worth it when frames are cheap and large.
+    /// </summary>
+    public bool KeepPendingFrames { get; init; } = true;
+
     /// <summary>Constant rate factor (see <see cref="Media.VideoWriterOptions.Crf"/>).</summary>
     public int Crf { get; init; } = 18;
 

@@ -133,9 +133,12 @@ public sealed class ResumableVideoOutput : IAsyncDisposable
         if (_completed) throw new InvalidOperationException("the output is already complete");
         if (frame.Length != _frameBytes) throw new ArgumentException($"a frame must be {_frameBytes} bytes; got {frame.Length}", nameof(frame));
         ct.ThrowIfCancellationRequested();
-        _pending ??= new FileStream(PendingPath(_state.Parts.Count), FileMode.Append, FileAccess.Write, FileShare.Read, 1);
-        _pending.Write(frame.Span);
-        _pending.Flush();
+        if (_options.KeepPendingFrames)
+        {
+            _pending ??= new FileStream(PendingPath(_state.Parts.Count), FileMode.Append, FileAccess.Write, FileShare.Read, 1);
+            _pending.Write(frame.Span);
+            _pending.Flush();
+        }
         _pendingFrames++;
         _writer ??= StartPart(_state.Parts.Count);
         await _writer.WriteFrameAsync(frame, ct).ConfigureAwait(false);
