@@ -18,6 +18,10 @@ internal static class BenchTools
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
+    /// <summary>The clip given with <c>--clip</c>, else the shared juggle.mp4 beside the repository.</summary>
+    public static string ClipOption(string[] args) =>
+        Option(args, "--clip") ?? Path.Combine(RepositoryRoot(), "..", "shared", "data", "footage", "juggle.mp4");
+
     /// <summary>The folder holding Synthstage.sln (the benchmark may run from its bin folder).</summary>
     public static string RepositoryRoot()
     {

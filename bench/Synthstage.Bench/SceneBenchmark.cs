@@ -24,7 +24,7 @@ internal static class SceneBenchmark
     {
         if (args.Contains("--kernels")) return SceneKernelBenchmark.Run();
         var root = RepositoryRoot();
-        var clip = Option(args, "--clip") ?? Path.Combine(root, "..", "shared", "data", "footage", "juggle.mp4");
+        var clip = ClipOption(args);
         var vocab = Path.Combine(root, "..", "shared", "data", "clip", "bpe_simple_vocab_16e6.txt.gz");
         var runs = int.Parse(Option(args, "--runs") ?? "3", CultureInfo.InvariantCulture);
         if (!File.Exists(clip) || !File.Exists(vocab))

@@ -17,7 +17,7 @@ internal static class VideoBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var clip = Option(args, "--clip") ?? Path.Combine(RepositoryRoot(), "..", "shared", "data", "footage", "juggle.mp4");
+        var clip = ClipOption(args);
         var runs = int.Parse(Option(args, "--runs") ?? "3", CultureInfo.InvariantCulture);
         if (!File.Exists(clip))
         {
