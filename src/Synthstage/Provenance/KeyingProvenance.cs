@@ -1,5 +1,6 @@
 using System.Globalization;
 using Synthstage.Compositing;
+using Synthstage.Pose;
 using Synthstage.Segmentation;
 using Synthstage.Video;
 
@@ -43,6 +44,10 @@ public static class KeyingProvenance
             .Set("threshold", options.Matte.Threshold.ToString(CultureInfo.InvariantCulture))
             .Set("softness", options.Matte.Softness.ToString(CultureInfo.InvariantCulture))
             .Set("feather", options.Matte.Feather.ToString(CultureInfo.InvariantCulture))
+            .Set("smoothing", options.Matte.Smoothing.ToString(CultureInfo.InvariantCulture))
+            .Set("refine", options.Matte.Refine == MatteRefinement.Guided
+                ? string.Create(CultureInfo.InvariantCulture, $"guided (radius {options.Matte.RefineRadius}, epsilon {options.Matte.RefineEpsilon})")
+                : "off")
             .Set("crf", options.Crf.ToString(CultureInfo.InvariantCulture))
             .Set("preset", options.Preset)
             .Set("audio", options.KeepAudio ? "copied" : "dropped")
@@ -51,6 +56,9 @@ public static class KeyingProvenance
         var choice = SegmentationModelResolver.ChooseVariant(options.Model, width, height);
         if (choice is "general" or "landscape")
             record.AddModel("segmentation", SelfieModelInstaller.ModelId, SelfieModelInstaller.ModelPath(options.Store, choice));
+        else if (PoseSegmenter.ModelNames.TryGetValue(choice, out var variant))
+            record.AddModel("person detection", PoseModelInstaller.ModelId, PoseModelInstaller.ModelPath(options.Store, PoseModelInstaller.Detector))
+                .AddModel("segmentation", PoseModelInstaller.ModelId, PoseModelInstaller.ModelPath(options.Store, variant));
         else if (File.Exists(choice))
             record.AddModel("segmentation", Path.GetFileName(choice), choice, "unknown (user-supplied file)");
         else
