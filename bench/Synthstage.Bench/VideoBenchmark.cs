@@ -19,6 +19,8 @@ internal static class VideoBenchmark
     {
         var clip = ClipOption(args);
         var runs = int.Parse(Option(args, "--runs") ?? "3", CultureInfo.InvariantCulture);
+        // --model pose-full, --refine off …: passed to matte and composite as given.
+        string[] keying = [.. new[] { "--model", "--refine", "--smoothing" }.Where(o => Option(args, o) is not null).SelectMany(o => new[] { o, Option(args, o)! })];
         if (!File.Exists(clip))
         {
             Console.Error.WriteLine($"clip '{clip}' not found; pass --clip FILE");
@@ -31,10 +33,10 @@ internal static class VideoBenchmark
             var background = Path.Combine(work, "background.png");
             WriteBackground(background, 1920, 1080);
             var frames = await CountFramesAsync(clip);
-            Console.WriteLine($"clip: {clip} ({frames} frames), {runs} runs each, x264 preset {Preset} crf {Crf}, {Environment.ProcessorCount} cores");
+            Console.WriteLine($"clip: {clip} ({frames} frames), {runs} runs each, x264 preset {Preset} crf {Crf}, {Environment.ProcessorCount} cores{(keying.Length > 0 ? ", " + string.Join(' ', keying) : "")}");
 
             // Warm-up: installs the model on first use and fills the page cache.
-            await ChildProcess.RunAsync("dotnet", cli, "matte", clip, "-o", Path.Combine(work, "warm.mp4"));
+            await ChildProcess.RunAsync("dotnet", [cli, "matte", clip, "-o", Path.Combine(work, "warm.mp4"), .. keying]);
 
             var size = await SizeAsync(clip);
             var rate = await RateAsync(clip);
@@ -46,8 +48,8 @@ internal static class VideoBenchmark
             {
                 baseline.Add(await ChildProcess.RunAsync("bash", "-c",
                     $"ffmpeg -v error -i '{clip}' -f rawvideo -pix_fmt rgb24 - | ffmpeg -v error -y -f rawvideo -pix_fmt rgb24 -s {size} -r {rate} -i - -c:v libx264 -preset {Preset} -crf {Crf} -pix_fmt yuv420p '{work}/baseline{i}.mp4'"));
-                matte.Add(await ChildProcess.RunAsync("dotnet", cli, "matte", clip, "-o", Path.Combine(work, $"matte{i}.mp4"), "--preset", Preset, "--crf", Crf));
-                composite.Add(await ChildProcess.RunAsync("dotnet", cli, "composite", clip, "--background", background, "-o", Path.Combine(work, $"composite{i}.mp4"), "--preset", Preset, "--crf", Crf));
+                matte.Add(await ChildProcess.RunAsync("dotnet", [cli, "matte", clip, "-o", Path.Combine(work, $"matte{i}.mp4"), "--preset", Preset, "--crf", Crf, .. keying]));
+                composite.Add(await ChildProcess.RunAsync("dotnet", [cli, "composite", clip, "--background", background, "-o", Path.Combine(work, $"composite{i}.mp4"), "--preset", Preset, "--crf", Crf, .. keying]));
             }
 
             Console.WriteLine();
