@@ -31,6 +31,15 @@ internal static class CommonOptions
 
     public static Option<float> Smoothing() => new("--smoothing") { Description = "Temporal smoothing of uncertain mask pixels between frames, MediaPipe's ratio (0 = off, 1 = strongest)", DefaultValueFactory = _ => 0.7f };
 
+    public static Option<string> LandmarkSmoothing() => new("--landmark-smoothing") { Description = "pose models: One Euro smoothing of the landmarks that place the next frame's crop and of the reported landmarks, as MediaPipe does (on or off)", DefaultValueFactory = _ => "on" };
+
+    public static bool ParseLandmarkSmoothing(string value) => value.ToLowerInvariant() switch
+    {
+        "on" or "true" => true,
+        "off" or "false" => false,
+        _ => throw new SynthstageException($"unknown --landmark-smoothing '{value}'; use on or off", ExitCodes.Usage),
+    };
+
     public static Option<string> Refine() => new("--refine") { Description = "Matte enlargement: guided (edge-aware, follows the frame's edges) or off (bilinear)", DefaultValueFactory = _ => "guided" };
 
     public static MatteRefinement ParseRefine(string value) => value.ToLowerInvariant() switch

@@ -19,9 +19,11 @@ internal static class PoseCommand
         var preset = CommonOptions.Preset();
         var device = CommonOptions.Device();
         var noAudio = CommonOptions.NoAudio();
+        var landmarkSmoothing = CommonOptions.LandmarkSmoothing();
         var command = new Command("pose", "Track the person's 33 body landmarks (BlazePose GHUM) into JSON and/or a skeleton overlay video")
         {
             input, json, overlay, model, person, crf, preset, device, noAudio,
+            landmarkSmoothing,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
@@ -39,6 +41,7 @@ internal static class PoseCommand
                 Crf = result.GetValue(crf),
                 Preset = result.GetValue(preset)!,
                 KeepAudio = !result.GetValue(noAudio),
+                LandmarkSmoothing = CommonOptions.ParseLandmarkSmoothing(result.GetValue(landmarkSmoothing)!),
                 Session = new SessionOptionsSpec(CommonOptions.ParseDevice(result.GetValue(device)!)),
             };
             var done = await ConsoleProgress.RunAsync(progress => PoseJob.RunAsync(result.GetValue(input)!, options, progress, token));
