@@ -32,7 +32,7 @@ internal static class EvalCommand
         var feather = CommonOptions.Feather();
         var smoothing = CommonOptions.Smoothing();
         var refine = CommonOptions.Refine();
-        var landmarkSmoothing = CommonOptions.LandmarkSmoothing();
+        var cropSmoothing = CommonOptions.CropSmoothing();
         var radius = new Option<int>("--refine-radius") { Description = "Guided filter window radius in frame pixels", DefaultValueFactory = _ => new MatteOptions().RefineRadius };
         var epsilon = new Option<float>("--refine-eps") { Description = "Guided filter regularisation (larger trusts the mask more)", DefaultValueFactory = _ => new MatteOptions().RefineEpsilon };
         var tolerance = new Option<float?>("--boundary-tolerance") { Description = "Boundary F tolerance in pixels (default: DAVIS, 0.008 of the diagonal)" };
@@ -41,7 +41,7 @@ internal static class EvalCommand
         var command = new Command("matte", "Score mattes: mean IoU, soft IoU, boundary F-measure and speed (images + masks), or flicker, MAD and dtSSD (video + alpha)")
         {
             images, masks, video, alpha, model, threshold, softness, feather, smoothing, refine, radius, epsilon, tolerance, band, device,
-            landmarkSmoothing,
+            cropSmoothing,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
@@ -61,7 +61,7 @@ internal static class EvalCommand
                         RefineEpsilon = result.GetValue(epsilon),
                     },
                     Session = new SessionOptionsSpec(CommonOptions.ParseDevice(result.GetValue(device)!)),
-                    PoseTracking = new PoseTrackerOptions { LandmarkSmoothing = CommonOptions.ParseLandmarkSmoothing(result.GetValue(landmarkSmoothing)!) },
+                    PoseTracking = new PoseTrackerOptions { CropSmoothing = CommonOptions.ParseOnOff(cropSmoothing, result.GetValue(cropSmoothing)!) },
                 },
                 BoundaryTolerance = result.GetValue(tolerance),
                 FlickerBand = result.GetValue(band),

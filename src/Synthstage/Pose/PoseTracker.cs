@@ -8,10 +8,9 @@ namespace Synthstage.Pose;
 /// and the region of interest comes from its alignment keypoints; on later frames the region comes from the previous
 /// frame's alignment landmarks (33: hip centre, 34: body scale), and the detector runs again when the pose flag
 /// drops below <see cref="MinPoseFlag"/>. Feed frames in order; call <see cref="Reset"/> between unrelated images.
-/// With <see cref="PoseTrackerOptions.LandmarkSmoothing"/> (the default) the alignment landmarks are smoothed by One
-/// Euro filters before they place the next frame's crop, as MediaPipe does, so the crop the landmark model sees holds
-/// still and its segmentation stops jittering; the reported landmarks are smoothed too. A new detection restarts the
-/// filters.
+/// The reported landmarks are smoothed over time by One Euro filters (<see cref="PoseTrackerOptions.LandmarkSmoothing"/>,
+/// on by default); with <see cref="PoseTrackerOptions.CropSmoothing"/> the alignment landmarks are smoothed too before
+/// they place the next frame's crop, as MediaPipe does. A new detection restarts the filters.
 /// </summary>
 /// <remarks>When tracking is lost the detector runs on the same frame at once, so a frame is only empty when the
 /// detector finds nobody either. Several people: <see cref="PersonChoice"/> picks whom to follow at (re)detection.</remarks>
@@ -124,7 +123,7 @@ public sealed class PoseTracker : IDisposable
         var raw = _landmarkModel.Landmarks;
         var (hipX, hipY) = CropToFrame(region, raw, HipLandmark);
         var (scaleX, scaleY) = CropToFrame(region, raw, ScaleLandmark);
-        if (Options.LandmarkSmoothing)
+        if (Options.CropSmoothing)
         {
             // Object scale: the square around the alignment circle (side 2·|hip → scale point|), as MediaPipe measures it.
             var side = 2 * MathF.Sqrt((scaleX - hipX) * (scaleX - hipX) + (scaleY - hipY) * (scaleY - hipY));

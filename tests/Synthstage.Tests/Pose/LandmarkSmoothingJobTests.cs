@@ -9,13 +9,14 @@ namespace Synthstage.Tests.Pose;
 public class LandmarkSmoothingJobTests
 {
     [Theory]
-    [InlineData("pose", "clip.mp4", "--json", "x.json")]
-    [InlineData("eval", "matte", "--video", "clip.mp4")]
-    public async Task UnknownValueIsAUsageError(params string[] command)
+    [InlineData("--landmark-smoothing", "pose", "clip.mp4", "--json", "x.json")]
+    [InlineData("--crop-smoothing", "pose", "clip.mp4", "--json", "x.json")]
+    [InlineData("--crop-smoothing", "eval", "matte", "--video", "clip.mp4")]
+    public async Task UnknownValueIsAUsageError(string option, params string[] command)
     {
-        var (code, _, stderr) = await CliTests.RunAsync(null, [.. command, "--landmark-smoothing", "maybe"]);
+        var (code, _, stderr) = await CliTests.RunAsync(null, [.. command, option, "maybe"]);
         Assert.Equal(2, code);
-        Assert.Equal("error: unknown --landmark-smoothing 'maybe'; use on or off", stderr.Trim());
+        Assert.Equal($"error: unknown {option} 'maybe'; use on or off", stderr.Trim());
     }
 
     [Fact]

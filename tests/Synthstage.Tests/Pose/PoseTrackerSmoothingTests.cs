@@ -72,7 +72,7 @@ public class PoseTrackerSmoothingTests
 
     private static async Task<PoseTracker> CreateAsync(bool smoothing, double frameRate) =>
         await PoseSegmenter.CreateTrackerAsync("pose-full", await TestModels.RequirePoseStoreAsync(), new SessionOptionsSpec(), PersonChoice.Largest, null,
-            TestContext.Current.CancellationToken, new PoseTrackerOptions { LandmarkSmoothing = smoothing, FrameRate = frameRate });
+            TestContext.Current.CancellationToken, new PoseTrackerOptions { CropSmoothing = smoothing, LandmarkSmoothing = smoothing, FrameRate = frameRate });
 
     [Fact]
     public async Task SmoothingSteadiesTheCropAndTheLandmarksOnJuggle()
