@@ -31,6 +31,18 @@ internal static class CommonOptions
 
     public static Option<float> Smoothing() => new("--smoothing") { Description = "Temporal smoothing of uncertain mask pixels between frames, MediaPipe's ratio (0 = off, 1 = strongest)", DefaultValueFactory = _ => 0.7f };
 
+    public static Option<string> LandmarkSmoothing() => new("--landmark-smoothing") { Description = "One Euro smoothing of the reported landmarks over time, as MediaPipe does (on or off)", DefaultValueFactory = _ => "on" };
+
+    public static Option<string> CropSmoothing() => new("--crop-smoothing") { Description = "pose models: One Euro smoothing of the landmarks that place the next frame's crop, as MediaPipe does (on or off; off by default: a steadier crop, not a steadier matte)", DefaultValueFactory = _ => "off" };
+
+    /// <summary>Reads an on|off option's value.</summary>
+    public static bool ParseOnOff(Option<string> option, string value) => value.ToLowerInvariant() switch
+    {
+        "on" or "true" => true,
+        "off" or "false" => false,
+        _ => throw new SynthstageException($"unknown {option.Name} '{value}'; use on or off", ExitCodes.Usage),
+    };
+
     public static Option<string> Refine() => new("--refine") { Description = "Matte enlargement: guided (edge-aware, follows the frame's edges) or off (bilinear)", DefaultValueFactory = _ => "guided" };
 
     public static MatteRefinement ParseRefine(string value) => value.ToLowerInvariant() switch

@@ -4,6 +4,7 @@ using Synthstage.Cli.Console;
 using Synthstage.Compositing;
 using Synthstage.Evaluation;
 using Synthstage.Onnx;
+using Synthstage.Pose;
 using Synthstage.Video;
 
 namespace Synthstage.Cli.Commands;
@@ -31,6 +32,7 @@ internal static class EvalCommand
         var feather = CommonOptions.Feather();
         var smoothing = CommonOptions.Smoothing();
         var refine = CommonOptions.Refine();
+        var cropSmoothing = CommonOptions.CropSmoothing();
         var radius = new Option<int>("--refine-radius") { Description = "Guided filter window radius in frame pixels", DefaultValueFactory = _ => new MatteOptions().RefineRadius };
         var epsilon = new Option<float>("--refine-eps") { Description = "Guided filter regularisation (larger trusts the mask more)", DefaultValueFactory = _ => new MatteOptions().RefineEpsilon };
         var tolerance = new Option<float?>("--boundary-tolerance") { Description = "Boundary F tolerance in pixels (default: DAVIS, 0.008 of the diagonal)" };
@@ -39,6 +41,7 @@ internal static class EvalCommand
         var command = new Command("matte", "Score mattes: mean IoU, soft IoU, boundary F-measure and speed (images + masks), or flicker, MAD and dtSSD (video + alpha)")
         {
             images, masks, video, alpha, model, threshold, softness, feather, smoothing, refine, radius, epsilon, tolerance, band, device,
+            cropSmoothing,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
@@ -58,6 +61,7 @@ internal static class EvalCommand
                         RefineEpsilon = result.GetValue(epsilon),
                     },
                     Session = new SessionOptionsSpec(CommonOptions.ParseDevice(result.GetValue(device)!)),
+                    PoseTracking = new PoseTrackerOptions { CropSmoothing = CommonOptions.ParseOnOff(cropSmoothing, result.GetValue(cropSmoothing)!) },
                 },
                 BoundaryTolerance = result.GetValue(tolerance),
                 FlickerBand = result.GetValue(band),

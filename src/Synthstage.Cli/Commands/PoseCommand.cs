@@ -19,9 +19,12 @@ internal static class PoseCommand
         var preset = CommonOptions.Preset();
         var device = CommonOptions.Device();
         var noAudio = CommonOptions.NoAudio();
+        var landmarkSmoothing = CommonOptions.LandmarkSmoothing();
+        var cropSmoothing = CommonOptions.CropSmoothing();
         var command = new Command("pose", "Track the person's 33 body landmarks (BlazePose GHUM) into JSON and/or a skeleton overlay video")
         {
             input, json, overlay, model, person, crf, preset, device, noAudio,
+            landmarkSmoothing, cropSmoothing,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
@@ -39,6 +42,8 @@ internal static class PoseCommand
                 Crf = result.GetValue(crf),
                 Preset = result.GetValue(preset)!,
                 KeepAudio = !result.GetValue(noAudio),
+                LandmarkSmoothing = CommonOptions.ParseOnOff(landmarkSmoothing, result.GetValue(landmarkSmoothing)!),
+                CropSmoothing = CommonOptions.ParseOnOff(cropSmoothing, result.GetValue(cropSmoothing)!),
                 Session = new SessionOptionsSpec(CommonOptions.ParseDevice(result.GetValue(device)!)),
             };
             var done = await ConsoleProgress.RunAsync(progress => PoseJob.RunAsync(result.GetValue(input)!, options, progress, token));

@@ -22,6 +22,12 @@ public sealed record PoseJobOptions
     /// <summary>Whom to follow when there are several people.</summary>
     public PersonChoice Person { get; init; } = PersonChoice.Largest;
 
+    /// <summary>Smooth the reported landmarks over time with MediaPipe's One Euro filters (see <see cref="PoseTrackerOptions.LandmarkSmoothing"/>).</summary>
+    public bool LandmarkSmoothing { get; init; } = true;
+
+    /// <summary>Smooth the landmarks that place the next frame's crop (see <see cref="PoseTrackerOptions.CropSmoothing"/>).</summary>
+    public bool CropSmoothing { get; init; }
+
     /// <summary>Overlay quality for H.264/VP9.</summary>
     public int Crf { get; init; } = 18;
 
@@ -68,7 +74,8 @@ public static class PoseJob
         var info = await MediaProbe.ProbeAsync(inputPath, ct).ConfigureAwait(false);
         await using var reader = VideoFrameReader.Open(info, FramePixelFormat.Rgb24);
         int width = reader.Width, height = reader.Height;
-        using var tracker = await PoseSegmenter.CreateTrackerAsync(options.Model, options.Store, options.Session, options.Person, progress, ct).ConfigureAwait(false);
+        var tracking = new PoseTrackerOptions { LandmarkSmoothing = options.LandmarkSmoothing, CropSmoothing = options.CropSmoothing, FrameRate = info.FrameRate };
+        using var tracker = await PoseSegmenter.CreateTrackerAsync(options.Model, options.Store, options.Session, options.Person, progress, ct, tracking).ConfigureAwait(false);
 
         await using var writer = options.OverlayPath is null ? null : VideoFrameWriter.Create(new VideoWriterOptions(options.OverlayPath, width, height, info.FrameRate)
         {

@@ -37,18 +37,21 @@ public sealed class PoseSegmenter : IPersonSegmenter
         MaskHeight = Math.Max(1, (int)Math.Round(frameHeight * scale));
     }
 
-    /// <summary>Installs the models on first use and loads the segmenter for <paramref name="modelName"/> (pose-lite|pose-full|pose-heavy).</summary>
+    /// <summary>
+    /// Installs the models on first use and loads the segmenter for <paramref name="modelName"/> (pose-lite|pose-full|pose-heavy);
+    /// <paramref name="tracking"/> null means landmark smoothing on at the default frame rate.
+    /// </summary>
     public static async Task<PoseSegmenter> CreateAsync(string modelName, int frameWidth, int frameHeight, ModelStore store,
-        SessionOptionsSpec session, IProgress<PipelineProgress>? progress, CancellationToken ct)
+        SessionOptionsSpec session, IProgress<PipelineProgress>? progress, CancellationToken ct, PoseTrackerOptions? tracking = null)
     {
-        var tracker = await CreateTrackerAsync(modelName, store, session, PersonChoice.Largest, progress, ct).ConfigureAwait(false);
+        var tracker = await CreateTrackerAsync(modelName, store, session, PersonChoice.Largest, progress, ct, tracking).ConfigureAwait(false);
         return new PoseSegmenter(tracker, frameWidth, frameHeight);
     }
 
     /// <summary>Installs the models on first use and loads a tracker for <paramref name="modelName"/> (pose-lite|pose-full|pose-heavy).</summary>
     /// <exception cref="SynthstageException">Unknown name (Usage), or the models cannot be installed or loaded.</exception>
     public static async Task<PoseTracker> CreateTrackerAsync(string modelName, ModelStore store, SessionOptionsSpec session, PersonChoice person,
-        IProgress<PipelineProgress>? progress, CancellationToken ct)
+        IProgress<PipelineProgress>? progress, CancellationToken ct, PoseTrackerOptions? tracking = null)
     {
         if (!ModelNames.TryGetValue(modelName, out var variant))
             throw new SynthstageException($"unknown pose model '{modelName}'; use {string.Join(", ", ModelNames.Keys)}", ExitCodes.Usage);
@@ -59,7 +62,7 @@ public sealed class PoseSegmenter : IPersonSegmenter
         try
         {
             await Task.WhenAll(detector, landmarks).ConfigureAwait(false);
-            return new PoseTracker(detector.Result, landmarks.Result, person);
+            return new PoseTracker(detector.Result, landmarks.Result, person, ownsModels: true, tracking);
         }
         catch
         {
@@ -98,6 +101,9 @@ public sealed class PoseSegmenter : IPersonSegmenter
         _tracker.Process(frame, width, height, channels);
         _tracker.WriteMask(mask, MaskWidth, MaskHeight);
     }
+
+    /// <summary>Forgets the tracked person and the landmark filters' history: the next frame runs the detector.</summary>
+    public void Reset() => _tracker.Reset();
 
     /// <summary>Releases the tracker and its models.</summary>
     public void Dispose() => _tracker.Dispose();

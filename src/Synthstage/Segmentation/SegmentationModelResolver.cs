@@ -25,14 +25,17 @@ public static class SegmentationModelResolver
         _ => model,
     };
 
-    /// <summary>Loads the segmenter for <paramref name="model"/>, installing the default model when needed.</summary>
+    /// <summary>
+    /// Loads the segmenter for <paramref name="model"/>, installing the default model when needed.
+    /// <paramref name="poseTracking"/> configures the pose models' tracker (null: landmark smoothing on, default frame rate).
+    /// </summary>
     /// <exception cref="SynthstageException">Unknown model name, missing file, or a model of the wrong kind.</exception>
     public static async Task<IPersonSegmenter> CreateAsync(string model, int width, int height, ModelStore store,
-        SessionOptionsSpec session, IProgress<PipelineProgress>? progress, CancellationToken ct)
+        SessionOptionsSpec session, IProgress<PipelineProgress>? progress, CancellationToken ct, PoseTrackerOptions? poseTracking = null)
     {
         var choice = ChooseVariant(model, width, height);
         if (PoseSegmenter.ModelNames.ContainsKey(choice))
-            return await PoseSegmenter.CreateAsync(choice, width, height, store, session, progress, ct).ConfigureAwait(false);
+            return await PoseSegmenter.CreateAsync(choice, width, height, store, session, progress, ct, poseTracking).ConfigureAwait(false);
         if (choice is "general" or "landscape")
         {
             var folder = await SelfieModelInstaller.EnsureInstalledAsync(store, choice, progress, ct).ConfigureAwait(false);

@@ -17,6 +17,9 @@ public sealed record KeyingOptions
     /// <summary>How the mask becomes a matte.</summary>
     public MatteOptions Matte { get; init; } = new();
 
+    /// <summary>The pose models' tracker: crop smoothing (off by default) and the frame rate its filters assume.</summary>
+    public Pose.PoseTrackerOptions PoseTracking { get; init; } = new();
+
     /// <summary>Container/codec of the output; null picks it from the output's extension.</summary>
     public OutputFormat? Format { get; init; }
 

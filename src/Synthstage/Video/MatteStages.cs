@@ -32,7 +32,7 @@ public sealed class MatteStages : IDisposable
     {
         options.Matte.Validate();
         var segmenter = await SegmentationModelResolver.CreateAsync(options.Model, width, height, options.Store,
-            options.Session, progress, ct).ConfigureAwait(false);
+            options.Session, progress, ct, options.PoseTracking).ConfigureAwait(false);
         try
         {
             return new MatteStages(segmenter, options.Matte, width, height);

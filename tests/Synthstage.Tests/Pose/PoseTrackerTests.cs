@@ -99,7 +99,8 @@ public class PoseTrackerTests
             segmenter.Segment(frame, width, height, 3, mask);
             if (!segmenter.Tracker.Found) continue;
             found++;
-            var landmarks = segmenter.Tracker.Landmarks;
+            // The model's own landmarks for this frame: the smoothed ones lag a fast kick behind the mask of the frame.
+            var landmarks = segmenter.Tracker.RawLandmarks;
             // Feet below knees below hips: the landmarks really are a standing body.
             Assert.True(landmarks[27].Y > landmarks[25].Y && landmarks[25].Y > landmarks[23].Y);
             if (!FullyVisible(landmarks)) continue;
