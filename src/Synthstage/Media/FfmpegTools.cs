@@ -48,27 +48,6 @@ public static class FfmpegTools
         }
     }
 
-    /// <summary>
-    /// Starts reading <see cref="FfmpegVersion"/> on a pool thread (starting ffmpeg takes a few hundred
-    /// milliseconds), so it overlaps other start-up work; a later read waits for it or returns the cached value.
-    /// Failures are left for that later read to report.
-    /// </summary>
-    public static void PrefetchVersion()
-    {
-        if (Find("ffmpeg", "SYNTHSTAGE_FFMPEG") is not { } path || s_versionOf == path) return;
-        _ = Task.Run(static () =>
-        {
-            try
-            {
-                _ = FfmpegVersion;
-            }
-            catch (Exception e) when (e is SynthstageException or System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
-            {
-                // Reported by the read that needs the version.
-            }
-        });
-    }
-
     private static readonly Lock VersionLock = new();
     private static string? s_versionOf;
     private static Version s_version = new(0, 0);

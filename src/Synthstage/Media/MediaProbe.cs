@@ -21,7 +21,6 @@ public static class MediaProbe
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var fullPath = Path.GetFullPath(path);
         CheckReadable(path, fullPath);
-        FfmpegTools.PrefetchVersion(); // the decoder's arguments need it next
 
         var json = await RunFfprobeAsync(path, fullPath, ct).ConfigureAwait(false);
         try

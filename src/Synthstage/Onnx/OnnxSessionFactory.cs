@@ -5,22 +5,6 @@ namespace Synthstage.Onnx;
 /// <summary>Creates ONNX Runtime sessions with the chosen execution provider and turns load failures into clear errors.</summary>
 public static class OnnxSessionFactory
 {
-    /// <summary>
-    /// Starts ONNX Runtime's one-time native initialisation (a few hundred milliseconds) on a pool thread, so it
-    /// overlaps other start-up work such as probing the input; failures are left for the first session to report.
-    /// </summary>
-    public static void PrefetchRuntime() => _ = Task.Run(static () =>
-    {
-        try
-        {
-            _ = OrtEnv.Instance();
-        }
-        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
-        {
-            // Reported by the session that needs the runtime.
-        }
-    });
-
     /// <summary>Builds session options for <paramref name="spec"/>.</summary>
     /// <exception cref="SynthstageException">CUDA was requested but cannot be used on this machine.</exception>
     public static SessionOptions CreateOptions(SessionOptionsSpec spec)

@@ -71,9 +71,6 @@ public sealed class PoseDetector : IDisposable
         }
     }
 
-    /// <summary>Runs the model once on its current input, so ONNX Runtime's first-run allocations happen while loading rather than on the first frame.</summary>
-    public void WarmUp() => _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
-
     /// <summary>Finds people in one frame, best first.</summary>
     /// <param name="frame">Packed 8-bit RGB or RGBA rows.</param>
     /// <param name="width">Frame width.</param>

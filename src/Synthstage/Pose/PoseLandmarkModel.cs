@@ -73,9 +73,6 @@ public sealed class PoseLandmarkModel : IDisposable
         }
     }
 
-    /// <summary>Runs the model once on its current input, so ONNX Runtime's first-run allocations happen while loading rather than on the first frame.</summary>
-    public void WarmUp() => _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
-
     /// <summary>Runs the model on <paramref name="region"/> of the frame; read the results from the properties.</summary>
     public void Run(ReadOnlySpan<byte> frame, int width, int height, int channels, PoseRegion region)
     {

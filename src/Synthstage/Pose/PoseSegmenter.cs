@@ -56,33 +56,15 @@ public sealed class PoseSegmenter : IPersonSegmenter
         if (!ModelNames.TryGetValue(modelName, out var variant))
             throw new SynthstageException($"unknown pose model '{modelName}'; use {string.Join(", ", ModelNames.Keys)}", ExitCodes.Usage);
         var (detectorPath, landmarkPath) = await PoseModelInstaller.EnsureInstalledAsync(store, variant, progress, ct).ConfigureAwait(false);
-        // The two sessions load and warm up on two cores at once: start-up is a tenth of a short clip's render.
-        var detector = Task.Run(() => Loaded(PoseDetector.Create(detectorPath, session), d => d.WarmUp()), ct);
-        var landmarks = Task.Run(() => Loaded(PoseLandmarkModel.Create(landmarkPath, session), m => m.WarmUp()), ct);
+        var detector = PoseDetector.Create(detectorPath, session);
         try
         {
-            await Task.WhenAll(detector, landmarks).ConfigureAwait(false);
-            return new PoseTracker(detector.Result, landmarks.Result, person, ownsModels: true, tracking);
+            return new PoseTracker(detector, PoseLandmarkModel.Create(landmarkPath, session), person, ownsModels: true, tracking);
         }
         catch
         {
-            if (detector.IsCompletedSuccessfully) detector.Result.Dispose();
-            if (landmarks.IsCompletedSuccessfully) landmarks.Result.Dispose();
+            detector.Dispose();
             throw;
-        }
-
-        static T Loaded<T>(T model, Action<T> warmUp) where T : IDisposable
-        {
-            try
-            {
-                warmUp(model);
-                return model;
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Synthstage.Compositing;
 using Synthstage.Media;
-using Synthstage.Onnx;
 using Synthstage.Provenance;
 
 namespace Synthstage.Video;
@@ -18,7 +17,6 @@ internal static class KeyedVideoRender
     public static async Task<RenderResult> RunAsync(string inputPath, string outputPath, KeyingOptions options,
         FramePixelFormat outputPixels, FinisherFactory createFinisher, IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
-        OnnxSessionFactory.PrefetchRuntime();
         if (options.ResumeParameters is not null && outputPixels == FramePixelFormat.Rgb24
             && (options.Format ?? OutputFormats.FromPath(outputPath)) is OutputFormat.Mp4 or OutputFormat.WebM or OutputFormat.ProRes)
             return await ResumableKeyedRender.RunAsync(inputPath, outputPath, options, createFinisher, progress, ct).ConfigureAwait(false);
