@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SkiaSharp;
+using Synthstage.Imaging;
 using Synthstage.Media;
 using Synthstage.Video;
 
@@ -103,16 +104,25 @@ public static class MatteEvaluation
             var truth = new byte[width * height];
             var previousTruth = new byte[width * height];
             var sums = new Sums();
-            double flicker = 0, mad = 0, dtSsd = 0;
-            int flickerFrames = 0;
+            double flicker = 0, stillFlicker = 0, mad = 0, dtSsd = 0;
+            int flickerFrames = 0, stillFrames = 0;
+            var motion = new PictureMotion(width, height, Math.Max(1, width / options.StillCellSize), Math.Max(1, height / options.StillCellSize));
+            var pictureChange = new float[motion.CellsX * motion.CellsY];
             while (await reader.ReadFrameAsync(frame, ct).ConfigureAwait(false))
             {
                 var start = Stopwatch.GetTimestamp();
                 stages.SegmentAndShape(frame, mask);
                 stages.Enlarge(frame, mask, alpha);
                 sums.Ticks += Stopwatch.GetTimestamp() - start;
+                motion.Next(frame, 3, pictureChange);
                 if (sums.Frames > 0)
                 {
+                    var still = metrics.StillFlicker(alpha, previousAlpha, options.FlickerBand, motion, pictureChange, options.StillPictureChange);
+                    if (!double.IsNaN(still))
+                    {
+                        stillFlicker += still;
+                        stillFrames++;
+                    }
                     var change = metrics.Flicker(alpha, previousAlpha, options.FlickerBand);
                     if (!double.IsNaN(change))
                     {
@@ -142,7 +152,11 @@ public static class MatteEvaluation
             return new MatteScores(sums.Frames,
                 scored ? sums.Iou / sums.Frames : null, scored ? sums.SoftIou / sums.Frames : null, scored ? sums.BoundaryF / sums.Frames : null, tolerance,
                 scored ? mad / sums.Frames : null, scored && sums.Frames > 1 ? dtSsd / (sums.Frames - 1) : null,
-                flickerFrames > 0 ? flicker / flickerFrames : null, options.FlickerBand, sums.Milliseconds);
+                flickerFrames > 0 ? flicker / flickerFrames : null, options.FlickerBand, sums.Milliseconds)
+            {
+                StillFlicker = stillFrames > 0 ? stillFlicker / stillFrames : null,
+                StillPictureChange = options.StillPictureChange,
+            };
         }
         finally
         {

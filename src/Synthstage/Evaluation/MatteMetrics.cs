@@ -1,3 +1,5 @@
+using Synthstage.Imaging;
+
 namespace Synthstage.Evaluation;
 
 /// <summary>
@@ -107,7 +109,21 @@ public sealed class MatteMetrics
     }
 
     /// <summary>Mean |current − previous| (0..1) over pixels farther than <paramref name="band"/> pixels from either matte's boundary; NaN when no pixel is left.</summary>
-    public double Flicker(ReadOnlySpan<byte> current, ReadOnlySpan<byte> previous, float band)
+    public double Flicker(ReadOnlySpan<byte> current, ReadOnlySpan<byte> previous, float band) =>
+        FlickerWhere(current, previous, band, null, default, 0);
+
+    /// <summary>
+    /// <see cref="Flicker"/> counted only where the picture itself did not move: pixels whose cell of
+    /// <paramref name="motion"/> changed its mean luma by at most <paramref name="maxPictureChange"/> levels
+    /// (<paramref name="pictureChange"/> as <see cref="PictureMotion.Next"/> wrote it for the current frame). A limb
+    /// that sweeps further than the band in one frame changes the picture, so its path is left out as motion.
+    /// </summary>
+    public double StillFlicker(ReadOnlySpan<byte> current, ReadOnlySpan<byte> previous, float band,
+        PictureMotion motion, ReadOnlySpan<float> pictureChange, float maxPictureChange) =>
+        FlickerWhere(current, previous, band, motion, pictureChange, maxPictureChange);
+
+    private double FlickerWhere(ReadOnlySpan<byte> current, ReadOnlySpan<byte> previous, float band,
+        PictureMotion? motion, ReadOnlySpan<float> pictureChange, float maxPictureChange)
     {
         Boundary(current, _boundaryA);
         Boundary(previous, _boundaryB);
@@ -115,11 +131,16 @@ public sealed class MatteMetrics
         _transform.SquaredDistances(_boundaryB, _distanceB);
         var limit = band * band;
         long sum = 0, count = 0;
-        for (var i = 0; i < _distanceA.Length; i++)
+        for (var y = 0; y < _height; y++)
         {
-            if (_distanceA[i] <= limit || _distanceB[i] <= limit) continue;
-            sum += Math.Abs(current[i] - previous[i]);
-            count++;
+            for (var x = 0; x < _width; x++)
+            {
+                var i = y * _width + x;
+                if (_distanceA[i] <= limit || _distanceB[i] <= limit) continue;
+                if (motion is not null && pictureChange[motion.CellIndex(x, y)] > maxPictureChange) continue;
+                sum += Math.Abs(current[i] - previous[i]);
+                count++;
+            }
         }
         return count == 0 ? double.NaN : sum / (255.0 * count);
     }

@@ -14,6 +14,15 @@ namespace Synthstage.Evaluation;
 public sealed record MatteScores(int Frames, double? MeanIou, double? MeanSoftIou, double? MeanBoundaryF, float BoundaryTolerance,
     double? Mad, double? DtSsd, double? Flicker, float FlickerBand, double MillisecondsPerFrame)
 {
+    /// <summary>
+    /// Mean frame-to-frame change away from the edges where the picture itself is still (see
+    /// <see cref="MatteMetrics.StillFlicker"/>); null for images.
+    /// </summary>
+    public double? StillFlicker { get; init; }
+
+    /// <summary>Largest change of a cell's mean luma (levels of 255) that counts as a still picture for <see cref="StillFlicker"/>.</summary>
+    public float StillPictureChange { get; init; }
+
     /// <summary>Frames per second of the matte computation alone.</summary>
     public double FramesPerSecond => MillisecondsPerFrame > 0 ? 1000 / MillisecondsPerFrame : 0;
 }

@@ -230,6 +230,14 @@ public sealed class FastGuidedFilter
         const float inv255 = 1f / 255f;
         for (var i = 0; i < n; i++)
         {
+            // Confinement: where the whole window around a cell is background (or subject) in the mask, the output
+            // is too. Otherwise ā, averaged over windows that straddle the edge, would copy the texture beside the
+            // subject (grass, bark) into a faint fringe up to two radii out, which also shimmers from frame to frame.
+            if (_mp[i] <= 1e-6f || _mp[i] >= 1 - 1e-6f)
+            {
+                _rr[i] = _gg[i] = _bb[i] = 0;
+                _p[i] = _mp[i] <= 1e-6f ? 0 : 1;
+            }
             _aInterleaved[3 * i] = _rr[i] * inv255;
             _aInterleaved[3 * i + 1] = _gg[i] * inv255;
             _aInterleaved[3 * i + 2] = _bb[i] * inv255;

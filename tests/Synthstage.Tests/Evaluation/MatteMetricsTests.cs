@@ -1,4 +1,5 @@
 using Synthstage.Evaluation;
+using Synthstage.Imaging;
 
 namespace Synthstage.Tests.Evaluation;
 
@@ -65,6 +66,29 @@ public class MatteMetricsTests
         var metrics = new MatteMetrics(w, h);
         // Pixels beyond 4 px of x = 9: x ≤ 4 and x ≥ 14, 11 columns × 20 rows; only (17, 10) changed, by 0.2.
         Assert.Equal(0.2 / 220, metrics.Flicker(current, previous, 4), 1e-12);
+    }
+
+    [Fact]
+    public void StillFlickerLeavesOutCellsWhereThePictureMoved()
+    {
+        const int w = 20, h = 20;
+        var previous = new byte[w * h];
+        for (var y = 0; y < h; y++)
+            for (var x = 0; x < 10; x++) previous[y * w + x] = 255;
+        var current = (byte[])previous.Clone();
+        current[2 * w + 17] = 51;   // in the top-right cell, where the picture moves: not counted
+        current[15 * w + 17] = 102; // in the bottom-right cell, where it is still: counted
+        var motion = new PictureMotion(w, h, 2, 2);
+        var change = new float[4];
+        var frame = new byte[w * h * 3];
+        motion.Next(frame, 3, change);
+        for (var y = 0; y < 10; y++)
+            for (var x = 10; x < 20; x++) frame[(y * w + x) * 3] = 200; // top-right cell turns red
+        motion.Next(frame, 3, change);
+        var metrics = new MatteMetrics(w, h);
+        // Beyond 4 px of the edge: 11 columns; the still cells hold x ≤ 4 (rows 0..19) and x ≥ 14 (rows 10..19): 160 pixels.
+        Assert.Equal(0.4 / 160, metrics.StillFlicker(current, previous, 4, motion, change, 2), 1e-12);
+        Assert.Equal(0.6 / 220, metrics.Flicker(current, previous, 4), 1e-12);
     }
 
     [Fact]

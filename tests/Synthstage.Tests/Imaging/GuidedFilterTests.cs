@@ -40,6 +40,33 @@ public class GuidedFilterTests
         Assert.All(output, v => Assert.Equal(0.7f, v, 1e-4f));
     }
 
+    // Subject on the left third of a noisy (grass-like) frame: the output keeps the texture out of the background.
+    // Without confinement ā, averaged over windows that straddle the edge, reaches two radii into the background
+    // and prints the noise there as a faint fringe; with it, every cell whose window of the mask is all background is 0.
+    [Fact]
+    public void TextureBesideTheSubjectDoesNotLeakIntoTheBackground()
+    {
+        const int w = 160, h = 90, mw = 32, mh = 18, subsample = 5, radius = 10;
+        var frame = new byte[w * h * 3];
+        new Random(3).NextBytes(frame);
+        var mask = new float[mw * mh];
+        for (var y = 0; y < mh; y++)
+            for (var x = 0; x < mw; x++)
+                mask[y * mw + x] = Math.Clamp((10.5f - x) / 2f + 0.5f, 0, 1); // soft edge around mask x 10.5 (frame x 52)
+        var output = new float[w * h];
+        new FastGuidedFilter(mw, mh, w, h, radius, 1e-3f, subsample).Filter(frame, mask, output);
+        // Mask zero from mask x 12 on (frame x 60); the box window spans 2 grid cells, and bilinear widening one more.
+        const int firstBackground = 60 + (2 + 1) * subsample;
+        const int lastSubject = 50 - (2 + 1) * subsample;
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = firstBackground; x < w; x++) Assert.Equal(0f, output[y * w + x]);
+            for (var x = 0; x <= lastSubject; x++) Assert.Equal(1f, output[y * w + x], 1e-6f);
+        }
+        // Near the edge the filter still follows the image.
+        Assert.Contains(output.Where((_, i) => i % w is > 40 and < 60), v => v is > 0.05f and < 0.95f);
+    }
+
     // A frame split by a sharp colour edge at x = 83 and a low-resolution mask whose soft step is near it: the guided
     // filter puts the matte's edge on the image's edge, where bilinear enlargement leaves a ramp 15 pixels wide.
     [Fact]
