@@ -91,9 +91,7 @@ public static class MatteEvaluation
         }
         try
         {
-            // The pose tracker's landmark filters sample at the video's frame rate.
-            var keying = info.FrameRate > 0 ? options.Keying with { PoseTracking = options.Keying.PoseTracking with { FrameRate = info.FrameRate } } : options.Keying;
-            using var stages = await MatteStages.CreateAsync(keying, width, height, progress, ct).ConfigureAwait(false);
+            using var stages = await MatteStages.CreateAsync(options.Keying.AtFrameRate(info.FrameRate), width, height, progress, ct).ConfigureAwait(false);
             var metrics = new MatteMetrics(width, height);
             var tolerance = options.BoundaryTolerance ?? MatteMetrics.DavisTolerance(width, height);
             var frame = new byte[reader.FrameSizeBytes];

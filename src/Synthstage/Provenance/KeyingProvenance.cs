@@ -58,7 +58,8 @@ public static class KeyingProvenance
             record.AddModel("segmentation", SelfieModelInstaller.ModelId, SelfieModelInstaller.ModelPath(options.Store, choice));
         else if (PoseSegmenter.ModelNames.TryGetValue(choice, out var variant))
             record.AddModel("person detection", PoseModelInstaller.ModelId, PoseModelInstaller.ModelPath(options.Store, PoseModelInstaller.Detector))
-                .AddModel("segmentation", PoseModelInstaller.ModelId, PoseModelInstaller.ModelPath(options.Store, variant));
+                .AddModel("segmentation", PoseModelInstaller.ModelId, PoseModelInstaller.ModelPath(options.Store, variant))
+                .Set("crop smoothing", options.PoseTracking.CropSmoothing ? "on" : "off");
         else if (File.Exists(choice))
             record.AddModel("segmentation", Path.GetFileName(choice), choice, "unknown (user-supplied file)");
         else

@@ -68,7 +68,7 @@ public static class CompositePreview
         var index = frameIndex ?? Math.Max(0, (info.FrameCount - 1) / 2);
         await using var reader = VideoFrameReader.Open(info, FramePixelFormat.Rgb24);
         int width = reader.Width, height = reader.Height;
-        using var stages = await MatteStages.CreateAsync(options, width, height, progress, ct).ConfigureAwait(false);
+        using var stages = await MatteStages.CreateAsync(options.AtFrameRate(info.FrameRate), width, height, progress, ct).ConfigureAwait(false);
         using var finisher = new CompositeFinisher(createBackground(width, height), width, height, stages.Enlarger, stages.MaskWidth, stages.MaskHeight, look);
         var work = new FrameWork(reader.FrameSizeBytes, stages.MaskWidth * stages.MaskHeight, finisher.OutputBytes) { Index = index };
         for (var i = 0; i <= index; i++)

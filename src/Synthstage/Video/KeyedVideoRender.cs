@@ -28,7 +28,7 @@ internal static class KeyedVideoRender
         int width = reader.Width, height = reader.Height;
 
         // One set of stages per video: smoothing history and recurrent model state start fresh.
-        using var stages = await MatteStages.CreateAsync(options, width, height, progress, ct).ConfigureAwait(false);
+        using var stages = await MatteStages.CreateAsync(options.AtFrameRate(info.FrameRate), width, height, progress, ct).ConfigureAwait(false);
         using var finisher = createFinisher(width, height, stages);
         // Provenance (issue 10): watermark + label stage after the finisher; manifest once the writer has completed.
         var stamp = OutputStamp.Create(options.Provenance, width, height, outputPixels == FramePixelFormat.Rgba32 ? 4 : 3);

@@ -41,7 +41,7 @@ internal static class ResumableKeyedRender
         }, ct).ConfigureAwait(false);
         var done = output.FramesDone;
 
-        using var stages = await MatteStages.CreateAsync(options, width, height, progress, ct).ConfigureAwait(false);
+        using var stages = await MatteStages.CreateAsync(options.AtFrameRate(info.FrameRate), width, height, progress, ct).ConfigureAwait(false);
         using var finisher = createFinisher(width, height, stages);
         // Provenance (issue 10): the run id is the content id, so a resumed render carries one watermark payload.
         var stamp = OutputStamp.Create(options.Provenance, width, height, 3, output.RunId);

@@ -31,6 +31,7 @@ public sealed class KeyingManifestTests
             Assert.Equal("0.4", record.Parameters["smoothing"]);
             Assert.Equal("off", record.Parameters["refine"]);
             Assert.Equal("pose-full", record.Parameters["model"]);
+            Assert.Equal("off", record.Parameters["crop smoothing"]);
         }
         finally
         {
