@@ -115,13 +115,12 @@ public static class MatteEvaluation
                 motion.Next(frame, 3, pictureChange);
                 if (sums.Frames > 0)
                 {
-                    var still = metrics.StillFlicker(alpha, previousAlpha, options.FlickerBand, motion, pictureChange, options.StillPictureChange);
+                    var (change, still) = metrics.Flickers(alpha, previousAlpha, options.FlickerBand, motion, pictureChange, options.StillPictureChange);
                     if (!double.IsNaN(still))
                     {
                         stillFlicker += still;
                         stillFrames++;
                     }
-                    var change = metrics.Flicker(alpha, previousAlpha, options.FlickerBand);
                     if (!double.IsNaN(change))
                     {
                         flicker += change;

@@ -110,7 +110,7 @@ public sealed class MatteMetrics
 
     /// <summary>Mean |current − previous| (0..1) over pixels farther than <paramref name="band"/> pixels from either matte's boundary; NaN when no pixel is left.</summary>
     public double Flicker(ReadOnlySpan<byte> current, ReadOnlySpan<byte> previous, float band) =>
-        FlickerWhere(current, previous, band, null, default, 0);
+        Flickers(current, previous, band, null, default, 0).All;
 
     /// <summary>
     /// <see cref="Flicker"/> counted only where the picture itself did not move: pixels whose cell of
@@ -120,9 +120,13 @@ public sealed class MatteMetrics
     /// </summary>
     public double StillFlicker(ReadOnlySpan<byte> current, ReadOnlySpan<byte> previous, float band,
         PictureMotion motion, ReadOnlySpan<float> pictureChange, float maxPictureChange) =>
-        FlickerWhere(current, previous, band, motion, pictureChange, maxPictureChange);
+        Flickers(current, previous, band, motion, pictureChange, maxPictureChange).Still;
 
-    private double FlickerWhere(ReadOnlySpan<byte> current, ReadOnlySpan<byte> previous, float band,
+    /// <summary>
+    /// <see cref="Flicker"/> and <see cref="StillFlicker"/> in one pass (the edge distances are computed once);
+    /// without <paramref name="motion"/> the still score is NaN.
+    /// </summary>
+    public (double All, double Still) Flickers(ReadOnlySpan<byte> current, ReadOnlySpan<byte> previous, float band,
         PictureMotion? motion, ReadOnlySpan<float> pictureChange, float maxPictureChange)
     {
         Boundary(current, _boundaryA);
@@ -130,19 +134,24 @@ public sealed class MatteMetrics
         _transform.SquaredDistances(_boundaryA, _distanceA);
         _transform.SquaredDistances(_boundaryB, _distanceB);
         var limit = band * band;
-        long sum = 0, count = 0;
+        long sum = 0, count = 0, stillSum = 0, stillCount = 0;
         for (var y = 0; y < _height; y++)
         {
             for (var x = 0; x < _width; x++)
             {
                 var i = y * _width + x;
                 if (_distanceA[i] <= limit || _distanceB[i] <= limit) continue;
-                if (motion is not null && pictureChange[motion.CellIndex(x, y)] > maxPictureChange) continue;
-                sum += Math.Abs(current[i] - previous[i]);
+                var change = Math.Abs(current[i] - previous[i]);
+                sum += change;
                 count++;
+                if (motion is null || pictureChange[motion.CellIndex(x, y)] > maxPictureChange) continue;
+                stillSum += change;
+                stillCount++;
             }
         }
-        return count == 0 ? double.NaN : sum / (255.0 * count);
+        return (Mean(sum, count), Mean(stillSum, stillCount));
+
+        static double Mean(long total, long n) => n == 0 ? double.NaN : total / (255.0 * n);
     }
 
     // Subject pixels (≥ 0.5) with a background 4-neighbour; pixels outside the frame do not count as background.

@@ -53,9 +53,8 @@ public sealed record KeyingOptions
     /// <summary>Discard an unfinished resumable render with other parameters instead of refusing.</summary>
     public bool Restart { get; init; }
 
-    /// <summary>These options for footage at <paramref name="framesPerSecond"/>: the pose tracker's landmark filters sample at that rate (unknown rates keep the default).</summary>
-    public KeyingOptions AtFrameRate(double framesPerSecond) =>
-        framesPerSecond > 0 && double.IsFinite(framesPerSecond) ? this with { PoseTracking = PoseTracking with { FrameRate = framesPerSecond } } : this;
+    /// <summary>These options for footage at <paramref name="framesPerSecond"/>: the pose tracker's landmark filters sample at that rate (an unknown rate means <see cref="Pose.PoseTrackerOptions.DefaultFrameRate"/>).</summary>
+    public KeyingOptions AtFrameRate(double framesPerSecond) => this with { PoseTracking = PoseTracking with { FrameRate = framesPerSecond } };
 
     /// <summary>Seconds of video per resumable part: what a crash can cost at most (shorter parts add encoder starts).</summary>
     public double ResumePartSeconds { get; init; } = 10;
