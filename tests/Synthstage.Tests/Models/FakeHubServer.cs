@@ -166,8 +166,9 @@ internal sealed class FakeHubServer : IDisposable
             if (cut is { } limit && position - start + count > limit) count = (int)Math.Max(0, limit - (position - start));
             if (count > 0)
             {
-                await response.OutputStream.WriteAsync(content.AsMemory(position, count));
+                // Counted before the write: the client may finish reading before this method resumes after it.
                 _bodyBytes.AddOrUpdate(path, count, (_, v) => v + count);
+                await response.OutputStream.WriteAsync(content.AsMemory(position, count));
                 position += count;
             }
             if (cut is { } l && position - start >= l)
