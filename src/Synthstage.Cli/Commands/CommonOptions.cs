@@ -29,6 +29,10 @@ internal static class CommonOptions
 
     public static Option<float> Feather() => new("--feather") { Description = "Edge feathering, Gaussian sigma in output pixels (0 = off)", DefaultValueFactory = _ => 2f };
 
+    public static Option<float> ClipBlack() => new("--clip-black") { Description = "Guided refinement: matte level cut to fully transparent, the rest stretched (0 = off; removes a faint shimmer of background texture)", DefaultValueFactory = _ => new MatteOptions().ClipBlack };
+
+    public static Option<float> ClipWhite() => new("--clip-white") { Description = "Guided refinement: matte level raised to fully opaque (1 = off)", DefaultValueFactory = _ => new MatteOptions().ClipWhite };
+
     public static Option<float> Smoothing() => new("--smoothing") { Description = "Temporal smoothing of uncertain mask pixels between frames, MediaPipe's ratio (0 = off, 1 = strongest)", DefaultValueFactory = _ => 0.7f };
 
     public static Option<string> LandmarkSmoothing() => new("--landmark-smoothing") { Description = "One Euro smoothing of the reported landmarks over time, as MediaPipe does (on or off)", DefaultValueFactory = _ => "on" };
@@ -84,6 +88,8 @@ internal static class CommonOptions
         public Option<float> Feather { get; } = CommonOptions.Feather();
         public Option<float> Smoothing { get; } = CommonOptions.Smoothing();
         public Option<string> Refine { get; } = CommonOptions.Refine();
+        public Option<float> ClipBlack { get; } = CommonOptions.ClipBlack();
+        public Option<float> ClipWhite { get; } = CommonOptions.ClipWhite();
         public Option<int> Crf { get; } = CommonOptions.Crf();
         public Option<string> Preset { get; } = CommonOptions.Preset();
         public Option<string> Device { get; } = CommonOptions.Device();
@@ -93,7 +99,7 @@ internal static class CommonOptions
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Model, Threshold, Softness, Feather, Smoothing, Refine, Crf, Preset, Device, NoAudio, NoWatermark, Label })
+            foreach (var option in new Option[] { Model, Threshold, Softness, Feather, Smoothing, Refine, ClipBlack, ClipWhite, Crf, Preset, Device, NoAudio, NoWatermark, Label })
                 command.Options.Add(option);
         }
 
@@ -107,6 +113,8 @@ internal static class CommonOptions
                 Feather = result.GetValue(Feather),
                 Smoothing = result.GetValue(Smoothing),
                 Refine = ParseRefine(result.GetValue(Refine)!),
+                ClipBlack = result.GetValue(ClipBlack),
+                ClipWhite = result.GetValue(ClipWhite),
             },
             Format = format,
             Crf = result.GetValue(Crf),

@@ -32,6 +32,8 @@ internal static class EvalCommand
         var feather = CommonOptions.Feather();
         var smoothing = CommonOptions.Smoothing();
         var refine = CommonOptions.Refine();
+        var clipBlack = CommonOptions.ClipBlack();
+        var clipWhite = CommonOptions.ClipWhite();
         var cropSmoothing = CommonOptions.CropSmoothing();
         var radius = new Option<int>("--refine-radius") { Description = "Guided filter window radius in frame pixels", DefaultValueFactory = _ => new MatteOptions().RefineRadius };
         var epsilon = new Option<float>("--refine-eps") { Description = "Guided filter regularisation (larger trusts the mask more)", DefaultValueFactory = _ => new MatteOptions().RefineEpsilon };
@@ -41,7 +43,7 @@ internal static class EvalCommand
         var command = new Command("matte", "Score mattes: mean IoU, soft IoU, boundary F-measure and speed (images + masks), or flicker, MAD and dtSSD (video + alpha)")
         {
             images, masks, video, alpha, model, threshold, softness, feather, smoothing, refine, radius, epsilon, tolerance, band, device,
-            cropSmoothing,
+            cropSmoothing, clipBlack, clipWhite,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
@@ -59,6 +61,8 @@ internal static class EvalCommand
                         Refine = CommonOptions.ParseRefine(result.GetValue(refine)!),
                         RefineRadius = result.GetValue(radius),
                         RefineEpsilon = result.GetValue(epsilon),
+                        ClipBlack = result.GetValue(clipBlack),
+                        ClipWhite = result.GetValue(clipWhite),
                     },
                     Session = new SessionOptionsSpec(CommonOptions.ParseDevice(result.GetValue(device)!)),
                     PoseTracking = new PoseTrackerOptions { CropSmoothing = CommonOptions.ParseOnOff(cropSmoothing, result.GetValue(cropSmoothing)!) },

@@ -46,7 +46,7 @@ public static class KeyingProvenance
             .Set("feather", options.Matte.Feather.ToString(CultureInfo.InvariantCulture))
             .Set("smoothing", options.Matte.Smoothing.ToString(CultureInfo.InvariantCulture))
             .Set("refine", options.Matte.Refine == MatteRefinement.Guided
-                ? string.Create(CultureInfo.InvariantCulture, $"guided (radius {options.Matte.RefineRadius}, epsilon {options.Matte.RefineEpsilon})")
+                ? string.Create(CultureInfo.InvariantCulture, $"guided (radius {options.Matte.RefineRadius}, epsilon {options.Matte.RefineEpsilon}, clip {options.Matte.ClipBlack}..{options.Matte.ClipWhite})")
                 : "off")
             .Set("crf", options.Crf.ToString(CultureInfo.InvariantCulture))
             .Set("preset", options.Preset)

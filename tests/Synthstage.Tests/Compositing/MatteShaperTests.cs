@@ -46,5 +46,8 @@ public class MatteShaperTests
     {
         var ex = Assert.Throws<SynthstageException>(() => new MatteOptions { Threshold = 1.5f }.Validate());
         Assert.Contains("--threshold", ex.Message);
+        Assert.Contains("--clip-black", Assert.Throws<SynthstageException>(() => new MatteOptions { ClipBlack = 0.5f }.Validate()).Message);
+        Assert.Contains("--clip-white", Assert.Throws<SynthstageException>(() => new MatteOptions { ClipWhite = 0.4f }.Validate()).Message);
+        new MatteOptions { ClipBlack = 0, ClipWhite = 1 }.Validate();
     }
 }

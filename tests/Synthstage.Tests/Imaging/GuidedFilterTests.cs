@@ -99,6 +99,36 @@ public class GuidedFilterTests
         Assert.Equal(0f, guided[row + w - 10], 0.02f);
     }
 
+    // A textured frame beside a wide soft mask edge: the filter passes the texture on at low levels well outside the
+    // subject. Clip black and white cut those to 0 and 1 and stretch the rest, keeping the half-opaque outline.
+    [Fact]
+    public void ClipLevelsCutTheFaintTextureAndKeepTheOutline()
+    {
+        const int w = 320, h = 180, mw = 64, mh = 36;
+        var frame = new byte[w * h * 3];
+        new Random(5).NextBytes(frame);
+        var mask = new float[mw * mh];
+        for (var y = 0; y < mh; y++)
+            for (var x = 0; x < mw; x++)
+                mask[y * mw + x] = Math.Clamp((30.5f - x) / 8f + 0.5f, 0, 1);
+        var unclipped = new byte[w * h];
+        var clipped = new byte[w * h];
+        var off = new MatteOptions { Feather = 0, ClipBlack = 0, ClipWhite = 1 };
+        using (var enlarger = new GuidedMatteEnlarger(off, mw, mh, w, h)) enlarger.Enlarge(frame, mask, unclipped);
+        using (var enlarger = new GuidedMatteEnlarger(off with { ClipBlack = 0.05f, ClipWhite = 0.95f }, mw, mh, w, h)) enlarger.Enlarge(frame, mask, clipped);
+
+        var faint = unclipped.Count(v => v is > 0 and < 12 or > 243 and < 255);
+        Assert.True(faint > w * h / 50, $"only {faint} faint pixels without clipping: the test frame does not leak texture");
+        Assert.Equal(0, Enumerable.Range(0, w * h).Count(i => unclipped[i] is > 0 and < 12 && clipped[i] != 0));
+        Assert.Equal(0, Enumerable.Range(0, w * h).Count(i => unclipped[i] is > 243 and < 255 && clipped[i] != 255));
+        for (var i = 0; i < w * h; i++)
+        {
+            var stretched = Math.Clamp((unclipped[i] / 255f - 0.05f) / 0.9f, 0, 1) * 255;
+            Assert.InRange(clipped[i], stretched - 1.01f, stretched + 1.01f);
+            if (Math.Abs(unclipped[i] - 127.5f) > 1) Assert.Equal(unclipped[i] >= 128, clipped[i] >= 128);
+        }
+    }
+
     [Fact]
     public void GuidedEnlargementAllocatesNothingPerFrame()
     {

@@ -46,7 +46,7 @@ public sealed class KeyingManifestTests
 
         var record = KeyingProvenance.Describe("in.mp4", options, 640, 480);
 
-        Assert.Equal("guided (radius 8, epsilon 0.01)", record.Parameters["refine"]);
+        Assert.Equal("guided (radius 8, epsilon 0.01, clip 0.05..0.95)", record.Parameters["refine"]);
         Assert.Equal("0.7", record.Parameters["smoothing"]);
         Assert.Equal("Apache-2.0", Assert.Single(record.Models).Licence);
     }
