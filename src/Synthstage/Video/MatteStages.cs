@@ -56,6 +56,9 @@ public sealed class MatteStages : IDisposable
     /// <summary>Height of the low-resolution matte.</summary>
     public int MaskHeight => _segmenter.MaskHeight;
 
+    /// <summary>The network behind the matte; a <see cref="Pose.PoseSegmenter"/> also holds the frame's landmarks.</summary>
+    public IPersonSegmenter Segmenter => _segmenter;
+
     /// <summary>The enlargement in use (for finishers that take it).</summary>
     public IMatteEnlarger Enlarger { get; }
 

@@ -1,8 +1,10 @@
+using Synthstage.Evaluation;
 using Synthstage.Media;
 using Synthstage.Models;
 using Synthstage.Onnx;
 using Synthstage.Pose;
 using Synthstage.Segmentation;
+using Synthstage.Video;
 
 namespace Synthstage.Tests.Pose;
 
@@ -27,47 +29,43 @@ public class PoseTrackerTests
         return (frames, reader.Width, reader.Height);
     }
 
-    private static float Bilinear(float[] mask, int w, int h, float x, float y)
-    {
-        var (fx, fy) = (Math.Clamp(x * w - 0.5f, 0, w - 1), Math.Clamp(y * h - 0.5f, 0, h - 1));
-        var (x0, y0) = ((int)fx, (int)fy);
-        var (x1, y1) = (Math.Min(x0 + 1, w - 1), Math.Min(y0 + 1, h - 1));
-        var (wx, wy) = (fx - x0, fy - y0);
-        var top = mask[y0 * w + x0] * (1 - wx) + mask[y0 * w + x1] * wx;
-        var bottom = mask[y1 * w + x0] * (1 - wx) + mask[y1 * w + x1] * wx;
-        return top * (1 - wy) + bottom * wy;
-    }
-
-    /// <summary>Share of points along the leg and foot bones where the mask is above 0.5 (10 points per bone).</summary>
-    internal static double LowerBodyCoverage(float[] mask, int w, int h, ReadOnlySpan<PoseLandmark> landmarks)
+    /// <summary>Share of points along the leg and foot bones (10 per bone) where the matte is at least half opaque.</summary>
+    internal static double LowerBodyCoverage(byte[] alpha, int w, int h, ReadOnlySpan<PoseLandmark> landmarks)
     {
         int inside = 0, total = 0;
         foreach (var (from, to) in Legs)
             for (var t = 0; t <= 10; t++, total++)
             {
                 var (a, b) = (landmarks[from], landmarks[to]);
-                if (Bilinear(mask, w, h, a.X + (b.X - a.X) * t / 10f, a.Y + (b.Y - a.Y) * t / 10f) > 0.5f) inside++;
+                if (OpaqueNear(alpha, w, h, a.X + (b.X - a.X) * t / 10f, a.Y + (b.Y - a.Y) * t / 10f, 0)) inside++;
             }
         return (double)inside / total;
     }
 
     /// <summary>
-    /// Share of the knees, ankles, heels and foot tips where the mask is above 0.5 within one mask pixel (5 frame
-    /// pixels at 1280×720) of the landmark: the legs and feet are kept.
+    /// How many of the knees, ankles, heels and mid-feet (8) and of the toe landmarks (2) have a half-opaque matte
+    /// pixel within <paramref name="radius"/> pixels.
     /// </summary>
-    internal static double JointsKept(float[] mask, int w, int h, ReadOnlySpan<PoseLandmark> landmarks, int radius = 1)
+    internal static (int Legs, int Toes) LegPointsKept(byte[] alpha, int w, int h, ReadOnlySpan<PoseLandmark> landmarks, int radius)
     {
-        var kept = 0;
-        for (var i = 25; i < PoseLandmark.Count; i++)
+        int legs = 0, toes = 0;
+        for (var i = 25; i <= 30; i++)
+            if (OpaqueNear(alpha, w, h, landmarks[i].X, landmarks[i].Y, radius)) legs++;
+        foreach (var (heel, toe) in new[] { (29, 31), (30, 32) })
         {
-            var (cx, cy) = ((int)(landmarks[i].X * w), (int)(landmarks[i].Y * h));
-            var best = 0f;
-            for (var y = Math.Max(0, cy - radius); y <= Math.Min(h - 1, cy + radius); y++)
-            for (var x = Math.Max(0, cx - radius); x <= Math.Min(w - 1, cx + radius); x++)
-                best = Math.Max(best, mask[y * w + x]);
-            if (best > 0.5f) kept++;
+            if (OpaqueNear(alpha, w, h, (landmarks[heel].X + landmarks[toe].X) / 2, (landmarks[heel].Y + landmarks[toe].Y) / 2, radius)) legs++;
+            if (OpaqueNear(alpha, w, h, landmarks[toe].X, landmarks[toe].Y, radius)) toes++;
         }
-        return kept / 8.0;
+        return (legs, toes);
+    }
+
+    private static bool OpaqueNear(byte[] alpha, int w, int h, float x, float y, int radius)
+    {
+        var (cx, cy) = ((int)(x * w), (int)(y * h));
+        for (var py = Math.Max(0, cy - radius); py <= Math.Min(h - 1, cy + radius); py++)
+            for (var px = Math.Max(0, cx - radius); px <= Math.Min(w - 1, cx + radius); px++)
+                if ((px - cx) * (px - cx) + (py - cy) * (py - cy) <= radius * radius && alpha[py * w + px] >= 128) return true;
+        return false;
     }
 
     /// <summary>All lower-body landmarks inside the frame and not occluded (the ball hides a foot in some frames).</summary>
@@ -78,6 +76,12 @@ public class PoseTrackerTests
         return true;
     }
 
+    // Judged on the matte users get (smoothing, guided refinement, clip levels, feather at 1280×720) against the model's
+    // own landmarks of each frame. A landmark counts as kept when the matte is at least half opaque within the DAVIS
+    // boundary tolerance (12 px here): landmarks on a limb's outline are only that precise. The foot is probed at its
+    // middle (between heel and toe landmark); the toe landmark itself overshoots the shoe in fast kicks, so it is
+    // reported and held to a lower bar. scripts/matte-stills.sh shows the frames where it does
+    // (docs/images/pose-juggle-feet.jpg): every foot is in the matte.
     [Theory]
     [InlineData("pose-lite", 1)]
     [InlineData("pose-full", 1)]
@@ -86,43 +90,53 @@ public class PoseTrackerTests
     {
         var (frames, width, height) = await DecodeAsync("juggle", every);
         var store = await TestModels.RequirePoseStoreAsync();
-        using var segmenter = await PoseSegmenter.CreateAsync(model, width, height, store, new SessionOptionsSpec(), null, TestContext.Current.CancellationToken);
-        Assert.Equal((256, 144), (segmenter.MaskWidth, segmenter.MaskHeight));
-        var mask = new float[segmenter.MaskWidth * segmenter.MaskHeight];
+        using var stages = await MatteStages.CreateAsync(new KeyingOptions { Model = model, Store = store }, width, height, null, TestContext.Current.CancellationToken);
+        var tracker = Assert.IsType<PoseSegmenter>(stages.Segmenter).Tracker;
+        var tolerance = (int)MatteMetrics.DavisTolerance(width, height);
+        var mask = new float[stages.MaskWidth * stages.MaskHeight];
+        var alpha = new byte[width * height];
+        var kept = new List<int>();
+        var toeTips = new List<int>();
         var coverages = new List<double>();
-        var joints = new List<double>();
-        var jointsNear = new List<double>();
         int found = 0, index = -1, worst = -1;
         foreach (var frame in frames)
         {
             index++;
-            segmenter.Segment(frame, width, height, 3, mask);
-            if (!segmenter.Tracker.Found) continue;
+            stages.SegmentAndShape(frame, mask);
+            stages.Enlarge(frame, mask, alpha);
+            if (!tracker.Found) continue;
             found++;
             // The model's own landmarks for this frame: the smoothed ones lag a fast kick behind the mask of the frame.
-            var landmarks = segmenter.Tracker.RawLandmarks;
+            var landmarks = tracker.RawLandmarks;
             // Feet below knees below hips: the landmarks really are a standing body.
             Assert.True(landmarks[27].Y > landmarks[25].Y && landmarks[25].Y > landmarks[23].Y);
             if (!FullyVisible(landmarks)) continue;
-            coverages.Add(LowerBodyCoverage(mask, segmenter.MaskWidth, segmenter.MaskHeight, landmarks));
-            joints.Add(JointsKept(mask, segmenter.MaskWidth, segmenter.MaskHeight, landmarks));
-            jointsNear.Add(JointsKept(mask, segmenter.MaskWidth, segmenter.MaskHeight, landmarks, radius: 2));
-            if (joints[^1] <= joints.Min()) worst = index * every;
+            var (legs, toes) = LegPointsKept(alpha, width, height, landmarks, tolerance);
+            kept.Add(legs);
+            toeTips.Add(toes);
+            coverages.Add(LowerBodyCoverage(alpha, width, height, landmarks));
+            if (legs <= kept.Min()) worst = index * every;
         }
-        var line = $"{model} on juggle.mp4 (every {every}. frame): person in {found}/{frames.Count} frames, fully visible in {coverages.Count}; " +
-            $"knees/ankles/heels/toes kept: mean {joints.Average():P1}, min {joints.Min():P1} (frame {worst}), frames with all 8 kept {joints.Count(j => j == 1)} (within 2 mask px: {jointsNear.Count(j => j == 1)}, min {jointsNear.Min():P1}); " +
-            $"points along the leg bones inside the mask: mean {coverages.Average():P1}, min {coverages.Min():P1}; detector runs {segmenter.Tracker.Detections}";
+        var line = $"{model} on juggle.mp4 (every {every}. frame, final matte, within {tolerance} px): person in {found}/{frames.Count} frames, fully visible in {kept.Count}; " +
+            $"knees, ankles, heels and mid-feet all kept in {kept.Count(k => k == 8)} (fewest {kept.Min()} of 8, frame {worst}); " +
+            $"both toe landmarks in {toeTips.Count(t => t == 2)}; points along the leg bones inside: mean {coverages.Average():P1}, min {coverages.Min():P1}";
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         await File.AppendAllTextAsync("/tmp/synthstage_pose_report.txt", line + "\n", TestContext.Current.CancellationToken);
         Assert.Equal(frames.Count, found);
-        Assert.True(coverages.Count >= frames.Count * 3 / 4, $"fully visible in only {coverages.Count} of {frames.Count} frames");
-        // A kicked foot smeared by motion blur (juggle frame ~217) or the ball in front of an ankle can fall below 0.5
-        // at a toe or heel tip: at least 5 of the 8 in every frame, all 8 in most, 97 % on average.
-        Assert.True(joints.Min() >= 0.625, $"only {joints.Min():P1} of the leg and foot landmarks are inside the mask in frame {worst}");
-        Assert.True(joints.Average() >= 0.97, $"on average only {joints.Average():P1} of the leg and foot landmarks are inside the mask");
-        Assert.True(joints.Count(j => j == 1) >= joints.Count * 3 / 4, $"all 8 leg and foot landmarks inside the mask in only {joints.Count(j => j == 1)} of {joints.Count} frames");
-        // The ball passes in front of the shins in some frames (the mask rightly leaves it out).
-        Assert.True(coverages.Average() >= 0.95, $"leg bones only {coverages.Average():P1} inside the mask on average");
+        Assert.True(kept.Count >= frames.Count * 3 / 4, $"fully visible in only {kept.Count} of {frames.Count} frames");
+        if (model == "pose-full")
+        {
+            Assert.True(kept.All(k => k == 8), $"leg points cut off in {kept.Count(k => k < 8)} of {kept.Count} frames (fewest {kept.Min()} of 8, frame {worst})");
+        }
+        else
+        {
+            // Lighter and heavier landmark models place the heel and ankle of a blurred kicking leg less precisely.
+            Assert.True(kept.Count(k => k == 8) >= kept.Count * 95 / 100, $"all leg points kept in only {kept.Count(k => k == 8)} of {kept.Count} frames");
+            Assert.True(kept.Min() >= 5, $"only {kept.Min()} of 8 leg points kept in frame {worst}");
+        }
+        Assert.True(toeTips.Count(t => t == 2) >= toeTips.Count * 9 / 10, $"toe landmarks inside in only {toeTips.Count(t => t == 2)} of {toeTips.Count} frames");
+        // The ball passes in front of the shins in some frames (the matte rightly leaves it out).
+        Assert.True(coverages.Average() >= 0.95, $"leg bones only {coverages.Average():P1} inside the matte on average");
     }
 
     [Fact]
