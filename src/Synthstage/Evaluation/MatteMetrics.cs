@@ -123,10 +123,13 @@ public sealed class MatteMetrics
         Flickers(current, previous, band, motion, pictureChange, maxPictureChange).Still;
 
     /// <summary>
-    /// <see cref="Flicker"/> and <see cref="StillFlicker"/> in one pass (the edge distances are computed once);
-    /// without <paramref name="motion"/> the still score is NaN.
+    /// <see cref="Flicker"/>, <see cref="StillFlicker"/> and the flicker beyond moving edges in one pass (the edge
+    /// distances are computed once). Beyond moving edges leaves out, besides the band, the pixels an outline swept:
+    /// those that crossed half opacity between the frames in a cell where the picture moved too (a kicked leg that
+    /// travels further than the band in one frame). Everything else still counts, holes that open where the picture
+    /// is still included. Without <paramref name="motion"/> the still and moving-edge scores are NaN.
     /// </summary>
-    public (double All, double Still) Flickers(ReadOnlySpan<byte> current, ReadOnlySpan<byte> previous, float band,
+    public (double All, double Still, double BeyondMovingEdges) Flickers(ReadOnlySpan<byte> current, ReadOnlySpan<byte> previous, float band,
         PictureMotion? motion, ReadOnlySpan<float> pictureChange, float maxPictureChange)
     {
         Boundary(current, _boundaryA);
@@ -134,7 +137,7 @@ public sealed class MatteMetrics
         _transform.SquaredDistances(_boundaryA, _distanceA);
         _transform.SquaredDistances(_boundaryB, _distanceB);
         var limit = band * band;
-        long sum = 0, count = 0, stillSum = 0, stillCount = 0;
+        long sum = 0, count = 0, stillSum = 0, stillCount = 0, unsweptSum = 0;
         for (var y = 0; y < _height; y++)
         {
             for (var x = 0; x < _width; x++)
@@ -144,12 +147,21 @@ public sealed class MatteMetrics
                 var change = Math.Abs(current[i] - previous[i]);
                 sum += change;
                 count++;
-                if (motion is null || pictureChange[motion.CellIndex(x, y)] > maxPictureChange) continue;
-                stillSum += change;
-                stillCount++;
+                if (motion is null) continue;
+                if (pictureChange[motion.CellIndex(x, y)] <= maxPictureChange)
+                {
+                    stillSum += change;
+                    stillCount++;
+                    unsweptSum += change;
+                }
+                else if (current[i] >= 128 == previous[i] >= 128)
+                {
+                    unsweptSum += change;
+                }
             }
         }
-        return (Mean(sum, count), Mean(stillSum, stillCount));
+        // The moving-edge score keeps the band's denominator, so it is never above the plain score.
+        return (Mean(sum, count), Mean(stillSum, stillCount), motion is null ? double.NaN : Mean(unsweptSum, count));
 
         static double Mean(long total, long n) => n == 0 ? double.NaN : total / (255.0 * n);
     }

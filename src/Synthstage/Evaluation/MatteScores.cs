@@ -20,6 +20,12 @@ public sealed record MatteScores(int Frames, double? MeanIou, double? MeanSoftIo
     /// </summary>
     public double? StillFlicker { get; init; }
 
+    /// <summary>
+    /// Mean frame-to-frame change beyond the moving edges: the band, and where an outline swept over moving picture
+    /// (see <see cref="MatteMetrics.Flickers"/>); null for images.
+    /// </summary>
+    public double? MovingEdgeFlicker { get; init; }
+
     /// <summary>Largest change of a cell's mean luma (levels of 255) that counts as a still picture for <see cref="StillFlicker"/>.</summary>
     public float StillPictureChange { get; init; }
 

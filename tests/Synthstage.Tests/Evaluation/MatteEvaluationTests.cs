@@ -68,6 +68,36 @@ public sealed class MatteEvaluationTests : IDisposable
         Assert.Null(scores.Flicker);
     }
 
+    // A white square jumping 50 px a frame over black, keyed by the brightness model and scored against itself as the
+    // alpha: accuracy is perfect, and every matte change is an edge sweeping over moving picture, so the band score
+    // counts some of it while the sweep-free and still scores count none.
+    [Fact]
+    public async Task AVideoScoredAgainstItsOwnMatteIsPerfectAndItsJumpsAreSweeps()
+    {
+        SharedData.RequireFfmpeg();
+        var clip = Path.Combine(_dir, "square.mkv");
+        await Video.KeyingJobTests.RunFfmpegAsync("-f", "lavfi", "-i", "color=c=black:size=320x96:rate=10:duration=0.5", "-f", "lavfi", "-i",
+            "color=c=white:size=40x40:rate=10:duration=0.5", "-filter_complex", "[0][1]overlay=x='10+50*n':y=28", "-c:v", "ffv1", "-pix_fmt", "yuv444p", clip);
+        var options = new MatteEvaluationOptions
+        {
+            Keying = new KeyingOptions
+            {
+                Model = WriteBrightnessModel(),
+                Matte = new MatteOptions { Softness = 0, Feather = 0, Smoothing = 0, Refine = MatteRefinement.Off },
+            },
+        };
+
+        var scores = await MatteEvaluation.EvaluateVideoAsync(clip, clip, options, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(5, scores.Frames);
+        Assert.True(scores.MeanIou > 0.99, $"IoU {scores.MeanIou}");
+        Assert.True(scores.Mad < 0.005, $"MAD {scores.Mad}");
+        Assert.True(scores.DtSsd < 0.01, $"dtSSD {scores.DtSsd}");
+        Assert.True(scores.Flicker > 0, "the band score sees none of the jumps");
+        Assert.Equal(0, scores.MovingEdgeFlicker);
+        Assert.Equal(0, scores.StillFlicker);
+    }
+
     [Fact]
     public void AnImageWithoutAMaskIsNamed()
     {

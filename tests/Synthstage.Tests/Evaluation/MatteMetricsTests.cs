@@ -91,6 +91,38 @@ public class MatteMetricsTests
         Assert.Equal(0.6 / 220, metrics.Flicker(current, previous, 4), 1e-12);
     }
 
+    // Three 20 px cells; the picture moves in the middle and right ones. The matte gains a block on the left (still
+    // picture: a piece appearing from nowhere), a block on the right (moving picture: an edge that swept it) and a
+    // faint change in the middle (moving picture, but no crossing of ½: a shimmer, not a sweep).
+    [Fact]
+    public void SweepFreeFlickerLeavesOutOnlyCrossingsWhereThePictureMoved()
+    {
+        const int w = 60, h = 20;
+        var previous = new byte[w * h];
+        var current = new byte[w * h];
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < 15; x++) current[y * w + x] = 255;
+            for (var x = 25; x < 35; x++) current[y * w + x] = 100;
+            for (var x = 45; x < w; x++) current[y * w + x] = 255;
+        }
+        var motion = new PictureMotion(w, h, 3, 1);
+        var change = new float[3];
+        var frame = new byte[w * h * 3];
+        motion.Next(frame, 3, change);
+        for (var y = 0; y < h; y++)
+            for (var x = 20; x < w; x++) frame[(y * w + x) * 3] = 200;
+        motion.Next(frame, 3, change);
+        var metrics = new MatteMetrics(w, h);
+
+        var (all, still, sweepFree) = metrics.Flickers(current, previous, 4, motion, change, 2);
+
+        // Outlines at x = 14 and x = 45; beyond 4 px of them: columns 0..9, 19..40 and 50..59, 840 pixels.
+        Assert.Equal((200 * 255 + 200 * 100 + 200 * 255) / (255.0 * 840), all, 1e-12);
+        Assert.Equal((200 * 255 + 200 * 100) / (255.0 * 840), sweepFree, 1e-12);
+        Assert.Equal(200 / 220.0, still, 1e-12); // the left cell alone: columns 0..9 and 19
+    }
+
     [Fact]
     public void DistanceTransformMatchesBruteForce()
     {
