@@ -3,7 +3,7 @@
 # (default settings, $MODEL) onto flat purple, so any part of the body the matte drops shows as purple; the frames
 # are cropped ($CROP, ffmpeg w:h:x:y, default the lower body in juggle.mp4), halved and tiled five across into one JPEG.
 #
-# Usage: scripts/matte-stills.sh VIDEO OUT.jpg FRAME...   (frame numbers count from 0)
+# Usage: scripts/matte-stills.sh VIDEO OUT.jpg FRAME...   (frame numbers count from 0; $MATTE_ARGS go to `matte`)
 # Example: MODEL=pose-full scripts/matte-stills.sh ../shared/data/footage/juggle.mp4 feet.jpg 31 46 107 217
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,7 +15,8 @@ model="${MODEL:-pose-full}" crop="${CROP:-760:520:300:200}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-"$here/synthstage" matte "$video" -o "$work/mask.mp4" --model "$model" --kind mask --no-watermark --crf 0 >/dev/null 2>&1
+# shellcheck disable=SC2086 # MATTE_ARGS is split into arguments on purpose
+"$here/synthstage" matte "$video" -o "$work/mask.mp4" --model "$model" --kind mask --no-watermark --crf 0 ${MATTE_ARGS:-} >/dev/null 2>&1
 select="$(printf 'eq(n\\,%d)+' "$@")"; select="${select%+}"
 columns=$(( $# < 5 ? $# : 5 )) rows=$(( ($# + 4) / 5 ))
 ffmpeg -nostdin -hide_banner -v error -y -i "$video" -i "$work/mask.mp4" -filter_complex \
