@@ -94,7 +94,7 @@ internal static class EvalCommand
         if (s.Mad is { } mad) System.Console.WriteLine(string.Create(c, $"MAD ×1e3            {mad * 1e3:F2}"));
         if (s.DtSsd is { } dt) System.Console.WriteLine(string.Create(c, $"dtSSD ×1e2          {dt * 1e2:F3}"));
         if (s.Flicker is { } fl) System.Console.WriteLine(string.Create(c, $"flicker ×1e3        {fl * 1e3:F3}  (mean |Δα| beyond {s.FlickerBand:0.#} px of the edges)"));
-        if (s.MovingEdgeFlicker is { } moving) System.Console.WriteLine(string.Create(c, $"sweep-free ×1e3     {moving * 1e3:F3}  (the same, also leaving out what a moving edge swept: pixels that crossed ½ where an 8 px cell's luma changed > {s.StillPictureChange:0.#} levels)"));
+        if (s.SweepFreeFlicker is { } sweepFree) System.Console.WriteLine(string.Create(c, $"sweep-free ×1e3     {sweepFree * 1e3:F3}  (the same, also leaving out what a moving edge swept: pixels that crossed ½ where an 8 px cell's luma changed > {s.StillPictureChange:0.#} levels)"));
         if (s.StillFlicker is { } still) System.Console.WriteLine(string.Create(c, $"still flicker ×1e3  {still * 1e3:F3}  (the same where the picture is still: 8 px cells whose mean luma changed ≤ {s.StillPictureChange:0.#} levels)"));
         System.Console.WriteLine(string.Create(c, $"speed               {s.MillisecondsPerFrame:F2} ms/frame ({s.FramesPerSecond:F1} frames/s, decoding excluded)"));
     }

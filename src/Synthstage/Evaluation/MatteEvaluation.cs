@@ -102,7 +102,7 @@ public static class MatteEvaluation
             var truth = new byte[width * height];
             var previousTruth = new byte[width * height];
             var sums = new Sums();
-            double flicker = 0, stillFlicker = 0, movingEdgeFlicker = 0, mad = 0, dtSsd = 0;
+            double flicker = 0, stillFlicker = 0, sweepFreeFlicker = 0, mad = 0, dtSsd = 0;
             int flickerFrames = 0, stillFrames = 0;
             var motion = new PictureMotion(width, height, Math.Max(1, width / options.StillCellSize), Math.Max(1, height / options.StillCellSize));
             var pictureChange = new float[motion.CellsX * motion.CellsY];
@@ -115,7 +115,7 @@ public static class MatteEvaluation
                 motion.Next(frame, 3, pictureChange);
                 if (sums.Frames > 0)
                 {
-                    var (change, still, beyondMoving) = metrics.Flickers(alpha, previousAlpha, options.FlickerBand, motion, pictureChange, options.StillPictureChange);
+                    var (change, still, sweepFree) = metrics.Flickers(alpha, previousAlpha, options.FlickerBand, motion, pictureChange, options.StillPictureChange);
                     if (!double.IsNaN(still))
                     {
                         stillFlicker += still;
@@ -124,7 +124,7 @@ public static class MatteEvaluation
                     if (!double.IsNaN(change))
                     {
                         flicker += change;
-                        movingEdgeFlicker += beyondMoving;
+                        sweepFreeFlicker += sweepFree;
                         flickerFrames++;
                     }
                 }
@@ -153,7 +153,7 @@ public static class MatteEvaluation
                 flickerFrames > 0 ? flicker / flickerFrames : null, options.FlickerBand, sums.Milliseconds)
             {
                 StillFlicker = stillFrames > 0 ? stillFlicker / stillFrames : null,
-                MovingEdgeFlicker = flickerFrames > 0 ? movingEdgeFlicker / flickerFrames : null,
+                SweepFreeFlicker = flickerFrames > 0 ? sweepFreeFlicker / flickerFrames : null,
                 StillPictureChange = options.StillPictureChange,
             };
         }

@@ -123,13 +123,13 @@ public sealed class MatteMetrics
         Flickers(current, previous, band, motion, pictureChange, maxPictureChange).Still;
 
     /// <summary>
-    /// <see cref="Flicker"/>, <see cref="StillFlicker"/> and the flicker beyond moving edges in one pass (the edge
-    /// distances are computed once). Beyond moving edges leaves out, besides the band, the pixels an outline swept:
+    /// <see cref="Flicker"/>, <see cref="StillFlicker"/> and the sweep-free flicker in one pass (the edge distances are
+    /// computed once). Sweep-free leaves out, besides the band, the pixels an outline swept:
     /// those that crossed half opacity between the frames in a cell where the picture moved too (a kicked leg that
     /// travels further than the band in one frame). Everything else still counts, holes that open where the picture
-    /// is still included. Without <paramref name="motion"/> the still and moving-edge scores are NaN.
+    /// is still included. Without <paramref name="motion"/> the still and sweep-free scores are NaN.
     /// </summary>
-    public (double All, double Still, double BeyondMovingEdges) Flickers(ReadOnlySpan<byte> current, ReadOnlySpan<byte> previous, float band,
+    public (double All, double Still, double SweepFree) Flickers(ReadOnlySpan<byte> current, ReadOnlySpan<byte> previous, float band,
         PictureMotion? motion, ReadOnlySpan<float> pictureChange, float maxPictureChange)
     {
         Boundary(current, _boundaryA);
@@ -160,7 +160,7 @@ public sealed class MatteMetrics
                 }
             }
         }
-        // The moving-edge score keeps the band's denominator, so it is never above the plain score.
+        // The sweep-free score keeps the band's denominator, so it is never above the plain score.
         return (Mean(sum, count), Mean(stillSum, stillCount), motion is null ? double.NaN : Mean(unsweptSum, count));
 
         static double Mean(long total, long n) => n == 0 ? double.NaN : total / (255.0 * n);

@@ -21,10 +21,10 @@ public sealed record MatteScores(int Frames, double? MeanIou, double? MeanSoftIo
     public double? StillFlicker { get; init; }
 
     /// <summary>
-    /// Mean frame-to-frame change beyond the moving edges: the band, and where an outline swept over moving picture
-    /// (see <see cref="MatteMetrics.Flickers"/>); null for images.
+    /// Mean frame-to-frame change away from the moving edges, sweep-free: besides the band, the pixels an outline swept
+    /// over moving picture are left out (see <see cref="MatteMetrics.Flickers"/>); null for images.
     /// </summary>
-    public double? MovingEdgeFlicker { get; init; }
+    public double? SweepFreeFlicker { get; init; }
 
     /// <summary>Largest change of a cell's mean luma (levels of 255) that counts as a still picture for <see cref="StillFlicker"/>.</summary>
     public float StillPictureChange { get; init; }

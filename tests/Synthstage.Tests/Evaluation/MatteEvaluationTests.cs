@@ -94,7 +94,7 @@ public sealed class MatteEvaluationTests : IDisposable
         Assert.True(scores.Mad < 0.005, $"MAD {scores.Mad}");
         Assert.True(scores.DtSsd < 0.01, $"dtSSD {scores.DtSsd}");
         Assert.True(scores.Flicker > 0, "the band score sees none of the jumps");
-        Assert.Equal(0, scores.MovingEdgeFlicker);
+        Assert.Equal(0, scores.SweepFreeFlicker);
         Assert.Equal(0, scores.StillFlicker);
     }
 
