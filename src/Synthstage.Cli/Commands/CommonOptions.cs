@@ -39,6 +39,8 @@ internal static class CommonOptions
 
     public static Option<string> CropSmoothing() => new("--crop-smoothing") { Description = "pose models: One Euro smoothing of the landmarks that place the next frame's crop, as MediaPipe does (on or off; off by default: a steadier crop, not a steadier matte)", DefaultValueFactory = _ => "off" };
 
+    public static Option<string> HeatmapRefinement() => new("--heatmap-refinement") { Description = "pose models: move the landmarks to the peaks of the model's heatmap, as MediaPipe does (on or off)", DefaultValueFactory = _ => "on" };
+
     /// <summary>Reads an on|off option's value.</summary>
     public static bool ParseOnOff(Option<string> option, string value) => value.ToLowerInvariant() switch
     {

@@ -35,6 +35,7 @@ internal static class EvalCommand
         var clipBlack = CommonOptions.ClipBlack();
         var clipWhite = CommonOptions.ClipWhite();
         var cropSmoothing = CommonOptions.CropSmoothing();
+        var heatmapRefinement = CommonOptions.HeatmapRefinement();
         var radius = new Option<int>("--refine-radius") { Description = "Guided filter window radius in frame pixels", DefaultValueFactory = _ => new MatteOptions().RefineRadius };
         var epsilon = new Option<float>("--refine-eps") { Description = "Guided filter regularisation (larger trusts the mask more)", DefaultValueFactory = _ => new MatteOptions().RefineEpsilon };
         var tolerance = new Option<float?>("--boundary-tolerance") { Description = "Boundary F tolerance in pixels (default: DAVIS, 0.008 of the diagonal)" };
@@ -43,7 +44,7 @@ internal static class EvalCommand
         var command = new Command("matte", "Score mattes: mean IoU, soft IoU, boundary F-measure and speed (images + masks), or flicker, MAD and dtSSD (video + alpha)")
         {
             images, masks, video, alpha, model, threshold, softness, feather, smoothing, refine, radius, epsilon, tolerance, band, device,
-            cropSmoothing, clipBlack, clipWhite,
+            cropSmoothing, heatmapRefinement, clipBlack, clipWhite,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
@@ -65,7 +66,11 @@ internal static class EvalCommand
                         ClipWhite = result.GetValue(clipWhite),
                     },
                     Session = new SessionOptionsSpec(CommonOptions.ParseDevice(result.GetValue(device)!)),
-                    PoseTracking = new PoseTrackerOptions { CropSmoothing = CommonOptions.ParseOnOff(cropSmoothing, result.GetValue(cropSmoothing)!) },
+                    PoseTracking = new PoseTrackerOptions
+                    {
+                        CropSmoothing = CommonOptions.ParseOnOff(cropSmoothing, result.GetValue(cropSmoothing)!),
+                        HeatmapRefinement = CommonOptions.ParseOnOff(heatmapRefinement, result.GetValue(heatmapRefinement)!),
+                    },
                 },
                 BoundaryTolerance = result.GetValue(tolerance),
                 FlickerBand = result.GetValue(band),

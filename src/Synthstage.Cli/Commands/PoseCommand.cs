@@ -21,10 +21,11 @@ internal static class PoseCommand
         var noAudio = CommonOptions.NoAudio();
         var landmarkSmoothing = CommonOptions.LandmarkSmoothing();
         var cropSmoothing = CommonOptions.CropSmoothing();
+        var heatmapRefinement = CommonOptions.HeatmapRefinement();
         var command = new Command("pose", "Track the person's 33 body landmarks (BlazePose GHUM) into JSON and/or a skeleton overlay video")
         {
             input, json, overlay, model, person, crf, preset, device, noAudio,
-            landmarkSmoothing, cropSmoothing,
+            landmarkSmoothing, cropSmoothing, heatmapRefinement,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
@@ -44,6 +45,7 @@ internal static class PoseCommand
                 KeepAudio = !result.GetValue(noAudio),
                 LandmarkSmoothing = CommonOptions.ParseOnOff(landmarkSmoothing, result.GetValue(landmarkSmoothing)!),
                 CropSmoothing = CommonOptions.ParseOnOff(cropSmoothing, result.GetValue(cropSmoothing)!),
+                HeatmapRefinement = CommonOptions.ParseOnOff(heatmapRefinement, result.GetValue(heatmapRefinement)!),
                 Session = new SessionOptionsSpec(CommonOptions.ParseDevice(result.GetValue(device)!)),
             };
             var done = await ConsoleProgress.RunAsync(progress => PoseJob.RunAsync(result.GetValue(input)!, options, progress, token));

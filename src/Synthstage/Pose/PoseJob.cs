@@ -28,6 +28,9 @@ public sealed record PoseJobOptions
     /// <summary>Smooth the landmarks that place the next frame's crop (see <see cref="PoseTrackerOptions.CropSmoothing"/>).</summary>
     public bool CropSmoothing { get; init; }
 
+    /// <summary>Move the landmarks to the heatmap's peaks (see <see cref="PoseTrackerOptions.HeatmapRefinement"/>).</summary>
+    public bool HeatmapRefinement { get; init; } = true;
+
     /// <summary>Overlay quality for H.264/VP9.</summary>
     public int Crf { get; init; } = 18;
 
@@ -74,7 +77,7 @@ public static class PoseJob
         var info = await MediaProbe.ProbeAsync(inputPath, ct).ConfigureAwait(false);
         await using var reader = VideoFrameReader.Open(info, FramePixelFormat.Rgb24);
         int width = reader.Width, height = reader.Height;
-        var tracking = new PoseTrackerOptions { LandmarkSmoothing = options.LandmarkSmoothing, CropSmoothing = options.CropSmoothing, FrameRate = info.FrameRate };
+        var tracking = new PoseTrackerOptions { LandmarkSmoothing = options.LandmarkSmoothing, CropSmoothing = options.CropSmoothing, HeatmapRefinement = options.HeatmapRefinement, FrameRate = info.FrameRate };
         using var tracker = await PoseSegmenter.CreateTrackerAsync(options.Model, options.Store, options.Session, options.Person, progress, ct, tracking).ConfigureAwait(false);
 
         await using var writer = options.OverlayPath is null ? null : VideoFrameWriter.Create(new VideoWriterOptions(options.OverlayPath, width, height, info.FrameRate)

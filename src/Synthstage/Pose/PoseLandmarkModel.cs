@@ -7,7 +7,8 @@ namespace Synthstage.Pose;
 /// One of BlazePose GHUM's landmark models (lite, full, heavy; imported from <c>pose_landmark_*.tflite</c>) run on
 /// a rotated square crop of the frame resampled to 256×256 RGB in 0..1. Outputs are bound by shape, since their
 /// names differ between the variants: 195 values (39 landmarks × x, y, z, visibility, presence, in crop pixels and
-/// logits), the pose flag (a probability), and the 256×256 segmentation (logits). The session and all buffers are made once.
+/// logits), the pose flag (a probability), the 256×256 segmentation (logits) and, when the graph has it, the 64×64
+/// heatmap that <see cref="HeatmapLandmarkRefiner"/> sharpens the landmarks with. The session and all buffers are made once.
 /// </summary>
 public sealed class PoseLandmarkModel : IDisposable
 {
@@ -20,10 +21,14 @@ public sealed class PoseLandmarkModel : IDisposable
     /// <summary>Values per raw landmark: x, y, z, visibility logit, presence logit.</summary>
     public const int ValuesPerLandmark = 5;
 
+    /// <summary>Heatmap side in cells.</summary>
+    public const int HeatmapSize = 64;
+
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
     private readonly float[] _input = new float[InputSize * InputSize * 3];
     private readonly float[] _flag = new float[1];
+    private readonly float[]? _heatmap;
     private readonly OrtValue[] _inputValues;
     private readonly OrtValue[] _outputValues;
     private readonly string[] _inputNames;
@@ -45,6 +50,14 @@ public sealed class PoseLandmarkModel : IDisposable
             OrtValue.CreateTensorValueFromMemory(_flag, [1, 1]),
             OrtValue.CreateTensorValueFromMemory(Segmentation, [1, InputSize, InputSize, 1]),
         ];
+        int[] heatmapDims = [1, HeatmapSize, HeatmapSize, RawLandmarks];
+        var heatmapName = session.OutputMetadata.FirstOrDefault(o => o.Value.Dimensions.SequenceEqual(heatmapDims)).Key;
+        if (heatmapName is not null)
+        {
+            _heatmap = new float[HeatmapSize * HeatmapSize * RawLandmarks];
+            _outputNames = [.. _outputNames, heatmapName];
+            _outputValues = [.. _outputValues, OrtValue.CreateTensorValueFromMemory(_heatmap, [1, HeatmapSize, HeatmapSize, RawLandmarks])];
+        }
         _inputNames = [inputName];
     }
 
@@ -53,6 +66,15 @@ public sealed class PoseLandmarkModel : IDisposable
 
     /// <summary>Segmentation logits of the last run, 256×256 over the crop.</summary>
     public float[] Segmentation { get; } = new float[InputSize * InputSize];
+
+    /// <summary>True when the graph outputs the landmark heatmap.</summary>
+    public bool HasHeatmap => _heatmap is not null;
+
+    /// <summary>
+    /// Move the landmarks to their heatmap peaks after each run, as MediaPipe does (on by default; no effect without
+    /// <see cref="HasHeatmap"/>).
+    /// </summary>
+    public bool RefineFromHeatmap { get; set; } = true;
 
     /// <summary>The last run's probability that a person is in the crop.</summary>
     public float PoseFlag => _flag[0];
@@ -83,6 +105,8 @@ public sealed class PoseLandmarkModel : IDisposable
         AffineFrameSampler.Sample(frame, width, height, channels, _input, InputSize, InputSize,
             (x0 - 0.5f, y0 - 0.5f), (cos * step, sin * step), (-sin * step, cos * step), 1f / 255f, 0f, outsideFill: null);
         _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
+        if (RefineFromHeatmap && _heatmap is not null)
+            HeatmapLandmarkRefiner.Refine(Landmarks, ValuesPerLandmark, InputSize, _heatmap, HeatmapSize);
     }
 
     /// <summary>Releases the session and its tensors.</summary>

@@ -50,6 +50,7 @@ public sealed class PoseTracker : IDisposable
         _ownsModels = ownsModels;
         Person = person;
         Options = options ?? new PoseTrackerOptions();
+        _landmarkModel.RefineFromHeatmap = Options.HeatmapRefinement;
     }
 
     /// <summary>Landmark smoothing and frame rate.</summary>

@@ -21,6 +21,12 @@ public sealed record PoseTrackerOptions
     /// </summary>
     public bool LandmarkSmoothing { get; init; } = true;
 
+    /// <summary>
+    /// Move the landmarks to the peaks of the landmark model's heatmap (<see cref="HeatmapLandmarkRefiner"/>) before
+    /// they are reported and place the next crop, as MediaPipe's pose graph does. On by default.
+    /// </summary>
+    public bool HeatmapRefinement { get; init; } = true;
+
     /// <summary>Frames per second of the footage (the filters' sampling frequency); 0 or less means unknown (<see cref="DefaultFrameRate"/>).</summary>
     public double FrameRate { get; init; } = DefaultFrameRate;
 

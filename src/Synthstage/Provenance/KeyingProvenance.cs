@@ -59,7 +59,8 @@ public static class KeyingProvenance
         else if (PoseSegmenter.ModelNames.TryGetValue(choice, out var variant))
             record.AddModel("person detection", PoseModelInstaller.ModelId, PoseModelInstaller.ModelPath(options.Store, PoseModelInstaller.Detector))
                 .AddModel("segmentation", PoseModelInstaller.ModelId, PoseModelInstaller.ModelPath(options.Store, variant))
-                .Set("crop smoothing", options.PoseTracking.CropSmoothing ? "on" : "off");
+                .Set("crop smoothing", options.PoseTracking.CropSmoothing ? "on" : "off")
+                .Set("heatmap refinement", options.PoseTracking.HeatmapRefinement ? "on" : "off");
         else if (File.Exists(choice))
             record.AddModel("segmentation", Path.GetFileName(choice), choice, "unknown (user-supplied file)");
         else

@@ -32,6 +32,7 @@ public sealed class KeyingManifestTests
             Assert.Equal("off", record.Parameters["refine"]);
             Assert.Equal("pose-full", record.Parameters["model"]);
             Assert.Equal("off", record.Parameters["crop smoothing"]);
+            Assert.Equal("on", record.Parameters["heatmap refinement"]);
         }
         finally
         {
