@@ -15,16 +15,17 @@ public static class HeatmapLandmarkRefiner
     public const float MinConfidence = 0.5f;
 
     /// <summary>Refines the x and y of every landmark in place; returns how many moved.</summary>
-    /// <param name="landmarks">Landmarks of <paramref name="stride"/> values each, x and y first, in units where the crop is <paramref name="cropSize"/> wide.</param>
+    /// <param name="landmarks">Landmarks of <paramref name="stride"/> values each, x and y first, in units where the crop is <paramref name="cropSize"/> wide; the first landmarks of the heatmap's channels.</param>
     /// <param name="stride">Values per landmark.</param>
     /// <param name="cropSize">Crop side in the landmarks' units.</param>
-    /// <param name="heatmap">size×size×landmarks logits (HWC: landmark channels innermost).</param>
+    /// <param name="heatmap">size×size×channels logits (HWC: one channel per landmark, innermost).</param>
     /// <param name="size">Heatmap side in cells.</param>
     public static int Refine(Span<float> landmarks, int stride, float cropSize, ReadOnlySpan<float> heatmap, int size)
     {
         var count = landmarks.Length / stride;
-        if (heatmap.Length != size * size * count)
-            throw new ArgumentException($"heatmap has {heatmap.Length} values; {size}×{size}×{count} expected", nameof(heatmap));
+        var channels = heatmap.Length / (size * size);
+        if (heatmap.Length != size * size * channels || channels < count)
+            throw new ArgumentException($"heatmap has {heatmap.Length} values; {size}×{size}×(at least {count}) expected", nameof(heatmap));
         const int offset = (KernelSize - 1) / 2;
         var moved = 0;
         for (var i = 0; i < count; i++)
@@ -37,7 +38,7 @@ public static class HeatmapLandmarkRefiner
             {
                 for (var c = Math.Max(0, column - offset); c < Math.Min(size, column + offset + 1); c++)
                 {
-                    var confidence = 1f / (1f + MathF.Exp(-heatmap[(r * size + c) * count + i]));
+                    var confidence = 1f / (1f + MathF.Exp(-heatmap[(r * size + c) * channels + i]));
                     sum += confidence;
                     peak = MathF.Max(peak, confidence);
                     weightedColumn += c * confidence;

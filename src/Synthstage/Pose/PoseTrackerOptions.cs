@@ -22,8 +22,9 @@ public sealed record PoseTrackerOptions
     public bool LandmarkSmoothing { get; init; } = true;
 
     /// <summary>
-    /// Move the landmarks to the peaks of the landmark model's heatmap (<see cref="HeatmapLandmarkRefiner"/>) before
-    /// they are reported and place the next crop, as MediaPipe's pose graph does. On by default.
+    /// Move the 33 body landmarks to the peaks of the landmark model's heatmap (<see cref="HeatmapLandmarkRefiner"/>),
+    /// as MediaPipe's pose graph does. The next crop is still placed by the regressed alignment points, which keeps the
+    /// matte steadier than refining them too. On by default.
     /// </summary>
     public bool HeatmapRefinement { get; init; } = true;
 

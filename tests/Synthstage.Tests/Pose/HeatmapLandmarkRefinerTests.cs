@@ -66,4 +66,19 @@ public class HeatmapLandmarkRefinerTests
         Assert.Equal(0f, landmarks[1], 1e-3f);
         Assert.Throws<ArgumentException>(() => HeatmapLandmarkRefiner.Refine(landmarks, Stride, Crop, heatmap.AsSpan(1), Size));
     }
+
+    [Fact]
+    public void OnlyTheLandmarksGivenAreRefinedWithTheirOwnChannels()
+    {
+        var heatmap = Heatmap();
+        Set(heatmap, 0, 30, 30, 30f);
+        Set(heatmap, 1, 30, 31, 30f);
+        var landmarks = new float[Count * Stride];
+        (landmarks[0], landmarks[1], landmarks[5], landmarks[6]) = (30.5f * 4, 30.5f * 4, 30.5f * 4, 30.5f * 4);
+
+        Assert.Equal(1, HeatmapLandmarkRefiner.Refine(landmarks.AsSpan(0, Stride), Stride, Crop, heatmap, Size));
+        Assert.Equal((30f * 4, 30f * 4), (landmarks[0], landmarks[1]));
+        Assert.Equal((30.5f * 4, 30.5f * 4), (landmarks[5], landmarks[6]));
+        Assert.Throws<ArgumentException>(() => HeatmapLandmarkRefiner.Refine(new float[4 * Stride], Stride, Crop, heatmap, Size));
+    }
 }
