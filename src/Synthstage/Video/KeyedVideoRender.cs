@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Synthstage.Compositing;
 using Synthstage.Media;
 using Synthstage.Provenance;
@@ -44,17 +45,8 @@ internal static class KeyedVideoRender
         await using var writer = VideoFrameWriter.Create(writerOptions);
 
         var total = info.FrameCount;
-        var emptyMattes = 0;
-        var maskValues = stages.MaskWidth * stages.MaskHeight;
-        var pipeline = new FramePipeline(reader.FrameSizeBytes, maskValues, finisher.OutputBytes,
-                PipelineDepth(reader.FrameSizeBytes + finisher.OutputBytes))
-            .AddStage(work =>
-            {
-                stages.SegmentAndShape(work.Input, work.Mask);
-                if (EmptyMatte.IsEmpty(work.Mask.AsSpan(0, maskValues))) Interlocked.Increment(ref emptyMattes);
-            })
-            .AddStage(finisher.Finish)
-            .AddStage(work => stamp.Apply(work.Output)); // Provenance (issue 10)
+        var emptyMattes = new StrongBox<int>();
+        var pipeline = CreatePipeline(reader.FrameSizeBytes, stages, finisher, stamp, emptyMattes);
         var written = await pipeline.RunAsync(
             (work, token) => reader.ReadFrameAsync(work.Input, token),
             async (work, token) =>
@@ -71,16 +63,34 @@ internal static class KeyedVideoRender
         var warning = reader.EndedEarly
             ? $"'{Path.GetFileName(inputPath)}' is damaged or truncated: rendered the {written} frames that decode ({reader.Warning})"
             : null;
-        warning = EmptyMatte.AddWarning(warning, emptyMattes, written);
+        warning = EmptyMatte.AddWarning(warning, emptyMattes.Value, written);
         var busy = pipeline.BusyTimes;
         return new RenderResult(outputPath, written, clock.Elapsed, warning)
         {
-            EmptyMatteFrames = emptyMattes,
+            EmptyMatteFrames = emptyMattes.Value,
             StageTimes = new Dictionary<string, TimeSpan>
             {
                 ["decode"] = busy[0], ["segment"] = busy[1], ["finish"] = busy[2], ["mark"] = busy[3], ["encode"] = busy[^1],
             },
         };
+    }
+
+    /// <summary>
+    /// The stages both renders run, on a pipeline as deep as memory allows: segment and shape the matte (counting the
+    /// frames whose matte is empty in <paramref name="emptyMattes"/>), finish the frame, stamp it (provenance, issue 10).
+    /// </summary>
+    internal static FramePipeline CreatePipeline(int frameBytes, MatteStages stages, IFrameFinisher finisher, OutputStamp stamp,
+        StrongBox<int> emptyMattes, int startIndex = 0)
+    {
+        var maskValues = stages.MaskWidth * stages.MaskHeight;
+        return new FramePipeline(frameBytes, maskValues, finisher.OutputBytes, PipelineDepth(frameBytes + finisher.OutputBytes)) { StartIndex = startIndex }
+            .AddStage(work =>
+            {
+                stages.SegmentAndShape(work.Input, work.Mask);
+                if (EmptyMatte.IsEmpty(work.Mask.AsSpan(0, maskValues))) Interlocked.Increment(ref emptyMattes.Value);
+            })
+            .AddStage(finisher.Finish)
+            .AddStage(work => stamp.Apply(work.Output));
     }
 
     /// <summary>Frames in flight: six for ordinary sizes, fewer for huge frames so buffers stay near 256 MB.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Synthstage.Media;
 using Synthstage.Provenance;
@@ -61,17 +62,8 @@ internal static class ResumableKeyedRender
             }
         }
 
-        var emptyMattes = 0;
-        var maskValues = stages.MaskWidth * stages.MaskHeight;
-        var pipeline = new FramePipeline(reader.FrameSizeBytes, maskValues, finisher.OutputBytes,
-                KeyedVideoRender.PipelineDepth(reader.FrameSizeBytes + finisher.OutputBytes)) { StartIndex = skipped }
-            .AddStage(work =>
-            {
-                stages.SegmentAndShape(work.Input, work.Mask);
-                if (EmptyMatte.IsEmpty(work.Mask.AsSpan(0, maskValues))) Interlocked.Increment(ref emptyMattes);
-            })
-            .AddStage(finisher.Finish)
-            .AddStage(work => stamp.Apply(work.Output));
+        var emptyMattes = new StrongBox<int>();
+        var pipeline = KeyedVideoRender.CreatePipeline(reader.FrameSizeBytes, stages, finisher, stamp, emptyMattes, startIndex: skipped);
         var written = await pipeline.RunAsync(
             (work, token) => reader.ReadFrameAsync(work.Input, token),
             async (work, token) =>
@@ -90,11 +82,11 @@ internal static class ResumableKeyedRender
         var warning = reader.EndedEarly
             ? $"'{Path.GetFileName(inputPath)}' is damaged or truncated: rendered the {written + skipped} frames that decode ({reader.Warning})"
             : null;
-        warning = EmptyMatte.AddWarning(warning, emptyMattes, written);
+        warning = EmptyMatte.AddWarning(warning, emptyMattes.Value, written);
         var busy = pipeline.BusyTimes;
         return new RenderResult(outputPath, written + skipped, clock.Elapsed, warning)
         {
-            EmptyMatteFrames = emptyMattes,
+            EmptyMatteFrames = emptyMattes.Value,
             FramesResumed = skipped,
             StageTimes = new Dictionary<string, TimeSpan>
             {
