@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using System.CommandLine;
 using System.Globalization;
 using Synthstage.Cli.Console;

@@ -1,3 +1,4 @@
+using Synthstage.Pipeline;
 using Synthstage.Imaging;
 using Synthstage.Video;
 

@@ -1,3 +1,5 @@
+using Synthstage.Imaging;
+using Synthstage.Pipeline;
 using System.Diagnostics;
 using Synthstage.Compositing;
 using Synthstage.Diffusion.Pipelines;

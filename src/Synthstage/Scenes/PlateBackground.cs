@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using SkiaSharp;

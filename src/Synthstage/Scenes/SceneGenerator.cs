@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using System.Diagnostics;
 using Synthstage.Diffusion.Models;
 using Synthstage.Diffusion.Pipelines;

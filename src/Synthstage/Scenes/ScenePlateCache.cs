@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;

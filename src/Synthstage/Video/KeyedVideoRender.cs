@@ -1,3 +1,4 @@
+using Synthstage.Pipeline;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Synthstage.Compositing;

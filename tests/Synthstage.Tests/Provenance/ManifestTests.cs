@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using System.Text;
 using System.Text.Json.Nodes;
 using Synthstage.Provenance;
@@ -106,7 +107,7 @@ public sealed class ManifestTests : IDisposable
         var read = await ManifestContainer.ReadAsync(path, TestContext.Current.CancellationToken);
         Assert.NotNull(read);
         Assert.Equal(SignatureStatus.Valid, ManifestSigner.Verify(read, out _));
-        Assert.Equal(image.Pixels, Synthstage.Diffusion.Pipelines.RgbImage.Load(path).Pixels);
+        Assert.Equal(image.Pixels, Synthstage.Imaging.RgbImage.Load(path).Pixels);
         Assert.Equal([path], Directory.GetFiles(_dir));
     }
 }

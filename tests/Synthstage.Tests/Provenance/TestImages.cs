@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using Synthstage.Diffusion.Pipelines;
 
 namespace Synthstage.Tests.Provenance;

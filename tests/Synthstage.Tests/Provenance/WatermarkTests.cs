@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using Synthstage.Provenance.Evaluation;
 using Synthstage.Provenance.Watermarking;
 
@@ -7,14 +8,14 @@ public sealed class WatermarkTests
 {
     private const uint Payload = 0xA5C3_1F07;
 
-    private static WatermarkDetection DetectIn(Synthstage.Diffusion.Pipelines.RgbImage image, WatermarkKey? key = null)
+    private static WatermarkDetection DetectIn(Synthstage.Imaging.RgbImage image, WatermarkKey? key = null)
     {
         var detector = new WatermarkDetector();
         detector.AddFrame(image.Pixels, image.Width, image.Height);
         return detector.Detect(key);
     }
 
-    private static Synthstage.Diffusion.Pipelines.RgbImage Marked(int width, int height, int seed, uint payload = Payload)
+    private static Synthstage.Imaging.RgbImage Marked(int width, int height, int seed, uint payload = Payload)
     {
         var image = TestImages.Scene(width, height, seed);
         WatermarkEmbedder.Create(payload, width, height).Embed(image.Pixels);

@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using Synthstage.Compositing;
 using Synthstage.Diffusion.Pipelines;
 using Synthstage.Scenes;

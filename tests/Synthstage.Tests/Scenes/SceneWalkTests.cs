@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using SkiaSharp;
 using Synthstage.Compositing;
 using Synthstage.Diffusion.Pipelines;

@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using System.Globalization;
 using Synthstage.Diffusion;
 using Synthstage.Diffusion.Pipelines;

@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using Synthstage.Diffusion.Pipelines;
 using Synthstage.Provenance;
 using Synthstage.Provenance.Manifest;

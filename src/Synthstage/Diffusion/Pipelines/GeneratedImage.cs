@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using SkiaSharp;
 
 namespace Synthstage.Diffusion.Pipelines;

@@ -1,3 +1,5 @@
+using Synthstage.Imaging;
+
 namespace Synthstage.Diffusion.Pipelines;
 
 /// <summary>What to generate: the arguments of diffusers' <c>StableDiffusionPipeline.__call__</c> and its img2img twin.</summary>

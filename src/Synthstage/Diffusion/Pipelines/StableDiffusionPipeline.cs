@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;

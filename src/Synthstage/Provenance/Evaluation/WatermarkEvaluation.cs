@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using System.Diagnostics;
 using SkiaSharp;
 using Synthstage.Diffusion.Pipelines;

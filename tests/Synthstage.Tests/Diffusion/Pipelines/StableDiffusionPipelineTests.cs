@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using Synthstage.Diffusion.Pipelines;
 using Synthstage.Tests.Diffusion.Models;
 using Synthstage.Video;

@@ -1,4 +1,4 @@
-namespace Synthstage.Video;
+namespace Synthstage.Pipeline;
 
 /// <summary>
 /// One frame's buffers as it moves through the pipeline. A fixed number of these circulate between the

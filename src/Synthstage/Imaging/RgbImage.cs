@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Synthstage.Diffusion.Pipelines;
+namespace Synthstage.Imaging;
 
 /// <summary>An 8-bit RGB image, rows top to bottom, pixels interleaved R, G, B (no padding).</summary>
 /// <param name="Width">Width in pixels.</param>

@@ -1,6 +1,7 @@
+using Synthstage.Pipeline;
 using Synthstage.Video;
 
-namespace Synthstage.Tests.Video;
+namespace Synthstage.Tests.Pipeline;
 
 public class FramePipelineTests
 {

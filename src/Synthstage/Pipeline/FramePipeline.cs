@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 
-namespace Synthstage.Video;
+namespace Synthstage.Pipeline;
 
 /// <summary>
 /// Runs decode → stage 1 → … → stage N → encode on separate threads joined by bounded queues, so decoding,

@@ -1,4 +1,4 @@
-namespace Synthstage.Video;
+namespace Synthstage;
 
 /// <summary>Progress of a long operation.</summary>
 /// <param name="Stage">What is happening ("install", "render", "download").</param>
