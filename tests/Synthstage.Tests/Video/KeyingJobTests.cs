@@ -96,8 +96,8 @@ public sealed class KeyingJobTests : IDisposable
         Assert.Equal(3, result.FramesWritten);
         var info = await MediaProbe.ProbeAsync(output, TestContext.Current.CancellationToken);
         Assert.Equal((3840, 2160), (info.Width, info.Height));
-        Assert.Equal(6, KeyedVideoRender.PipelineDepth(1280 * 720 * 3));
-        Assert.Equal(2, KeyedVideoRender.PipelineDepth(7680L * 4320 * 7));
+        Assert.Equal(6, KeyedFrameStages.PipelineDepth(1280 * 720 * 3));
+        Assert.Equal(2, KeyedFrameStages.PipelineDepth(7680L * 4320 * 7));
     }
 
     [Fact]
