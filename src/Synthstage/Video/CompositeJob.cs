@@ -21,7 +21,7 @@ public static class CompositeJob
     /// <summary>Renders the composite with a <paramref name="look"/> (harmonisation, light wrap) into the output the caller chose.</summary>
     /// <param name="inputPath">A video or still image ffmpeg can read.</param>
     /// <param name="output">A plain output, or a resumable video file a rerun with the same settings continues.</param>
-    /// <param name="background">A <see cref="BackgroundSpec"/>, or any other background (a moving image, see <c>Scenes.MovingImageBackground</c>).</param>
+    /// <param name="background">A <see cref="BackgroundSpec"/>, or any other background factory (a moving image, a generated scene).</param>
     /// <param name="options">Model, matte and encoder settings.</param>
     /// <param name="look">How the subject is blended into the background.</param>
     /// <param name="progress">Receives install and per-frame progress.</param>

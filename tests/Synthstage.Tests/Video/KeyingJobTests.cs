@@ -118,6 +118,12 @@ public sealed class KeyingJobTests : IDisposable
         var result = await CompositeJob.RunAsync(truncated, output, new BackgroundSpec.Solid(0, 0, 0), await OptionsAsync(), ct: TestContext.Current.CancellationToken);
         Assert.InRange(result.FramesWritten, 1, 246);
         Assert.True(File.Exists(output));
+        Assert.Equal(result.FramesWritten, (await MediaProbe.ProbeAsync(output, TestContext.Current.CancellationToken)).FrameCount);
+        // The warning names the file, says it is damaged, how many frames were rendered, and why decoding stopped.
+        Assert.NotNull(result.Warning);
+        Assert.StartsWith($"'truncated.mp4' is damaged or truncated: rendered the {result.FramesWritten} frames that decode (input '", result.Warning);
+        Assert.Contains($"ended early after {result.FramesWritten} frames; ", result.Warning);
+        Assert.EndsWith(")", result.Warning);
     }
 
     [Fact]
