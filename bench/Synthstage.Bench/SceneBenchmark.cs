@@ -91,7 +91,7 @@ internal static class SceneBenchmark
 
             // 3. Stage times of one render in this process, scene generated fresh (seed 2000).
             var clock = Stopwatch.StartNew();
-            var result = await SceneCompositeJob.RunAsync(clip, Path.Combine(work, "stages.mp4"),
+            var result = await SceneCompositeJob.RunAsync(clip, new RenderOutput.Resumable(Path.Combine(work, "stages.mp4")),
                 new SceneOptions { Prompt = Prompt, Seed = 2000, Model = model }, new KeyingOptions());
             var wall = clock.Elapsed.TotalSeconds;
             var stages = result.Render.StageTimes;

@@ -30,7 +30,7 @@ internal static class CompositeCommand
         scene.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
-            var options = keying.Read(result, CommonOptions.ParseFormat(result.GetValue(format))) with { Restart = result.GetValue(scene.Restart), ResumePartSeconds = result.GetValue(scene.PartSeconds) };
+            var options = keying.Read(result, CommonOptions.ParseFormat(result.GetValue(format)));
             var backgroundValue = result.GetValue(background);
             var prompts = result.GetValue(scene.Prompt) ?? [];
             var prompt = prompts.Length == 0 ? null : prompts[0];
@@ -48,12 +48,16 @@ internal static class CompositeCommand
             var preview = result.GetValue(scene.Preview);
             var frame = result.GetValue(scene.PreviewFrame);
             if (frame is not null && !preview) throw new SynthstageException("--preview-frame needs --preview", ExitCodes.Usage);
+            // A generated scene is expensive: its renders into a video file resume after an interruption; PNG outputs are written plainly.
+            RenderOutput SceneOutput() => RenderOutput.CanResume(outputPath)
+                ? new RenderOutput.Resumable(outputPath) { Restart = result.GetValue(scene.Restart), PartSeconds = result.GetValue(scene.PartSeconds) }
+                : new RenderOutput.Plain(outputPath);
 
             if (walk)
             {
                 if (preview) throw new SynthstageException("--preview does not support --background-motion walk yet", ExitCodes.Usage);
                 var walkOptions = scene.Read(result, prompt!, motion, options.Session.Device) with { WalkPrompts = prompts, WalkEvery = result.GetValue(scene.WalkEvery) };
-                var walked = await ConsoleProgress.RunAsync(progress => SceneCompositeJob.RunWalkAsync(inputPath, outputPath, walkOptions, options, look, progress, token));
+                var walked = await ConsoleProgress.RunAsync(progress => SceneCompositeJob.RunWalkAsync(inputPath, SceneOutput(), walkOptions, options, look, progress, token));
                 System.Console.WriteLine(walked.Walk.FramesGenerated == 0
                     ? $"scene walk: {walked.Walk.Count} frames {walked.Walk.Width}×{walked.Walk.Height} (seeds {walkOptions.Seed}…{walkOptions.Seed + (ulong)prompts.Length - 1}) from the cache {walked.Walk.Folder}"
                     : $"scene walk: {walked.Walk.Count} frames {walked.Walk.Width}×{walked.Walk.Height} (seeds {walkOptions.Seed}…{walkOptions.Seed + (ulong)prompts.Length - 1}), {walked.Walk.FramesGenerated} generated, cached in {walked.Walk.Folder}");
@@ -67,7 +71,7 @@ internal static class CompositeCommand
                 var sceneOptions = scene.Read(result, prompt, motion, options.Session.Device);
                 var render = await ConsoleProgress.RunAsync(progress => preview
                     ? SceneCompositeJob.PreviewAsync(inputPath, outputPath, sceneOptions, options, look, frame, progress, token)
-                    : SceneCompositeJob.RunAsync(inputPath, outputPath, sceneOptions, options, look, progress, token));
+                    : SceneCompositeJob.RunAsync(inputPath, SceneOutput(), sceneOptions, options, look, progress, token));
                 var plate = render.Plate;
                 System.Console.WriteLine(plate.FromCache
                     ? $"scene: {plate.Image.Width}×{plate.Image.Height} (seed {sceneOptions.Seed}) from the cache {plate.CachePath}"
@@ -80,7 +84,7 @@ internal static class CompositeCommand
             var spec = BackgroundSpec.Parse(backgroundValue!);
             var plain = await ConsoleProgress.RunAsync(progress => preview
                 ? CompositePreview.RenderAsync(inputPath, outputPath, spec, motion, options, look, frame, progress, token)
-                : CompositeJob.RunAsync(inputPath, outputPath, spec, options, look, motion, progress, token));
+                : CompositeJob.RunAsync(inputPath, new RenderOutput.Plain(outputPath), MovingImageBackground.Over(spec, motion), options, look, progress, token));
             Report.Results([plain], result.GetValue(CommonOptions.Verbose));
             return ExitCodes.Success;
         }, ct));

@@ -1,5 +1,4 @@
 using Synthstage.Pipeline;
-using Synthstage.Video;
 
 namespace Synthstage.Compositing;
 

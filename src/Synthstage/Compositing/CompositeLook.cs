@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Synthstage.Compositing;
 
 /// <summary>How the subject is made to sit in its new background: colour harmonisation and light wrap, blended in linear light.</summary>
-public sealed record CompositeLook
+public sealed record CompositeLook : ISettingsDescription
 {
     /// <summary>0..1: how far the subject's Oklab mean and spread move toward the background's (0 = off).</summary>
     public float Harmonize { get; init; }
@@ -20,6 +20,13 @@ public sealed record CompositeLook
     {
         Check(Harmonize, "--harmonize");
         Check(LightWrap, "--light-wrap");
+    }
+
+    /// <summary>Harmonisation and light wrap strengths.</summary>
+    public void Describe(SettingsWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Add("harmonize", Harmonize).Add("light wrap", LightWrap);
     }
 
     private static void Check(float value, string name)

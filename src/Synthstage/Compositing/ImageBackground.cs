@@ -1,3 +1,4 @@
+using Synthstage.Imaging;
 using SkiaSharp;
 
 namespace Synthstage.Compositing;
@@ -13,8 +14,7 @@ public sealed class ImageBackground : IBackgroundSource
     /// <exception cref="SynthstageException">The file is missing or not an image.</exception>
     public static ImageBackground Load(string path, int width, int height)
     {
-        using var source = SKBitmap.Decode(path)
-            ?? throw new SynthstageException($"background '{path}' is not an image SkiaSharp can decode (PNG, JPEG, WebP, BMP, GIF)", ExitCodes.BadInput);
+        using var source = ImageFiles.ReadRgba(path, "background image");
         return new ImageBackground(CoverToRgb24(source, width, height));
     }
 

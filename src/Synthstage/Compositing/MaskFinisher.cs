@@ -1,6 +1,5 @@
 using Synthstage.Pipeline;
 using Synthstage.Imaging;
-using Synthstage.Video;
 
 namespace Synthstage.Compositing;
 

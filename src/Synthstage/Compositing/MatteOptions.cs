@@ -1,7 +1,7 @@
 namespace Synthstage.Compositing;
 
 /// <summary>How a network's soft mask becomes the matte used for compositing.</summary>
-public sealed record MatteOptions
+public sealed record MatteOptions : ISettingsDescription
 {
     /// <summary>Probability at which a pixel counts as half person (0..1).</summary>
     public float Threshold { get; init; } = 0.5f;
@@ -61,5 +61,18 @@ public sealed record MatteOptions
             throw new SynthstageException($"--clip-black must be at least 0 and below 0.5 (got {ClipBlack})", ExitCodes.Usage);
         if (ClipWhite is <= 0.5f or > 1 || float.IsNaN(ClipWhite))
             throw new SynthstageException($"--clip-white must be above 0.5 and at most 1 (got {ClipWhite})", ExitCodes.Usage);
+    }
+
+    /// <summary>
+    /// Threshold, softness, feather, smoothing and the refinement with its radius, epsilon and clip levels (those only
+    /// change pixels with guided refinement, so they are written only then).
+    /// </summary>
+    public void Describe(SettingsWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Add("threshold", Threshold).Add("softness", Softness).Add("feather", Feather).Add("smoothing", Smoothing)
+            .Add("refine", Refine == MatteRefinement.Guided
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"guided (radius {RefineRadius}, epsilon {RefineEpsilon:R}, clip {ClipBlack:R}..{ClipWhite:R})")
+                : "off");
     }
 }

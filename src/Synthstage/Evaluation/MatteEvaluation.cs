@@ -209,18 +209,7 @@ public static class MatteEvaluation
         return (mask, bitmap.Width, bitmap.Height);
     }
 
-    private static SKBitmap DecodeRgba(string path)
-    {
-        using var decoded = SKBitmap.Decode(path)
-            ?? throw new SynthstageException($"'{path}' is not an image SkiaSharp can decode (PNG, JPEG, WebP, BMP)", ExitCodes.BadInput);
-        var rgba = new SKBitmap(new SKImageInfo(decoded.Width, decoded.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        if (!decoded.CopyTo(rgba, SKColorType.Rgba8888))
-        {
-            rgba.Dispose();
-            throw new SynthstageException($"'{path}' could not be converted to RGBA", ExitCodes.BadInput);
-        }
-        return rgba;
-    }
+    private static SKBitmap DecodeRgba(string path) => ImageFiles.ReadRgba(path, "evaluation image");
 
     private static void ExtractChannel(ReadOnlySpan<byte> packed, int channels, int channel, Span<byte> plane)
     {

@@ -8,17 +8,10 @@ namespace Synthstage.Imaging;
 /// <param name="Pixels">Width × Height × 3 bytes, owned by the image.</param>
 public sealed record RgbImage(int Width, int Height, byte[] Pixels)
 {
-    /// <summary>Reads any image SkiaSharp decodes (PNG, JPEG, WebP, …) as RGB; alpha is dropped.</summary>
+    /// <summary>Reads any image <see cref="ImageFiles"/> decodes (PNG, JPEG, WebP, …) as RGB; alpha is dropped.</summary>
     /// <param name="path">Image file.</param>
     /// <exception cref="SynthstageException">The file is missing or not a readable image.</exception>
-    public static RgbImage Load(string path)
-    {
-        if (!File.Exists(path))
-            throw new SynthstageException($"init image '{path}' does not exist", ExitCodes.BadInput);
-        using var decoded = SKBitmap.Decode(path)
-            ?? throw new SynthstageException($"init image '{path}' is not an image SkiaSharp can read (PNG, JPEG, WebP, GIF, BMP)", ExitCodes.BadInput);
-        return FromBitmap(decoded);
-    }
+    public static RgbImage Load(string path) => ImageFiles.ReadRgb(path, "init image");
 
     /// <summary>Returns this image resized to <paramref name="width"/>×<paramref name="height"/> (bilinear with mipmaps), or itself when the size matches.</summary>
     public RgbImage Resize(int width, int height)
@@ -54,7 +47,8 @@ public sealed record RgbImage(int Width, int Height, byte[] Pixels)
         return bitmap;
     }
 
-    private static RgbImage FromBitmap(SKBitmap bitmap)
+    /// <summary>The RGB pixels of <paramref name="bitmap"/> (converted to RGBA8888 first unless it already is, unpremultiplied).</summary>
+    internal static RgbImage FromBitmap(SKBitmap bitmap)
     {
         using var rgba = bitmap.ColorType == SKColorType.Rgba8888 && bitmap.AlphaType != SKAlphaType.Premul
             ? bitmap.Copy()

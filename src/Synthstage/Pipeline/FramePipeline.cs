@@ -16,7 +16,7 @@ public sealed class FramePipeline
     /// <summary>Consumes a finished frame (writes <c>work.Output</c>).</summary>
     public delegate ValueTask FrameSink(FrameWork work, CancellationToken ct);
 
-    private readonly List<Action<FrameWork>> _stages = [];
+    private readonly List<(string Name, Action<FrameWork> Run)> _stages = [];
     private readonly int _inputBytes;
     private readonly int _maskValues;
     private readonly int _outputBytes;
@@ -40,18 +40,43 @@ public sealed class FramePipeline
     /// <summary>Index of the first frame the source delivers (a resumed render starts past the frames already written).</summary>
     public int StartIndex { get; init; }
 
+    /// <summary>Name of the source's thread in <see cref="BusyTimes"/>.</summary>
+    public string SourceName { get; init; } = "decode";
+
+    /// <summary>Name of the sink's thread in <see cref="BusyTimes"/>.</summary>
+    public string SinkName { get; init; } = "encode";
+
     /// <summary>Appends a per-frame stage; each stage runs on its own thread.</summary>
-    public FramePipeline AddStage(Action<FrameWork> stage)
+    /// <param name="name">The stage's name in <see cref="BusyTimes"/> (for example <c>segment</c>); unique in the pipeline.</param>
+    /// <param name="stage">The work done on each frame.</param>
+    /// <exception cref="ArgumentException">The name is empty or already taken by a stage, the source or the sink.</exception>
+    public FramePipeline AddStage(string name, Action<FrameWork> stage)
     {
-        _stages.Add(stage);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(stage);
+        if (name == SourceName || name == SinkName || _stages.Any(s => s.Name == name))
+            throw new ArgumentException($"the pipeline already has a thread named '{name}'", nameof(name));
+        _stages.Add((name, stage));
         return this;
     }
 
     /// <summary>
-    /// Wall time each thread of the last run spent inside its work (waiting on queues excluded): the source,
-    /// each stage in order, then the sink. Shows which stage bounds the frame rate.
+    /// Wall time each thread of the last run spent inside its work (waiting on queues excluded), by name: the source
+    /// (<see cref="SourceName"/>), each stage, and the sink (<see cref="SinkName"/>). Shows which stage bounds the
+    /// frame rate. Empty before the first run.
     /// </summary>
-    public IReadOnlyList<TimeSpan> BusyTimes => _busyTicks.Select(t => Stopwatch.GetElapsedTime(0, t)).ToArray();
+    public IReadOnlyDictionary<string, TimeSpan> BusyTimes
+    {
+        get
+        {
+            var times = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+            if (_busyTicks.Length == 0) return times;
+            times[SourceName] = Stopwatch.GetElapsedTime(0, _busyTicks[0]);
+            for (var s = 0; s < _stages.Count; s++) times[_stages[s].Name] = Stopwatch.GetElapsedTime(0, _busyTicks[s + 1]);
+            times[SinkName] = Stopwatch.GetElapsedTime(0, _busyTicks[^1]);
+            return times;
+        }
+    }
 
     /// <summary>Runs until the source is exhausted. Returns the number of frames written.</summary>
     public async Task<int> RunAsync(FrameSource source, FrameSink sink, CancellationToken ct)
@@ -99,7 +124,7 @@ public sealed class FramePipeline
                 await foreach (var work in input.ReadAllAsync(token).ConfigureAwait(false))
                 {
                     var start = Stopwatch.GetTimestamp();
-                    _stages[stageIndex](work);
+                    _stages[stageIndex].Run(work);
                     busy[stageIndex + 1] += Stopwatch.GetTimestamp() - start;
                     await output.WriteAsync(work, token).ConfigureAwait(false);
                 }

@@ -1,7 +1,7 @@
 namespace Synthstage.Pose;
 
 /// <summary>Settings of a <see cref="PoseTracker"/>.</summary>
-public sealed record PoseTrackerOptions
+public sealed record PoseTrackerOptions : ISettingsDescription
 {
     /// <summary>Samples per second assumed when the frame rate is unknown.</summary>
     public const double DefaultFrameRate = 30;
@@ -33,4 +33,14 @@ public sealed record PoseTrackerOptions
 
     /// <summary>The sampling frequency the filters use.</summary>
     public double Frequency => double.IsFinite(FrameRate) && FrameRate > 0 ? FrameRate : DefaultFrameRate;
+
+    /// <summary>
+    /// Crop smoothing and heatmap refinement, which move the pose models' crop and so their matte. Landmark smoothing
+    /// only changes the reported landmarks, and the frame rate comes from the footage, so neither is written.
+    /// </summary>
+    public void Describe(SettingsWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.AddSwitch("crop smoothing", CropSmoothing).AddSwitch("heatmap refinement", HeatmapRefinement);
+    }
 }

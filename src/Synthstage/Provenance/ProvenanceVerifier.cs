@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Synthstage.Provenance.Manifest;
 using Synthstage.Provenance.Watermarking;
-using Synthstage.Video;
 
 namespace Synthstage.Provenance;
 

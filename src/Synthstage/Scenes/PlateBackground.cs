@@ -74,9 +74,7 @@ public sealed class PlateBackground : IBackgroundSource
     /// <exception cref="SynthstageException">The file is missing or not an image.</exception>
     public static PlateBackground Load(string path, PlateMotion motion, int frameWidth, int frameHeight, int frameCount)
     {
-        if (!File.Exists(path)) throw new SynthstageException($"background image '{path}' does not exist", ExitCodes.BadInput);
-        using var decoded = SKBitmap.Decode(path)
-            ?? throw new SynthstageException($"background '{path}' is not an image SkiaSharp can decode (PNG, JPEG, WebP, BMP, GIF)", ExitCodes.BadInput);
+        using var decoded = ImageFiles.ReadRgba(path, "background image");
         motion.Validate();
         var (w, h) = motion.PlateSize(frameWidth, frameHeight);
         return new PlateBackground(ImageBackground.CoverToRgb24(decoded, w, h), motion, w, h, frameWidth, frameHeight, frameCount);

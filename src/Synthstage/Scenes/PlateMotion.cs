@@ -7,7 +7,7 @@ namespace Synthstage.Scenes;
 /// </summary>
 /// <param name="Kind">None, pan or zoom.</param>
 /// <param name="Travel">How much larger than the frame the plate is, as a share (0.2 = 20%); 0..1.</param>
-public sealed record PlateMotion(BackgroundMotion Kind, double Travel = 0.2)
+public sealed record PlateMotion(BackgroundMotion Kind, double Travel = 0.2) : ISettingsDescription
 {
     /// <summary>No motion.</summary>
     public static PlateMotion Still { get; } = new(BackgroundMotion.None, 0);
@@ -17,6 +17,13 @@ public sealed record PlateMotion(BackgroundMotion Kind, double Travel = 0.2)
 
     /// <summary>The plate's aspect ratio relative to the frame's: wider for a pan, the same otherwise.</summary>
     public double AspectFactor => Kind == BackgroundMotion.Pan ? 1 + Travel : 1;
+
+    /// <summary>Writes <c>motion</c>: <c>none</c>, or the kind and its travel (<c>pan 0.2</c>).</summary>
+    public void Describe(SettingsWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Add("motion", IsStill ? "none" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Kind.ToString().ToLowerInvariant()} {Travel:R}"));
+    }
 
     /// <summary>Throws when <see cref="Travel"/> is out of range.</summary>
     /// <exception cref="SynthstageException">Travel outside 0..1.</exception>

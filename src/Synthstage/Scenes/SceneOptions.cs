@@ -3,7 +3,7 @@ using Synthstage.Onnx;
 namespace Synthstage.Scenes;
 
 /// <summary>The scene to generate behind the subject: prompt, seed and Stable Diffusion settings, plus the camera move.</summary>
-public sealed record SceneOptions
+public sealed record SceneOptions : ISettingsDescription
 {
     /// <summary>The catalog id used when <see cref="Model"/> is null: Stable Diffusion 1.5 (CreativeML OpenRAIL-M, commercial use allowed within its use restrictions).</summary>
     public const string DefaultModel = "sd15-onnx";
@@ -44,4 +44,23 @@ public sealed record SceneOptions
 
     /// <summary>Output frames per generated background of a walk; the frames between are crossfades of neighbours.</summary>
     public int WalkEvery { get; init; } = 8;
+
+    /// <summary>
+    /// What the generated background depends on: prompt (or walk prompts and spacing), negative prompt, seed, steps,
+    /// guidance, scheduler (when chosen) and model. The camera move is the background's own setting; cache folder and
+    /// execution device change where the work happens, not the picture.
+    /// </summary>
+    public void Describe(SettingsWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (WalkPrompts.Count == 0) writer.Add("scene-prompt", Prompt);
+        for (var i = 0; i < WalkPrompts.Count; i++) writer.Add($"scene-prompt {i + 1}", WalkPrompts[i]);
+        if (WalkPrompts.Count > 0) writer.Add("scene-walk-every", WalkEvery);
+        writer.Add("scene-negative", NegativePrompt)
+            .Add("scene-seed", Seed.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Add("scene-steps", Steps)
+            .Add("scene-guidance", GuidanceScale)
+            .Add("scene-model", Model ?? DefaultModel);
+        if (Scheduler is not null) writer.Add("scene-scheduler", Scheduler);
+    }
 }

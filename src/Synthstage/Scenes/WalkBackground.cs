@@ -1,5 +1,5 @@
-using SkiaSharp;
 using Synthstage.Compositing;
+using Synthstage.Imaging;
 
 namespace Synthstage.Scenes;
 
@@ -68,8 +68,17 @@ public sealed class WalkBackground : IBackgroundSource
         // Replace the slot holding the older frame (the clip moves forward).
         var slot = _slotFrame[0] < _slotFrame[1] ? 0 : 1;
         var path = FramePath(_folder, index);
-        using var bitmap = SKBitmap.Decode(path) ?? throw new SynthstageException($"generated background frame '{path}' is missing or damaged; remove its cache folder to generate it again", ExitCodes.Failure);
-        ImageBackground.CoverToRgb24(bitmap, _width, _height).CopyTo(_slots[slot], 0);
+        SkiaSharp.SKBitmap bitmap;
+        try
+        {
+            bitmap = ImageFiles.ReadRgba(path, "generated background frame");
+        }
+        catch (SynthstageException e)
+        {
+            // Not the user's input but our cache: say how to repair it.
+            throw new SynthstageException($"generated background frame '{path}' is missing or damaged; remove its cache folder to generate it again", ExitCodes.Failure, e);
+        }
+        using (bitmap) ImageBackground.CoverToRgb24(bitmap, _width, _height).CopyTo(_slots[slot], 0);
         _slotFrame[slot] = index;
         return _slots[slot];
     }

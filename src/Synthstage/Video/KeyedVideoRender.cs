@@ -1,99 +1,153 @@
-using Synthstage.Pipeline;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using Synthstage.Compositing;
 using Synthstage.Media;
+using Synthstage.Pipeline;
 using Synthstage.Provenance;
+using Synthstage.Video.Resume;
 
 namespace Synthstage.Video;
 
 /// <summary>
-/// The shared render loop of <see cref="MatteJob"/> and <see cref="CompositeJob"/>: decode → segment, smooth and
-/// shape the matte (<see cref="MatteStages"/>) → enlarge it and finish the frame → encode, as a
-/// <see cref="FramePipeline"/> with audio copied at the end.
+/// The one render loop of <see cref="MatteJob"/>, <see cref="CompositeJob"/> and the scene composites: decode →
+/// <see cref="KeyedFrameStages"/> (segment, finish, stamp) → an <see cref="IFrameOutput"/>, plain or resumable as the
+/// caller chose, on a <see cref="FramePipeline"/>; then the signed manifest. A resumed output's finished frames are
+/// decoded and dropped, the last <see cref="WarmUpFrames"/> of them through the matte stages so temporal smoothing and
+/// tracking start warm.
 /// </summary>
 internal static class KeyedVideoRender
 {
-    public delegate IFrameFinisher FinisherFactory(int width, int height, MatteStages stages);
+    /// <summary>Frames before the resume point that go through segmentation and matte shaping again (output dropped).</summary>
+    public const int WarmUpFrames = 8;
 
-    public static async Task<RenderResult> RunAsync(string inputPath, string outputPath, KeyingOptions options,
-        FramePixelFormat outputPixels, FinisherFactory createFinisher, IProgress<PipelineProgress>? progress, CancellationToken ct)
+    /// <summary>
+    /// Checks a render before any model loads or frame decodes: validates <paramref name="options"/>, checks the output,
+    /// probes the footage (the only probe of the render) and refuses an output that cannot hold the input.
+    /// </summary>
+    /// <exception cref="SynthstageException"><see cref="ExitCodes.Usage"/>: a bad setting, a video into a single PNG, a
+    /// resumable output that is not a video file or would get alpha frames; <see cref="ExitCodes.BadInput"/>: unreadable footage.</exception>
+    /// <param name="inputPath">The footage.</param>
+    /// <param name="output">Plain or resumable.</param>
+    /// <param name="options">Keying options (validated here).</param>
+    /// <param name="outputPixels">Layout of the finished frames.</param>
+    /// <param name="ct">Cancels the probe.</param>
+    /// <param name="probed">The footage's probe when the caller has already made it (a batch looks at each input first); null to probe here.</param>
+    public static async Task<KeyedRenderPlan> PrepareAsync(string inputPath, RenderOutput output, KeyingOptions options,
+        FramePixelFormat outputPixels, CancellationToken ct, VideoInfo? probed = null)
     {
-        if (options.ResumeParameters is not null && outputPixels == FramePixelFormat.Rgb24
-            && (options.Format ?? OutputFormats.FromPath(outputPath)) is OutputFormat.Mp4 or OutputFormat.WebM or OutputFormat.ProRes)
-            return await ResumableKeyedRender.RunAsync(inputPath, outputPath, options, createFinisher, progress, ct).ConfigureAwait(false);
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputPath);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var format = options.Format ?? OutputFormats.FromPath(output.Path);
+        if (output is RenderOutput.Resumable resumable)
+        {
+            resumable.Validate();
+            if (format != OutputFormats.FromPath(output.Path))
+                throw new SynthstageException($"a resumable render writes the format its extension names; --format {format.ToString().ToLowerInvariant()} does not match '{output.Path}'", ExitCodes.Usage);
+            if (outputPixels != FramePixelFormat.Rgb24)
+                throw new SynthstageException("a resumable output stores RGB frames; write frames with alpha to a plain output", ExitCodes.Usage);
+        }
+        var info = probed ?? await MediaProbe.ProbeAsync(inputPath, ct).ConfigureAwait(false);
+        if (format == OutputFormat.Png && info.FrameCount > 1)
+            throw new SynthstageException(
+                $"'{Path.GetFileName(inputPath)}' is a video ({info.FrameCount} frames) and '{output.Path}' is a single PNG; write .mp4/.webm/.mov or a folder for a PNG sequence",
+                ExitCodes.Usage);
+        return new KeyedRenderPlan(inputPath, info, output, options, format, outputPixels);
+    }
+
+    /// <summary>Renders <paramref name="plan"/>.</summary>
+    /// <param name="plan">The checked render.</param>
+    /// <param name="createFinisher">Makes the finisher (composite, alpha or mask).</param>
+    /// <param name="jobSettings">The job's own settings (background, look, scene …): with the keying options they make the
+    /// resume key and the manifest's parameters.</param>
+    /// <param name="record">The job's manifest record; the render adds the footage, the settings and the models.</param>
+    /// <param name="progress">Install, resume and per-frame progress.</param>
+    /// <param name="ct">Cancels the render: a plain output leaves nothing, a resumable one keeps its finished parts.</param>
+    public static async Task<RenderResult> RunAsync(KeyedRenderPlan plan, KeyedFrameStages.FinisherFactory createFinisher,
+        IEnumerable<ISettingsDescription> jobSettings, ProvenanceRecord record, IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(record);
         var clock = Stopwatch.StartNew();
-        options.Matte.Validate();
-        var info = await MediaProbe.ProbeAsync(inputPath, ct).ConfigureAwait(false);
-        var format = options.Format ?? OutputFormats.FromPath(outputPath);
-        await using var reader = VideoFrameReader.Open(info, FramePixelFormat.Rgb24);
+        var settings = SettingsWriter.Collect([plan.Options, .. jobSettings]);
+        var name = Path.GetFileName(plan.InputPath);
+        await using var reader = VideoFrameReader.Open(plan.Input, FramePixelFormat.Rgb24);
         int width = reader.Width, height = reader.Height;
+        await using var output = await OpenOutputAsync(plan, width, height, settings, record.Command, ct).ConfigureAwait(false);
 
         // One set of stages per video: smoothing history and recurrent model state start fresh.
-        using var stages = await MatteStages.CreateAsync(options.AtFrameRate(info.FrameRate), width, height, progress, ct).ConfigureAwait(false);
-        using var finisher = createFinisher(width, height, stages);
-        // Provenance (issue 10): watermark + label stage after the finisher; manifest once the writer has completed.
-        var stamp = OutputStamp.Create(options.Provenance, width, height, outputPixels == FramePixelFormat.Rgba32 ? 4 : 3);
+        using var stages = await KeyedFrameStages.CreateAsync(plan.Options.AtFrameRate(plan.Input.FrameRate), width, height, createFinisher,
+            plan.OutputPixels == FramePixelFormat.Rgba32 ? 4 : 3, output.ContentId, progress, ct).ConfigureAwait(false);
+        var skipped = await SkipStoredFramesAsync(reader, stages, output.FramesDone, name, progress, ct).ConfigureAwait(false);
 
-        var writerOptions = new VideoWriterOptions(outputPath, width, height, info.FrameRate)
-        {
-            Format = format,
-            InputPixelFormat = outputPixels,
-            Crf = options.Crf,
-            Preset = options.Preset,
-            AudioSourcePath = options.KeepAudio && info.AudioStreams.Count > 0 ? inputPath : null,
-        };
-        await using var writer = VideoFrameWriter.Create(writerOptions);
-
-        var total = info.FrameCount;
-        var emptyMattes = new StrongBox<int>();
-        var pipeline = CreatePipeline(reader.FrameSizeBytes, stages, finisher, stamp, emptyMattes);
+        var total = plan.Input.FrameCount;
+        var pipeline = stages.CreatePipeline(reader.FrameSizeBytes, startIndex: skipped);
         var written = await pipeline.RunAsync(
             (work, token) => reader.ReadFrameAsync(work.Input, token),
             async (work, token) =>
             {
-                await writer.WriteFrameAsync(work.Output, token).ConfigureAwait(false);
-                progress?.Report(new PipelineProgress("render", work.Index + 1, total, Path.GetFileName(inputPath)));
+                await output.WriteFrameAsync(work.Output, token).ConfigureAwait(false);
+                progress?.Report(new PipelineProgress("render", work.Index + 1, total, name));
             },
             ct).ConfigureAwait(false);
 
-        if (written == 0)
-            throw new SynthstageException($"'{inputPath}' has no decodable video frames{(reader.Warning is null ? "" : ": " + reader.Warning)}", ExitCodes.BadInput);
-        await writer.CompleteAsync(ct).ConfigureAwait(false);
-        await ProvenanceWriter.WriteAsync(writer.FinalPath, stamp, KeyingProvenance.Describe(inputPath, options, width, height), ct).ConfigureAwait(false); // Provenance (issue 10)
+        var frames = written + skipped;
+        if (frames == 0)
+            throw new SynthstageException($"'{plan.InputPath}' has no decodable video frames{(reader.Warning is null ? "" : ": " + reader.Warning)}", ExitCodes.BadInput);
+        var path = await output.CompleteAsync(ct).ConfigureAwait(false);
+        KeyingProvenance.Describe(record, plan.InputPath, settings, plan.Options.Model, plan.Options.Store, width, height);
+        await ProvenanceWriter.WriteAsync(path, stages.Stamp, record, ct).ConfigureAwait(false);
         var warning = reader.EndedEarly
-            ? $"'{Path.GetFileName(inputPath)}' is damaged or truncated: rendered the {written} frames that decode ({reader.Warning})"
+            ? $"'{name}' is damaged or truncated: rendered the {frames} frames that decode ({reader.Warning})"
             : null;
-        warning = EmptyMatte.AddWarning(warning, emptyMattes.Value, written);
-        var busy = pipeline.BusyTimes;
-        return new RenderResult(outputPath, written, clock.Elapsed, warning)
+        return new RenderResult(plan.Output.Path, frames, clock.Elapsed, EmptyMatte.AddWarning(warning, stages.EmptyMattes, written))
         {
-            EmptyMatteFrames = emptyMattes.Value,
-            StageTimes = new Dictionary<string, TimeSpan>
-            {
-                ["decode"] = busy[0], ["segment"] = busy[1], ["finish"] = busy[2], ["mark"] = busy[3], ["encode"] = busy[^1],
-            },
+            EmptyMatteFrames = stages.EmptyMattes,
+            FramesResumed = skipped,
+            StageTimes = pipeline.BusyTimes,
         };
     }
 
-    /// <summary>
-    /// The stages both renders run, on a pipeline as deep as memory allows: segment and shape the matte (counting the
-    /// frames whose matte is empty in <paramref name="emptyMattes"/>), finish the frame, stamp it (provenance, issue 10).
-    /// </summary>
-    internal static FramePipeline CreatePipeline(int frameBytes, MatteStages stages, IFrameFinisher finisher, OutputStamp stamp,
-        StrongBox<int> emptyMattes, int startIndex = 0)
+    private static async Task<IFrameOutput> OpenOutputAsync(KeyedRenderPlan plan, int width, int height, IReadOnlyList<Setting> settings,
+        string command, CancellationToken ct)
     {
-        var maskValues = stages.MaskWidth * stages.MaskHeight;
-        return new FramePipeline(frameBytes, maskValues, finisher.OutputBytes, PipelineDepth(frameBytes + finisher.OutputBytes)) { StartIndex = startIndex }
-            .AddStage(work =>
+        var options = plan.Options;
+        var info = plan.Input;
+        var keepAudio = options.KeepAudio && info.AudioStreams.Count > 0;
+        if (plan.Output is RenderOutput.Resumable resumable)
+            return await ResumableVideoOutput.OpenAsync(new ResumableVideoOptions(resumable.Path, width, height, info.FrameRate)
             {
-                stages.SegmentAndShape(work.Input, work.Mask);
-                if (EmptyMatte.IsEmpty(work.Mask.AsSpan(0, maskValues))) Interlocked.Increment(ref emptyMattes.Value);
-            })
-            .AddStage(finisher.Finish)
-            .AddStage(work => stamp.Apply(work.Output));
+                Parameters = ResumeKey.Build(command, plan.InputPath, settings),
+                // Keyed frames are cheap to redo and 2.7 MB each at 720p: parts of PartSeconds (10 s by default; each
+                // part is one more encoder start and join entry), no raw copy on disk.
+                ChunkFrames = Math.Max(1, (int)Math.Round(info.FrameRate * resumable.PartSeconds)),
+                KeepPendingFrames = false,
+                Crf = options.Crf,
+                Preset = options.Preset,
+                Restart = resumable.Restart,
+                Audio = keepAudio ? new ResumableAudio(plan.InputPath, 0, false) { CopyStreams = true } : null,
+            }, ct).ConfigureAwait(false);
+        return new PlainFrameOutput(VideoFrameWriter.Create(new VideoWriterOptions(plan.Output.Path, width, height, info.FrameRate)
+        {
+            Format = plan.Format,
+            InputPixelFormat = plan.OutputPixels,
+            Crf = options.Crf,
+            Preset = options.Preset,
+            AudioSourcePath = keepAudio ? plan.InputPath : null,
+        }));
     }
 
-    /// <summary>Frames in flight: six for ordinary sizes, fewer for huge frames so buffers stay near 256 MB.</summary>
-    internal static int PipelineDepth(long bytesPerFrame) => (int)Math.Clamp(256L * 1024 * 1024 / Math.Max(1, bytesPerFrame), 2, 6);
+    // Frames a resumed output already holds: decoded and dropped, the last few through the matte stages.
+    private static async Task<int> SkipStoredFramesAsync(VideoFrameReader reader, KeyedFrameStages stages, int stored, string name,
+        IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        if (stored == 0) return 0;
+        var work = stages.CreateWork(reader.FrameSizeBytes);
+        var skipped = 0;
+        while (skipped < stored && await reader.ReadFrameAsync(work.Input, ct).ConfigureAwait(false))
+        {
+            if (skipped >= stored - WarmUpFrames) stages.WarmUp(work);
+            skipped++;
+            progress?.Report(new PipelineProgress("resume", skipped, stored, name));
+        }
+        return skipped;
+    }
 }

@@ -6,7 +6,7 @@ using Synthstage.Onnx;
 namespace Synthstage.Video;
 
 /// <summary>Settings shared by every job that keys a subject out of footage.</summary>
-public sealed record KeyingOptions
+public sealed record KeyingOptions : ISettingsDescription
 {
     /// <summary>
     /// Segmentation model: auto, general, landscape, or an ONNX file (selfie-style mask model, MODNet, or Robust Video
@@ -41,21 +41,26 @@ public sealed record KeyingOptions
     /// <summary>Manifest, invisible watermark and visible label of the output (all on by default but the label).</summary>
     public Provenance.ProvenanceOptions Provenance { get; init; } = new();
 
-    /// <summary>What the job records in the manifest beyond the keying settings (parts, extra inputs); null for a plain matte.</summary>
-    public Provenance.ProvenanceRecord? ProvenanceRecord { get; init; }
-
-    /// <summary>
-    /// When set (and the output is .mp4, .webm or .mov), the render goes through a resumable output: a killed render continues
-    /// where it stopped when the same parameters (these plus the keying settings) are given again. Null for a plain render.
-    /// </summary>
-    public System.Text.Json.Nodes.JsonObject? ResumeParameters { get; init; }
-
-    /// <summary>Discard an unfinished resumable render with other parameters instead of refusing.</summary>
-    public bool Restart { get; init; }
-
     /// <summary>These options for footage at <paramref name="framesPerSecond"/>: the pose tracker's landmark filters sample at that rate (an unknown rate means <see cref="Pose.PoseTrackerOptions.DefaultFrameRate"/>).</summary>
     public KeyingOptions AtFrameRate(double framesPerSecond) => this with { PoseTracking = PoseTracking with { FrameRate = framesPerSecond } };
 
-    /// <summary>Seconds of video per resumable part: what a crash can cost at most (shorter parts add encoder starts).</summary>
-    public double ResumePartSeconds { get; init; } = 10;
+    /// <summary>Throws when a setting is out of range; a render checks this once, before anything is loaded or decoded.</summary>
+    /// <exception cref="SynthstageException">With <see cref="ExitCodes.Usage"/>: a matte setting is out of range.</exception>
+    public void Validate() => Matte.Validate();
+
+    /// <summary>
+    /// The settings that change the frames: model, matte, pose tracking, encoder, audio and the provenance marks in the
+    /// pixels. Execution device, threads and the model store are left out: they change where the work runs, not its result.
+    /// </summary>
+    public void Describe(SettingsWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Add("model", Model).Add(Matte).Add(PoseTracking)
+            .Add("crf", Crf)
+            .Add("preset", Preset)
+            .Add("audio", KeepAudio ? "copied" : "dropped")
+            .Add("watermark", Provenance.Watermark ? Provenance.WatermarkStrength.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "off")
+            .Add("label", string.IsNullOrWhiteSpace(Provenance.Label) ? "none" : Provenance.Label.Trim());
+        if (Format is { } format) writer.Add("format", format.ToString().ToLowerInvariant());
+    }
 }

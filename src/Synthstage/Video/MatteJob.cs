@@ -1,5 +1,6 @@
 using Synthstage.Compositing;
 using Synthstage.Media;
+using Synthstage.Provenance;
 
 namespace Synthstage.Video;
 
@@ -17,8 +18,13 @@ public static class MatteJob
     /// <param name="progress">Receives install and per-frame progress.</param>
     /// <param name="ct">Cancels the render; nothing is left under the output's name.</param>
     public static Task<RenderResult> RunAsync(string inputPath, string outputPath, MatteOutputKind kind, KeyingOptions options,
-        IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
+        IProgress<PipelineProgress>? progress = null, CancellationToken ct = default) =>
+        RunAsync(inputPath, null, outputPath, kind, options, progress, ct);
+
+    private static async Task<RenderResult> RunAsync(string inputPath, VideoInfo? probed, string outputPath, MatteOutputKind kind, KeyingOptions options,
+        IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var format = options.Format ?? OutputFormats.FromPath(outputPath);
         var alpha = kind switch
         {
@@ -28,14 +34,13 @@ public static class MatteJob
             MatteOutputKind.Mask => false,
             _ => OutputFormats.SupportsAlpha(format),
         };
-        // Provenance (issue 10): a grey mask must keep exact values, so it gets no watermark or label (the manifest says so).
+        // A grey mask must keep exact values, so it gets no watermark or label (the manifest says so).
         var provenance = alpha ? options.Provenance : options.Provenance with { Watermark = false, Label = null, WatermarkNote = "mask output: matte values are kept exact" };
-        return KeyedVideoRender.RunAsync(inputPath, outputPath, options with { Format = format, Provenance = provenance, ProvenanceRecord = options.ProvenanceRecord ?? Provenance.KeyingProvenance.ForMatte(alpha) },
-            alpha ? FramePixelFormat.Rgba32 : FramePixelFormat.Rgb24,
-            (w, h, stages) => alpha
-                ? new AlphaFinisher(w, h, stages.Enlarger)
-                : new MaskFinisher(w, h, stages.Enlarger),
-            progress, ct);
+        var plan = await KeyedVideoRender.PrepareAsync(inputPath, new RenderOutput.Plain(outputPath), options with { Format = format, Provenance = provenance },
+            alpha ? FramePixelFormat.Rgba32 : FramePixelFormat.Rgb24, ct, probed).ConfigureAwait(false);
+        return await KeyedVideoRender.RunAsync(plan,
+            (w, h, stages) => alpha ? new AlphaFinisher(w, h, stages.Enlarger) : new MaskFinisher(w, h, stages.Enlarger),
+            [], KeyingProvenance.ForMatte(alpha), progress, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -57,7 +62,7 @@ public static class MatteJob
             var ext = extension ?? (info.IsStillImage ? ".png" : ".webm");
             if (!ext.StartsWith('.')) ext = "." + ext;
             var output = Path.Combine(outputFolder, Path.GetFileNameWithoutExtension(file) + ext);
-            results.Add(await RunAsync(file, output, kind, options with { Format = null }, progress, ct).ConfigureAwait(false));
+            results.Add(await RunAsync(file, info, output, kind, options with { Format = null }, progress, ct).ConfigureAwait(false));
         }
         return results;
     }

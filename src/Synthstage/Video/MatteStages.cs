@@ -27,10 +27,18 @@ public sealed class MatteStages : IDisposable
 
     /// <summary>Loads the model named in <paramref name="options"/> (installing it on first use) for frames of width×height.</summary>
     /// <exception cref="SynthstageException">Bad matte options, or a missing, corrupt or unrecognised model.</exception>
-    public static async Task<MatteStages> CreateAsync(KeyingOptions options, int width, int height,
+    public static Task<MatteStages> CreateAsync(KeyingOptions options, int width, int height,
         IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
-        options.Matte.Validate();
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return LoadAsync(options, width, height, progress, ct);
+    }
+
+    /// <summary>As <see cref="CreateAsync"/> for options the caller has validated already (a render checks them once, at its start).</summary>
+    internal static async Task<MatteStages> LoadAsync(KeyingOptions options, int width, int height,
+        IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
         var segmenter = await SegmentationModelResolver.CreateAsync(options.Model, width, height, options.Store,
             options.Session, progress, ct, options.PoseTracking).ConfigureAwait(false);
         try

@@ -13,8 +13,8 @@ public class FramePipelineTests
         var buffers = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
         var output = new List<int>();
         var pipeline = new FramePipeline(inputBytes: 4, maskValues: 1, outputBytes: 0, depth: 4)
-            .AddStage(w => { seen.Add(w.Index); w.Mask[0] = w.Input[0] * 2; })
-            .AddStage(w => w.Output[1] = (byte)w.Mask[0]);
+            .AddStage("double", w => { seen.Add(w.Index); w.Mask[0] = w.Input[0] * 2; })
+            .AddStage("copy", w => w.Output[1] = (byte)w.Mask[0]);
         var next = 0;
         var written = await pipeline.RunAsync(
             (w, _) =>
@@ -35,13 +35,40 @@ public class FramePipelineTests
     [Fact]
     public async Task AStageFailureStopsThePipelineAndSurfacesTheCause()
     {
-        var pipeline = new FramePipeline(1, 1, 0).AddStage(w =>
+        var pipeline = new FramePipeline(1, 1, 0).AddStage("fail", w =>
         {
             if (w.Index == 10) throw new SynthstageException("boom at 10");
         });
         var ex = await Assert.ThrowsAsync<SynthstageException>(() => pipeline.RunAsync(
             (_, _) => ValueTask.FromResult(true), (_, _) => ValueTask.CompletedTask, TestContext.Current.CancellationToken));
         Assert.Equal("boom at 10", ex.Message);
+    }
+
+    [Fact]
+    public async Task BusyTimesAreKeyedByStageName()
+    {
+        const int frames = 40;
+        var pipeline = new FramePipeline(1, 1, 0) { SourceName = "read", SinkName = "write" }
+            .AddStage("slow", _ => Thread.Sleep(3))
+            .AddStage("idle", _ => { });
+        Assert.Empty(pipeline.BusyTimes);
+        var next = 0;
+        await pipeline.RunAsync((_, _) => ValueTask.FromResult(next++ < frames), (_, _) => ValueTask.CompletedTask, TestContext.Current.CancellationToken);
+
+        var busy = pipeline.BusyTimes;
+        Assert.Equal(["idle", "read", "slow", "write"], busy.Keys.Order(StringComparer.Ordinal));
+        // Sleeping 3 ms per frame puts at least 120 ms on the slow stage, whatever the load; the idle one does nothing.
+        Assert.True(busy["slow"] >= TimeSpan.FromMilliseconds(frames * 3), $"slow {busy["slow"]}");
+        Assert.True(busy["idle"] < busy["slow"], $"idle {busy["idle"]}, slow {busy["slow"]}");
+    }
+
+    [Fact]
+    public void StageNamesAreUnique()
+    {
+        var pipeline = new FramePipeline(1, 1, 0).AddStage("segment", _ => { });
+        Assert.Throws<ArgumentException>(() => pipeline.AddStage("segment", _ => { }));
+        Assert.Throws<ArgumentException>(() => pipeline.AddStage("decode", _ => { }));
+        Assert.Throws<ArgumentException>(() => pipeline.AddStage("encode", _ => { }));
     }
 
     [Fact]

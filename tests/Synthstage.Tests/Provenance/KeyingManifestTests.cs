@@ -22,7 +22,7 @@ public sealed class KeyingManifestTests
             }
             var options = new KeyingOptions { Model = "pose-full", Store = store, Matte = new MatteOptions { Smoothing = 0.4f, Refine = MatteRefinement.Off } };
 
-            var record = KeyingProvenance.Describe("in.mp4", options, 1280, 720);
+            var record = KeyingProvenance.Describe(new ProvenanceRecord("matte"), "in.mp4", SettingsWriter.Collect(options), options.Model, options.Store, 1280, 720);
 
             Assert.Equal(
                 [("person detection", "detector.onnx", "Apache-2.0"), ("segmentation", "full.onnx", "Apache-2.0")],
@@ -45,7 +45,7 @@ public sealed class KeyingManifestTests
     {
         var options = new KeyingOptions { Model = "general", Matte = new MatteOptions { RefineRadius = 8, RefineEpsilon = 0.01f } };
 
-        var record = KeyingProvenance.Describe("in.mp4", options, 640, 480);
+        var record = KeyingProvenance.Describe(new ProvenanceRecord("matte"), "in.mp4", SettingsWriter.Collect(options), options.Model, options.Store, 640, 480);
 
         Assert.Equal("guided (radius 8, epsilon 0.01, clip 0.05..0.95)", record.Parameters["refine"]);
         Assert.Equal("0.7", record.Parameters["smoothing"]);

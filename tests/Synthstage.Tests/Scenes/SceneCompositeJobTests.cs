@@ -52,7 +52,7 @@ public sealed class SceneCompositeJobTests(ForgedFolders forged) : IClassFixture
         var coffee = SharedData.Require("footage/coffee.mp4");
         var keying = await KeyingAsync();
         var output = Path.Combine(_dir, "coffee-scene.mp4");
-        var result = await SceneCompositeJob.RunAsync(coffee, output, Scene(), keying, ct: Ct);
+        var result = await SceneCompositeJob.RunAsync(coffee, new RenderOutput.Resumable(output), Scene(), keying, ct: Ct);
 
         Assert.False(result.Plate.FromCache);
         Assert.True(result.Plate.GenerationTime > TimeSpan.Zero);
@@ -89,7 +89,7 @@ public sealed class SceneCompositeJobTests(ForgedFolders forged) : IClassFixture
         var excerpt = await CoffeeExcerptAsync(12);
         var keying = await KeyingAsync() with { KeepAudio = false };
         var frames = Path.Combine(_dir, "frames");
-        var result = await SceneCompositeJob.RunAsync(excerpt, frames, Scene(), keying, ct: Ct);
+        var result = await SceneCompositeJob.RunAsync(excerpt, new RenderOutput.Plain(frames), Scene(), keying, ct: Ct);
         Assert.Equal(12, result.Render.FramesWritten);
         var masks = Path.Combine(_dir, "masks");
         await MatteJob.RunAsync(excerpt, masks, MatteOutputKind.Mask, keying, ct: Ct);
@@ -134,7 +134,7 @@ public sealed class SceneCompositeJobTests(ForgedFolders forged) : IClassFixture
         var keying = await KeyingAsync() with { KeepAudio = false };
         var scene = Scene(new PlateMotion(BackgroundMotion.Pan));
         var frames = Path.Combine(_dir, "pan");
-        await SceneCompositeJob.RunAsync(excerpt, frames, scene, keying, ct: Ct);
+        await SceneCompositeJob.RunAsync(excerpt, new RenderOutput.Plain(frames), scene, keying, ct: Ct);
         var preview = Path.Combine(_dir, "preview.png");
         var result = await SceneCompositeJob.PreviewAsync(excerpt, preview, scene, keying, frameIndex: 4, ct: Ct);
         Assert.Equal(1, result.Render.FramesWritten);
@@ -162,7 +162,7 @@ public sealed class SceneCompositeJobTests(ForgedFolders forged) : IClassFixture
         var empty = Path.Combine(_dir, "wall.mp4");
         await KeyingJobTests.RunFfmpegAsync("-f", "lavfi", "-i", "color=c=0x5a6e82:size=320x240:rate=10:duration=1", "-c:v", "libx264", empty);
         var output = Path.Combine(_dir, "wall-out.mp4");
-        var result = await SceneCompositeJob.RunAsync(empty, output, Scene(), await KeyingAsync(), new CompositeLook { Harmonize = 0.5f, LightWrap = 0.5f }, ct: Ct);
+        var result = await SceneCompositeJob.RunAsync(empty, new RenderOutput.Resumable(output), Scene(), await KeyingAsync(), new CompositeLook { Harmonize = 0.5f, LightWrap = 0.5f }, ct: Ct);
         Assert.Equal(10, result.Render.FramesWritten);
         Assert.Equal(10, result.Render.EmptyMatteFrames);
         Assert.Contains("no person found in 100% of the frames (10 of 10)", result.Render.Warning);

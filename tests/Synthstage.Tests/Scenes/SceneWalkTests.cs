@@ -69,7 +69,7 @@ public sealed class SceneWalkTests(ForgedFolders forged) : IClassFixture<ForgedF
             Model = forged.Get("tiny"), CacheFolder = Path.Combine(_dir, "cache"), WalkEvery = 4,
         };
         var output = Path.Combine(_dir, "walk.mp4");
-        var result = await SceneCompositeJob.RunWalkAsync(excerpt, output, scene, keying, ct: Ct);
+        var result = await SceneCompositeJob.RunWalkAsync(excerpt, new RenderOutput.Resumable(output), scene, keying, ct: Ct);
 
         // 20 frames, one generated every 4: frames 0, 4, …, 20 → 6 generated (the tiny model: 336×192 at 16:9).
         Assert.Equal((6, 6, 336, 192), (result.Walk.Count, result.Walk.FramesGenerated, result.Walk.Width, result.Walk.Height));
@@ -87,7 +87,7 @@ public sealed class SceneWalkTests(ForgedFolders forged) : IClassFixture<ForgedF
         }
 
         // The same request again generates nothing.
-        var again = await SceneCompositeJob.RunWalkAsync(excerpt, Path.Combine(_dir, "again.mp4"), scene, keying, ct: Ct);
+        var again = await SceneCompositeJob.RunWalkAsync(excerpt, new RenderOutput.Resumable(Path.Combine(_dir, "again.mp4")), scene, keying, ct: Ct);
         Assert.Equal(0, again.Walk.FramesGenerated);
         Assert.Equal(result.Walk.Folder, again.Walk.Folder);
     }

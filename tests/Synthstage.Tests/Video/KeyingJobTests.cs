@@ -96,8 +96,8 @@ public sealed class KeyingJobTests : IDisposable
         Assert.Equal(3, result.FramesWritten);
         var info = await MediaProbe.ProbeAsync(output, TestContext.Current.CancellationToken);
         Assert.Equal((3840, 2160), (info.Width, info.Height));
-        Assert.Equal(6, KeyedVideoRender.PipelineDepth(1280 * 720 * 3));
-        Assert.Equal(2, KeyedVideoRender.PipelineDepth(7680L * 4320 * 7));
+        Assert.Equal(6, KeyedFrameStages.PipelineDepth(1280 * 720 * 3));
+        Assert.Equal(2, KeyedFrameStages.PipelineDepth(7680L * 4320 * 7));
     }
 
     [Fact]
@@ -118,6 +118,12 @@ public sealed class KeyingJobTests : IDisposable
         var result = await CompositeJob.RunAsync(truncated, output, new BackgroundSpec.Solid(0, 0, 0), await OptionsAsync(), ct: TestContext.Current.CancellationToken);
         Assert.InRange(result.FramesWritten, 1, 246);
         Assert.True(File.Exists(output));
+        Assert.Equal(result.FramesWritten, (await MediaProbe.ProbeAsync(output, TestContext.Current.CancellationToken)).FrameCount);
+        // The warning names the file, says it is damaged, how many frames were rendered, and why decoding stopped.
+        Assert.NotNull(result.Warning);
+        Assert.StartsWith($"'truncated.mp4' is damaged or truncated: rendered the {result.FramesWritten} frames that decode (input '", result.Warning);
+        Assert.Contains($"ended early after {result.FramesWritten} frames; ", result.Warning);
+        Assert.EndsWith(")", result.Warning);
     }
 
     [Fact]

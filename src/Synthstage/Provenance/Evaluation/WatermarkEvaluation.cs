@@ -4,7 +4,6 @@ using SkiaSharp;
 using Synthstage.Diffusion.Pipelines;
 using Synthstage.Media;
 using Synthstage.Provenance.Watermarking;
-using Synthstage.Video;
 
 namespace Synthstage.Provenance.Evaluation;
 
@@ -207,8 +206,7 @@ public static class WatermarkEvaluation
     {
         using var bitmap = image.ToBitmap();
         using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, quality);
-        using var decoded = SKBitmap.Decode(data);
-        return FromBitmap(decoded);
+        return ImageFiles.DecodeRgb(data.AsSpan(), "the JPEG round trip");
     }
 
     internal static RgbImage Crop(RgbImage image, double fraction)
@@ -224,23 +222,6 @@ public static class WatermarkEvaluation
         for (var row = 0; row < height; row++)
             image.Pixels.AsSpan(((y + row) * image.Width + x) * 3, width * 3).CopyTo(pixels.AsSpan(row * width * 3));
         return new RgbImage(width, height, pixels);
-    }
-
-    private static RgbImage FromBitmap(SKBitmap bitmap)
-    {
-        using var rgba = bitmap.Copy(SKColorType.Rgba8888);
-        var pixels = new byte[rgba.Width * rgba.Height * 3];
-        var src = rgba.GetPixelSpan();
-        for (var y = 0; y < rgba.Height; y++)
-            for (var x = 0; x < rgba.Width; x++)
-            {
-                var s = y * rgba.RowBytes + x * 4;
-                var d = (y * rgba.Width + x) * 3;
-                pixels[d] = src[s];
-                pixels[d + 1] = src[s + 1];
-                pixels[d + 2] = src[s + 2];
-            }
-        return new RgbImage(rgba.Width, rgba.Height, pixels);
     }
 
     private static double SquaredError(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)

@@ -1,5 +1,4 @@
 using Synthstage.Media;
-using Synthstage.Video;
 
 namespace Synthstage.Provenance.Watermarking;
 

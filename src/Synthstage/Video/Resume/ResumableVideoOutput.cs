@@ -20,7 +20,7 @@ namespace Synthstage.Video.Resume;
 /// if asked, writes under a temporary name, renames it to the output, then deletes the parts and the state.</para>
 /// <para>Not thread-safe: write from one task at a time.</para>
 /// </remarks>
-public sealed class ResumableVideoOutput : IAsyncDisposable
+public sealed class ResumableVideoOutput : IFrameOutput
 {
     private readonly ResumableVideoOptions _options;
     private readonly ResumeState _state;
@@ -61,6 +61,9 @@ public sealed class ResumableVideoOutput : IAsyncDisposable
 
     /// <summary>A random 128-bit id of this run (32 lowercase hex digits), the same when the run is resumed; outputs use it as their content id.</summary>
     public string RunId => _state.RunId;
+
+    /// <summary>The run id: frames of a resumed output carry the id of its first run.</summary>
+    string? IFrameOutput.ContentId => RunId;
 
     /// <summary>The final output path.</summary>
     public string FinalPath => _finalPath;
