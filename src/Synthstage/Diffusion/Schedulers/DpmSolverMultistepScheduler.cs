@@ -104,11 +104,8 @@ public sealed class DpmSolverMultistepScheduler : SigmaScheduler
         ScratchBuffer.CopyUnscaled(sample, destination);
 
     /// <inheritdoc/>
-    public override SchedulerStepResult Step(ReadOnlySpan<float> modelOutput, float timestep, ReadOnlySpan<float> sample,
-        Span<float> prevSample, INoiseSource? noise = null)
+    private protected override float[] StepAt(int index, ReadOnlySpan<float> modelOutput, ReadOnlySpan<float> sample, Span<float> prevSample, INoiseSource? noise)
     {
-        ScratchBuffer.CheckLengths(sample.Length, modelOutput.Length, prevSample.Length);
-        int index = Table.CurrentForStep(timestep);
         float[] sigmas = Table.Sigmas;
         int count = Table.Timesteps.Length;
 
@@ -144,8 +141,7 @@ public sealed class DpmSolverMultistepScheduler : SigmaScheduler
         }
 
         if (_lowerOrderNums < _solverOrder) _lowerOrderNums++;
-        Table.Advance(index);
-        return new SchedulerStepResult(x0, index);
+        return x0;
     }
 
     /// <inheritdoc/>

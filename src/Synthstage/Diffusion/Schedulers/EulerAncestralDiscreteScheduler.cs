@@ -3,7 +3,7 @@ namespace Synthstage.Diffusion.Schedulers;
 /// <summary>
 /// Ancestral Euler sampler (k-diffusion <c>sample_euler_ancestral</c>), diffusers'
 /// <c>EulerAncestralDiscreteScheduler</c>: each step goes down to σ_down deterministically and adds fresh noise of
-/// σ_up, drawn from the <see cref="INoiseSource"/> passed to <see cref="Step"/>.
+/// σ_up, drawn from the <see cref="INoiseSource"/> passed to <see cref="SigmaScheduler.Step"/>.
 /// </summary>
 /// <remarks>Prediction types epsilon and v_prediction; <c>timestep_spacing</c> defaults to linspace.</remarks>
 public sealed class EulerAncestralDiscreteScheduler : SigmaScheduler
@@ -29,12 +29,9 @@ public sealed class EulerAncestralDiscreteScheduler : SigmaScheduler
 
     /// <inheritdoc/>
     /// <remarks>Draws one standard normal value per element from <paramref name="noise"/> on every step, the last included, as diffusers does.</remarks>
-    public override SchedulerStepResult Step(ReadOnlySpan<float> modelOutput, float timestep, ReadOnlySpan<float> sample,
-        Span<float> prevSample, INoiseSource? noise = null)
+    private protected override float[] StepAt(int index, ReadOnlySpan<float> modelOutput, ReadOnlySpan<float> sample, Span<float> prevSample, INoiseSource? noise)
     {
         ArgumentNullException.ThrowIfNull(noise, "noise (Euler Ancestral adds fresh noise every step; pass a TorchGenerator)");
-        ScratchBuffer.CheckLengths(sample.Length, modelOutput.Length, prevSample.Length);
-        var index = Table.CurrentForStep(timestep);
         var sigmas = Table.Sigmas;
         var pred = ScratchBuffer.Ensure(ref _predOriginal, sample.Length);
         var z = ScratchBuffer.Ensure(ref _noise, sample.Length);
@@ -60,7 +57,6 @@ public sealed class EulerAncestralDiscreteScheduler : SigmaScheduler
             prevSample[i] = next + z[i] * sigmaUp;
         }
 
-        Table.Advance(index);
-        return new SchedulerStepResult(pred, index);
+        return pred;
     }
 }

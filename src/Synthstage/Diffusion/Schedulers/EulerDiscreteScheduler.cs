@@ -63,11 +63,8 @@ public sealed class EulerDiscreteScheduler : SigmaScheduler
     }
 
     /// <inheritdoc/>
-    public override SchedulerStepResult Step(ReadOnlySpan<float> modelOutput, float timestep, ReadOnlySpan<float> sample,
-        Span<float> prevSample, INoiseSource? noise = null)
+    private protected override float[] StepAt(int index, ReadOnlySpan<float> modelOutput, ReadOnlySpan<float> sample, Span<float> prevSample, INoiseSource? noise)
     {
-        ScratchBuffer.CheckLengths(sample.Length, modelOutput.Length, prevSample.Length);
-        var index = Table.CurrentForStep(timestep);
         var sigmas = Table.Sigmas;
         var pred = ScratchBuffer.Ensure(ref _predOriginal, sample.Length);
 
@@ -85,7 +82,6 @@ public sealed class EulerDiscreteScheduler : SigmaScheduler
             prevSample[i] = s + derivative * dt;
         }
 
-        Table.Advance(index);
-        return new SchedulerStepResult(pred, index);
+        return pred;
     }
 }

@@ -53,11 +53,8 @@ public sealed class LmsDiscreteScheduler : SigmaScheduler
     }
 
     /// <inheritdoc/>
-    public override SchedulerStepResult Step(ReadOnlySpan<float> modelOutput, float timestep, ReadOnlySpan<float> sample,
-        Span<float> prevSample, INoiseSource? noise = null)
+    private protected override float[] StepAt(int index, ReadOnlySpan<float> modelOutput, ReadOnlySpan<float> sample, Span<float> prevSample, INoiseSource? noise)
     {
-        ScratchBuffer.CheckLengths(sample.Length, modelOutput.Length, prevSample.Length);
-        var index = Table.CurrentForStep(timestep);
         var sigmas = Table.Sigmas;
         var pred = ScratchBuffer.Ensure(ref _predOriginal, sample.Length);
         var sigma = sigmas[index];
@@ -95,8 +92,7 @@ public sealed class LmsDiscreteScheduler : SigmaScheduler
             prevSample[i] = sample[i] + sum;
         }
 
-        Table.Advance(index);
-        return new SchedulerStepResult(pred, index);
+        return pred;
     }
 
     // age 0 = the derivative just computed.

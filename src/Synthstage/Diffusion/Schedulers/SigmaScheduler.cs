@@ -68,8 +68,19 @@ public abstract class SigmaScheduler : IDiffusionScheduler
         Table.ScaleModelInput(sample, timestep, destination);
 
     /// <inheritdoc/>
-    public abstract SchedulerStepResult Step(ReadOnlySpan<float> modelOutput, float timestep, ReadOnlySpan<float> sample,
-        Span<float> prevSample, INoiseSource? noise = null);
+    public SchedulerStepResult Step(ReadOnlySpan<float> modelOutput, float timestep, ReadOnlySpan<float> sample,
+        Span<float> prevSample, INoiseSource? noise = null)
+    {
+        ScratchBuffer.CheckLengths(sample.Length, modelOutput.Length, prevSample.Length);
+        var index = Table.CurrentForStep(timestep);
+        var predOriginal = StepAt(index, modelOutput, sample, prevSample, noise);
+        Table.Advance(index);
+        return new SchedulerStepResult(predOriginal, index);
+    }
+
+    /// <summary>The scheduler's own update at step <paramref name="index"/> (lengths checked; the index advances afterwards).</summary>
+    /// <returns>The predicted x₀, in a buffer the scheduler reuses.</returns>
+    private protected abstract float[] StepAt(int index, ReadOnlySpan<float> modelOutput, ReadOnlySpan<float> sample, Span<float> prevSample, INoiseSource? noise);
 
     /// <inheritdoc/>
     public virtual void AddNoise(ReadOnlySpan<float> originalSamples, ReadOnlySpan<float> noise, float timestep, Span<float> destination) =>
