@@ -78,6 +78,7 @@ internal static class GenerateCommand
                 var folder = modelFolder = await ModelResolver.ResolveAsync(result.GetValue(model)!, progress: progress, cancellationToken: token);
                 return await Task.Run(() => Render(folder, spec, options, progress, token), token);
             });
+            foreach (var warning in images[0].Warnings) System.Console.Error.WriteLine($"warning: {warning}");
             foreach (var image in images)
             {
                 var path = images.Count == 1 ? outputPath : NumberedPath(outputPath, image.Seed);

@@ -109,6 +109,7 @@ internal static class WalkCommand
                     var folder = await ModelResolver.ResolveAsync(result.GetValue(model)!, progress: progress, cancellationToken: token);
                     return await Task.Run(() => WalkJob.RunAsync(folder, spec, options, null, progress, token), token);
                 });
+                foreach (var warning in walk.Warnings) System.Console.Error.WriteLine($"warning: {warning}");
                 var resumed = walk.FramesResumed > 0 ? $", {walk.FramesResumed} resumed from an earlier run" : "";
                 System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"wrote {walk.OutputPath} ({walk.Frames} frames, {walk.FramesRendered} rendered in {walk.Elapsed.TotalSeconds:0.0} s{resumed})"));

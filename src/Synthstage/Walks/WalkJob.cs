@@ -83,6 +83,7 @@ public static class WalkJob
         var stamp = OutputStamp.Create(options.Provenance, outWidth, outHeight, 3, output.RunId);
 
         // 3. Render what is missing.
+        IReadOnlyList<string> warnings = [];
         if (firstFrame < plan.FrameCount)
         {
             progress?.Report(new PipelineProgress("load", 0, null, Path.GetFileName(Path.GetFullPath(modelFolder).TrimEnd('/'))));
@@ -91,7 +92,7 @@ public static class WalkJob
             using var pipeline = new StableDiffusionPipeline(model);
             using var ownedUpscaler = options.Upscale > 1 && upscaler is null ? new LanczosUpscaler(options.Upscale) : null;
             var renderer = new WalkRenderer(pipeline, options, plan, upscaler ?? ownedUpscaler, stamp);
-            renderer.Prepare(progress, ct);
+            warnings = renderer.Prepare(progress, ct);
             await renderer.RenderAsync(output, firstFrame, progress, ct).ConfigureAwait(false);
         }
 
@@ -100,7 +101,7 @@ public static class WalkJob
         var path = await output.CompleteAsync(ct).ConfigureAwait(false);
         progress?.Report(new PipelineProgress("join", 1, 1));
         await ProvenanceWriter.WriteAsync(path, stamp, Describe(modelFolder, options, plan), ct).ConfigureAwait(false);
-        return new WalkResult(path, plan.FrameCount, plan.FrameCount - firstFrame, firstFrame, Stopwatch.GetElapsedTime(started));
+        return new WalkResult(path, plan.FrameCount, plan.FrameCount - firstFrame, firstFrame, Stopwatch.GetElapsedTime(started)) { Warnings = warnings };
     }
 
     /// <summary>What the manifest says about a walk: keyframe prompts and seeds, the model's UNet (hashed), the settings.</summary>
@@ -172,7 +173,8 @@ public static class WalkJob
         private float[][] _negative = [];
 
         /// <summary>Checks the batch against the model and encodes every keyframe's prompt and negative prompt once.</summary>
-        public void Prepare(IProgress<PipelineProgress>? progress, CancellationToken ct)
+        /// <returns>A warning for every prompt cut at the text encoder's length, naming the keyframe and the dropped words.</returns>
+        public IReadOnlyList<string> Prepare(IProgress<PipelineProgress>? progress, CancellationToken ct)
         {
             for (var s = 0; s < plan.SegmentFrames.Count; s++)
                 pipeline.ValidateLatentBatch(Settings(s), Math.Min(options.Batch, plan.SegmentFrames[s] + (s == plan.SegmentFrames.Count - 1 ? 1 : 0)));
@@ -180,12 +182,16 @@ public static class WalkJob
             progress?.Report(new PipelineProgress("encode", 0, keyframes.Count));
             _text = new float[keyframes.Count][];
             _negative = new float[keyframes.Count][];
+            var warnings = new List<string>();
             for (var k = 0; k < keyframes.Count; k++)
             {
+                if (pipeline.TruncationWarning(keyframes[k].Prompt, $"keyframe {k + 1} prompt") is { } prompt) warnings.Add(prompt);
+                if (pipeline.TruncationWarning(keyframes[k].NegativePrompt, $"keyframe {k + 1} negative prompt") is { } negative) warnings.Add(negative);
                 _text[k] = pipeline.EncodePromptEmbeddings(keyframes[k].Prompt, progress, ct);
                 _negative[k] = pipeline.EncodePromptEmbeddings(keyframes[k].NegativePrompt, progress, ct);
                 progress?.Report(new PipelineProgress("encode", k + 1, keyframes.Count));
             }
+            return warnings;
         }
 
         public async Task RenderAsync(ResumableVideoOutput output, int firstFrame, IProgress<PipelineProgress>? progress, CancellationToken ct)

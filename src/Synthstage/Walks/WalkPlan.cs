@@ -1,4 +1,5 @@
 using System.Globalization;
+using Synthstage.Diffusion.Pipelines;
 using Synthstage.Video.Resume;
 
 namespace Synthstage.Walks;
@@ -97,13 +98,16 @@ public sealed class WalkPlan
     public static double AudioStartOf(WalkOptions options) => options.AudioStart ?? options.SegmentTimes?[0] ?? 0;
 
     /// <summary>
-    /// Checks everything that can be checked without a model or audio: keyframe count, frames, times, rates, sizes,
-    /// output and frame folders, the audio file's existence.
+    /// Checks everything that can be checked without a model or audio: first what every diffusion run is checked for
+    /// (<see cref="DiffusionInputValidator"/>: size, steps, guidance, memory), then keyframe count, frames, times,
+    /// rates, output and frame folders, the audio file's existence.
     /// </summary>
     /// <exception cref="SynthstageException">The first problem found, in one line.</exception>
     public static void Validate(WalkOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        DiffusionInputValidator.CheckDenoising(options.Width, options.Height, options.Steps, options.GuidanceScale,
+            DiffusionInputValidator.UNetRows(options.GuidanceScale, false, Math.Max(1, options.Batch)));
         var keyframes = options.Keyframes.Count;
         if (keyframes < 2)
             throw new SynthstageException($"a walk needs at least two keyframes (prompt and seed each); got {keyframes}", ExitCodes.Usage);

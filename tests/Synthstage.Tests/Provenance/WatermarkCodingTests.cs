@@ -54,8 +54,8 @@ public sealed class WatermarkCodingTests
         var re = Enumerable.Range(0, n * n).Select(_ => random.NextDouble()).ToArray();
         var im = new double[n * n];
         var original = (double[])re.Clone();
-        var fft = new Fft2D(n);
-        fft.Transform(re, im, inverse: false);
+        var fft = new Synthstage.Numerics.FourierTransform<double>(n);
+        fft.Transform2D(re, im, inverse: false);
         foreach (var (u, v) in new[] { (0, 0), (3, 1), (5, 9), (15, 15) })
         {
             double dr = 0, di = 0;
@@ -69,7 +69,7 @@ public sealed class WatermarkCodingTests
             Assert.Equal(dr, re[v * n + u], 9);
             Assert.Equal(di, im[v * n + u], 9);
         }
-        fft.Transform(re, im, inverse: true);
+        fft.Transform2D(re, im, inverse: true);
         for (var i = 0; i < re.Length; i++) Assert.Equal(original[i], re[i] / (n * n), 9);
     }
 

@@ -139,7 +139,7 @@ public sealed class SceneCompositeJobTests(ForgedFolders forged) : IClassFixture
         var result = await SceneCompositeJob.PreviewAsync(excerpt, preview, scene, keying, frameIndex: 4, ct: Ct);
         Assert.Equal(1, result.Render.FramesWritten);
         Assert.Equal(Rgb(Path.Combine(frames, "frame_000005.png")), Rgb(preview));
-        var text = Synthstage.Diffusion.Pipelines.PngTextChunks.Read(File.ReadAllBytes(preview));
+        var text = Synthstage.Imaging.PngTextChunks.Read(File.ReadAllBytes(preview));
         Assert.Contains(new KeyValuePair<string, string>("prompt", scene.Prompt), text);
         Assert.Contains(new KeyValuePair<string, string>("frame", "4"), text);
         // The pan plate is wider than the footage's aspect; the top-left corner (background there) moves across the clip.
@@ -150,7 +150,7 @@ public sealed class SceneCompositeJobTests(ForgedFolders forged) : IClassFixture
 
         var middle = Path.Combine(_dir, "middle.png");
         await SceneCompositeJob.PreviewAsync(excerpt, middle, scene, keying, ct: Ct);
-        Assert.Contains(new KeyValuePair<string, string>("frame", "5"), Synthstage.Diffusion.Pipelines.PngTextChunks.Read(File.ReadAllBytes(middle)));
+        Assert.Contains(new KeyValuePair<string, string>("frame", "5"), Synthstage.Imaging.PngTextChunks.Read(File.ReadAllBytes(middle)));
         var e = await Assert.ThrowsAsync<SynthstageException>(() => SceneCompositeJob.PreviewAsync(excerpt, Path.Combine(_dir, "late.png"), scene, keying, frameIndex: 40, ct: Ct));
         Assert.Contains("past the end", e.Message);
     }

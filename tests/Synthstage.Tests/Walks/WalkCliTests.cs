@@ -144,6 +144,10 @@ public sealed class WalkCliTests(TinyDiffusionModels models) : IClassFixture<Tin
         { ["--prompt", "a", "--seed", "1", "--prompt", "b", "--seed", "2", "--frames", "0"], ExitCodes.Usage, "error: frames between keyframes must be at least 1; got 0" },
         { ["--prompt", "a", "--seed", "1", "--prompt", "b", "--seed", "2", "--frames", "4,0"], ExitCodes.Usage, "error: 2 segment settings for 2 keyframes; give one per segment (1)" },
         { ["--prompt", "a", "--seed", "1", "--prompt", "b", "--seed", "2", "--audio", "/nonexistent/song.wav"], ExitCodes.BadInput, "error: audio file '/nonexistent/song.wav' does not exist" },
+        // The size is refused as generate refuses it, before the (here missing) model is looked for.
+        { ["--prompt", "a", "--seed", "1", "--prompt", "b", "--seed", "2", "--width", "500"], ExitCodes.Usage,
+            "error: size 500×512: width and height must be multiples of 8 (the VAE downsamples by 8); try 504×512" },
+        { ["--prompt", "a", "--seed", "1", "--prompt", "b", "--seed", "2", "--steps", "0"], ExitCodes.Usage, "error: steps must be at least 1; got 0" },
     };
 
     [Theory]

@@ -9,6 +9,12 @@ namespace Synthstage.Diffusion.Pipelines;
 /// <param name="Parameters">prompt, negative, seed, steps, guidance, scheduler, model (and size, strength for img2img), as written into the PNG.</param>
 public sealed record GeneratedImage(RgbImage Image, ulong Seed, IReadOnlyList<KeyValuePair<string, string>> Parameters)
 {
+    /// <summary>
+    /// What the user should know about how the image was made, one sentence each without a "warning:" prefix: a
+    /// prompt or negative prompt cut at the text encoder's 77 tokens names the dropped words. Empty when all is well.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Encodes the image as PNG with every parameter in a text chunk (tEXt, or iTXt for non-Latin-1 text).</summary>
     /// <returns>The PNG file's bytes; the same image and parameters always give the same bytes.</returns>
     public byte[] EncodePng()

@@ -24,4 +24,7 @@ public sealed record LatentDenoiseOptions
 
     /// <summary>Run each UNet row as its own call (see <see cref="StableDiffusionOptions.SeparateGuidanceCalls"/>).</summary>
     public bool SeparateGuidanceCalls { get; init; }
+
+    /// <summary>Called after every denoising step of every image of the batch, or null.</summary>
+    public DenoisingStepCallback? OnStepEnd { get; init; }
 }

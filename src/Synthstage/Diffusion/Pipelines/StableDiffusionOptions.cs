@@ -4,13 +4,14 @@ namespace Synthstage.Diffusion.Pipelines;
 
 /// <summary>What to generate: the arguments of diffusers' <c>StableDiffusionPipeline.__call__</c> and its img2img twin.</summary>
 /// <remarks>
-/// <para>Every value is checked by <see cref="StableDiffusionPipeline.Generate"/> before any model runs.</para>
+/// <para>Every value is checked by <see cref="DiffusionInputValidator"/> when <see cref="StableDiffusionPipeline.Generate"/>
+/// starts, before any model runs.</para>
 /// <para>An empty prompt, or one of only whitespace, is the empty prompt: CLIP encodes it as start and end tokens
 /// only, and the image is generated unconditionally (as diffusers does for <c>""</c>). It is not an error.</para>
 /// </remarks>
 public sealed record StableDiffusionOptions
 {
-    /// <summary>The text prompt; prompts longer than 77 CLIP tokens are truncated and the dropped text is reported as progress detail.</summary>
+    /// <summary>The text prompt; prompts longer than 77 CLIP tokens are truncated and the dropped text is reported in <see cref="GeneratedImage.Warnings"/>.</summary>
     public string Prompt { get; init; } = "";
 
     /// <summary>The negative prompt (unconditional branch of classifier-free guidance); empty by default.</summary>
@@ -51,4 +52,19 @@ public sealed record StableDiffusionOptions
     /// Automatic for UNets exported with a static batch of 1; otherwise slower, useful to test or to cap memory.
     /// </summary>
     public bool SeparateGuidanceCalls { get; init; }
+
+    /// <summary>Called after every denoising step with the image's latents (diffusers' <c>callback_on_step_end</c>), or null.</summary>
+    public DenoisingStepCallback? OnStepEnd { get; init; }
+
+    /// <summary>The settings the denoising loop takes from these options.</summary>
+    internal LatentDenoiseOptions DenoiseSettings() => new()
+    {
+        Width = Width,
+        Height = Height,
+        Steps = Steps,
+        GuidanceScale = GuidanceScale,
+        Scheduler = Scheduler,
+        SeparateGuidanceCalls = SeparateGuidanceCalls,
+        OnStepEnd = OnStepEnd,
+    };
 }

@@ -1,11 +1,10 @@
-using Synthstage.Imaging;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using Synthstage.Diffusion.Models;
 using Synthstage.Diffusion.Schedulers;
-using Synthstage.Video;
+using Synthstage.Imaging;
 
 namespace Synthstage.Diffusion.Pipelines;
 
@@ -14,6 +13,10 @@ namespace Synthstage.Diffusion.Pipelines;
 /// bottom like diffusers' <c>StableDiffusionPipeline.__call__</c> and <c>StableDiffusionImg2ImgPipeline.__call__</c>.
 /// </summary>
 /// <remarks>
+/// <para>Every entry point runs the same denoising loop: <see cref="Generate"/> is <see cref="GenerateFromLatents"/>
+/// plus latent preparation (noise from the seed, or the init image's latents noised to the start timestep), as
+/// diffusers' <c>__call__</c> is its <c>latents=</c> / <c>prompt_embeds=</c> form plus <c>prepare_latents</c> and
+/// <c>encode_prompt</c>.</para>
 /// <para>Classifier-free guidance runs the unconditional and text branches as one batched UNet call ([uncond, text],
 /// diffusers' order), or as two calls for UNets exported with a static batch of 1. UNet tensors are preallocated per
 /// latent size and reused across steps, images and calls; a step allocates nothing beyond ONNX Runtime's own work.</para>
@@ -22,10 +25,9 @@ namespace Synthstage.Diffusion.Pipelines;
 public sealed partial class StableDiffusionPipeline : IDisposable
 {
     /// <summary>Largest accepted width or height in pixels.</summary>
-    public const int MaxSide = 8192;
+    public const int MaxSide = DiffusionInputValidator.MaxSide;
 
     private readonly StableDiffusionModel _model;
-    private readonly Dictionary<(int Batch, int Height, int Width, bool Separate), UNetBinding> _bindings = [];
 
     /// <summary>Wraps a loaded model (no I/O).</summary>
     public StableDiffusionPipeline(StableDiffusionModel model)
@@ -39,9 +41,9 @@ public sealed partial class StableDiffusionPipeline : IDisposable
 
     /// <summary>Generates <see cref="StableDiffusionOptions.Count"/> images (seeds Seed, Seed + 1, …).</summary>
     /// <param name="options">What to generate; validated before any model runs.</param>
-    /// <param name="progress">Receives "encode", "denoise" (one report per step, Total = steps of all images) and "decode" progress; truncation warnings as Detail.</param>
+    /// <param name="progress">Receives "encode", "denoise" (one report per step, Total = steps of all images) and "decode" progress; truncation warnings also as Detail.</param>
     /// <param name="ct">Checked once per step; also terminates a running ONNX Runtime call.</param>
-    /// <returns>The images in seed order.</returns>
+    /// <returns>The images in seed order, each with the run's <see cref="GeneratedImage.Warnings"/>.</returns>
     /// <exception cref="SynthstageException">An option is out of range, the size cannot fit in memory, or the model cannot do img2img.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
     public IReadOnlyList<GeneratedImage> Generate(StableDiffusionOptions options, IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
@@ -50,50 +52,32 @@ public sealed partial class StableDiffusionPipeline : IDisposable
         var started = Stopwatch.GetTimestamp();
 
         // 1. Check inputs, before any model runs.
-        CheckInputs(options);
-        var scheduler = options.Scheduler is null
-            ? SchedulerFactory.FromConfig(_model.SchedulerConfig)
-            : SchedulerFactory.Create(options.Scheduler, _model.SchedulerConfig);
+        var settings = options.DenoiseSettings();
+        DiffusionInputValidator.Check(options);
+        DiffusionInputValidator.CheckModel(_model, settings, 1, imageToImage: options.InitImage is not null);
         var schedulerName = options.Scheduler ?? _model.SchedulerConfig.ClassName ?? "default";
         var doGuidance = options.GuidanceScale > 1f;
-        var batch = doGuidance ? 2 : 1;
-        var latentHeight = options.Height / 8;
-        var latentWidth = options.Width / 8;
+        int latentHeight = options.Height / 8, latentWidth = options.Width / 8;
         var latentLength = 4 * latentHeight * latentWidth;
         var otherRunBefore = _model.NonUNetRunTime;
+        var unetBefore = UNetRunTime;
 
         using var runOptions = new RunOptions();
         using var cancelRegistration = ct.Register(() => runOptions.Terminate = true);
         try
         {
-            // 2. Encode the prompt (and the negative prompt for guidance): hidden states [batch, 77, W], uncond first.
-            progress?.Report(new PipelineProgress("encode", 0, batch));
-            var text = EncodePrompt(options.Prompt, "prompt", runOptions, progress);
-            float[] states = text;
-            if (doGuidance)
-            {
-                var uncond = EncodePrompt(options.NegativePrompt, "negative prompt", runOptions, progress);
-                states = [.. uncond, .. text];
-            }
-            progress?.Report(new PipelineProgress("encode", batch, batch));
-            var hiddenSize = text.Length / _model.TextEncoder.SequenceLength;
+            // 2. Encode the prompt (and the negative prompt for guidance): hidden states [1, 77, W] each.
+            var warnings = new List<string>();
+            var prompts = doGuidance ? 2 : 1;
+            progress?.Report(new PipelineProgress("encode", 0, prompts));
+            var text = EncodePrompt(options.Prompt, "prompt", runOptions, progress, warnings);
+            var negative = doGuidance ? EncodePrompt(options.NegativePrompt, "negative prompt", runOptions, progress, warnings) : [];
+            progress?.Report(new PipelineProgress("encode", prompts, prompts));
 
-            var binding = GetBinding(batch, latentHeight, latentWidth, hiddenSize, options.SeparateGuidanceCalls);
-            binding.SetEncoderHiddenStates(states);
-
-            // 3. Set timesteps; img2img starts part-way in (diffusers' get_timesteps).
+            // 3. Set timesteps; img2img starts part-way in (diffusers' get_timesteps) from the init image's latents.
+            var scheduler = Schedulers(options.Scheduler, 1)[0];
             scheduler.SetTimesteps(options.Steps);
-            var tStart = 0;
-            var initTimestep = options.Steps;
-            if (options.InitImage is not null)
-            {
-                initTimestep = Math.Min((int)(options.Steps * options.Strength), options.Steps);
-                tStart = Math.Max(options.Steps - initTimestep, 0) * scheduler.Order;
-            }
-            // Strength small enough to start past the end runs no step at all (PNDM's schedule has steps + 1 entries,
-            // so diffusers' slicing would otherwise leave one): the result is decode(encode(init)).
-            var timesteps = initTimestep == 0 ? [] : scheduler.Timesteps.Skip(tStart).ToArray();
-
+            var (start, steps) = options.InitImage is null ? (0, scheduler.Timesteps.Count) : ImageToImageSteps(scheduler, options.Steps, options.Strength);
             float[]? initLatents = null;
             if (options.InitImage is not null)
             {
@@ -103,59 +87,24 @@ public sealed partial class StableDiffusionPipeline : IDisposable
             }
 
             var images = new List<GeneratedImage>(options.Count);
+            var noise = new float[latentLength];
             var latents = new float[latentLength];
-            var noisePred = new float[latentLength];
             var denoiseTicks = 0L;
-            var unetBefore = binding.RunTime;
-            var totalSteps = timesteps.Length * options.Count;
-            var stepsDone = 0;
+            var report = new StepReport(progress, 0, steps * options.Count);
             for (var i = 0; i < options.Count; i++)
             {
                 var seed = options.Seed + (ulong)i;
                 var generator = new TorchGenerator(seed);
 
-                // 4. Prepare latents: noise × init_noise_sigma, or the init image's latents noised to the start timestep.
+                // 4. Prepare latents: the seed's noise × init_noise_sigma, or the init image's latents noised to the start timestep.
+                generator.Randn(noise);
                 scheduler.SetTimesteps(options.Steps);
-                if (initLatents is null)
-                {
-                    generator.Randn(latents);
-                    TensorPrimitives.Multiply(latents, scheduler.InitNoiseSigma, latents);
-                }
-                else
-                {
-                    initLatents.CopyTo(latents, 0);
-                    if (timesteps.Length > 0)
-                    {
-                        scheduler.SetBeginIndex(tStart);
-                        generator.Randn(noisePred);
-                        scheduler.AddNoise(initLatents, noisePred, timesteps[0], latents);
-                    }
-                }
+                if (initLatents is null) PrepareTextToImage(scheduler, noise, latents);
+                else PrepareImageToImage(scheduler, initLatents, noise, start, steps, latents);
 
-                // 5. Denoising loop.
+                // 5. Denoise: the loop every entry point shares.
                 var loopStart = Stopwatch.GetTimestamp();
-                foreach (var t in timesteps)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    var sample = binding.Sample;
-                    scheduler.ScaleModelInput(latents, t, sample[..latentLength]);
-                    if (doGuidance) sample[..latentLength].CopyTo(sample[latentLength..]);
-                    binding.Run(t, runOptions);
-                    var eps = binding.NoisePred;
-                    if (doGuidance)
-                    {
-                        // noise_pred = uncond + guidance_scale · (text − uncond)
-                        var uncond = eps[..latentLength];
-                        TensorPrimitives.Subtract(eps[latentLength..], uncond, noisePred);
-                        TensorPrimitives.MultiplyAdd(noisePred, options.GuidanceScale, uncond, noisePred);
-                        scheduler.Step(noisePred, t, latents, latents, generator);
-                    }
-                    else
-                    {
-                        scheduler.Step(eps, t, latents, latents, generator);
-                    }
-                    progress?.Report(new PipelineProgress("denoise", ++stepsDone, totalSteps));
-                }
+                Denoise(settings, new DenoiseBatch(latents, text, negative, [scheduler], [generator], start, steps, i, report with { Done = steps * i }), runOptions, ct);
                 denoiseTicks += Stopwatch.GetTimestamp() - loopStart;
 
                 // 6. Decode: latents / scaling_factor → VAE → (x / 2 + 0.5) clamped → RGB8.
@@ -163,15 +112,15 @@ public sealed partial class StableDiffusionPipeline : IDisposable
                 progress?.Report(new PipelineProgress("decode", i, options.Count));
                 var image = DecodeLatents(latents, latentHeight, latentWidth, runOptions);
                 progress?.Report(new PipelineProgress("decode", i + 1, options.Count));
-                images.Add(new GeneratedImage(image, seed, Parameters(options, seed, schedulerName)));
+                images.Add(new GeneratedImage(image, seed, Parameters(options, seed, schedulerName)) { Warnings = warnings });
             }
 
             LastTimings = new GenerationTimings(
                 Stopwatch.GetElapsedTime(started),
                 Stopwatch.GetElapsedTime(0, denoiseTicks),
-                binding.RunTime - unetBefore,
+                UNetRunTime - unetBefore,
                 _model.NonUNetRunTime - otherRunBefore,
-                totalSteps);
+                steps * options.Count);
             return images;
         }
         catch (OnnxRuntimeException) when (ct.IsCancellationRequested)
@@ -179,6 +128,14 @@ public sealed partial class StableDiffusionPipeline : IDisposable
             throw new OperationCanceledException(ct);
         }
     }
+
+    /// <summary>
+    /// Checks the options that do not depend on a model (size, steps, guidance, strength, count, memory for the size), so a
+    /// front end can refuse bad input before spending time loading a model: <see cref="DiffusionInputValidator.Check(StableDiffusionOptions)"/>,
+    /// which <see cref="Generate"/> runs too.
+    /// </summary>
+    /// <exception cref="SynthstageException">An option is out of range; the message names it and the valid range.</exception>
+    public static void Validate(StableDiffusionOptions options) => DiffusionInputValidator.Check(options);
 
     /// <summary>Encodes an image to UNet latents: pixels to −1..1, VAE encoder, × scaling_factor.</summary>
     /// <param name="image">RGB8 image; width and height multiples of 8.</param>
@@ -188,7 +145,7 @@ public sealed partial class StableDiffusionPipeline : IDisposable
     public float[] EncodeImage(RgbImage image, RunOptions? runOptions = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        CheckSize(image.Width, image.Height, "init image");
+        DiffusionInputValidator.CheckSize(image.Width, image.Height, "init image");
         var encoder = _model.GetVaeEncoder();
         var plane = image.Width * image.Height;
         var pixels = new float[3 * plane];
@@ -220,107 +177,54 @@ public sealed partial class StableDiffusionPipeline : IDisposable
         return new RgbImage(latentWidth * 8, latentHeight * 8, rgb);
     }
 
-    private float[] EncodePrompt(string prompt, string what, RunOptions runOptions, IProgress<PipelineProgress>? progress)
+    /// <summary>
+    /// The warning for a prompt the text encoder cannot take whole: "<paramref name="what"/> longer than 77 tokens;
+    /// dropped "…"" naming the dropped words, or null when it fits.
+    /// </summary>
+    /// <param name="prompt">The text.</param>
+    /// <param name="what">What the text is, to start the sentence ("prompt", "keyframe 2 negative prompt").</param>
+    public string? TruncationWarning(string prompt, string what)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        return DroppedTextWarning(_model.Tokenizer.Encode(prompt).TruncatedText, what);
+    }
+
+    private string? DroppedTextWarning(string? dropped, string what) =>
+        dropped is { Length: > 0 } ? $"{what} longer than {_model.Tokenizer.MaxLength} tokens; dropped \"{dropped}\"" : null;
+
+    private float[] EncodePrompt(string prompt, string what, RunOptions runOptions, IProgress<PipelineProgress>? progress, ICollection<string>? warnings)
     {
         var tokens = _model.Tokenizer.Encode(prompt);
-        if (tokens.TruncatedText is { Length: > 0 } dropped)
-            progress?.Report(new PipelineProgress("encode", 0, null, $"warning: {what} longer than {_model.Tokenizer.MaxLength} tokens; dropped \"{dropped}\""));
+        if (DroppedTextWarning(tokens.TruncatedText, what) is { } warning)
+        {
+            warnings?.Add(warning);
+            progress?.Report(new PipelineProgress("encode", 0, null, $"warning: {warning}"));
+        }
         return _model.TextEncoder.Encode(tokens.Ids, runOptions);
     }
 
-    private UNetBinding GetBinding(int batch, int latentHeight, int latentWidth, int hiddenSize, bool separate)
+    // diffusers' get_timesteps: init_timestep = min(int(steps · strength), steps), t_start = (steps − init) · order.
+    // A strength small enough to start past the end runs no step at all (PNDM's schedule has steps + 1 entries, so
+    // diffusers' slicing would otherwise leave one): the result is decode(encode(init)).
+    private static (int Start, int Steps) ImageToImageSteps(IDiffusionScheduler scheduler, int steps, double strength)
     {
-        var key = (batch, latentHeight, latentWidth, separate);
-        if (!_bindings.TryGetValue(key, out var binding))
-        {
-            binding = _model.UNet.Bind(batch, latentHeight, latentWidth, _model.TextEncoder.SequenceLength, hiddenSize, separate);
-            _bindings[key] = binding;
-        }
-        return binding;
+        var initTimestep = Math.Min((int)(steps * strength), steps);
+        var start = Math.Max(steps - initTimestep, 0) * scheduler.Order;
+        return initTimestep == 0 ? (start, 0) : (start, scheduler.Timesteps.Count - start);
     }
 
-    /// <summary>
-    /// Checks the options that do not depend on a model (size, steps, guidance, strength, count, memory for the size), so a
-    /// front end can refuse bad input before spending time loading a model. <see cref="Generate"/> runs it too.
-    /// </summary>
-    /// <exception cref="SynthstageException">An option is out of range; the message names it and the valid range.</exception>
-    public static void Validate(StableDiffusionOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Prompt is null) throw new SynthstageException("prompt must not be null; pass \"\" for unconditional generation", ExitCodes.Usage);
-        if (options.NegativePrompt is null) throw new SynthstageException("negative prompt must not be null; pass \"\" for none", ExitCodes.Usage);
-        CheckSize(options.Width, options.Height, "size");
-        if (options.Steps < 1)
-            throw new SynthstageException($"steps must be at least 1; got {options.Steps}", ExitCodes.Usage);
-        if (!float.IsFinite(options.GuidanceScale) || options.GuidanceScale < 0)
-            throw new SynthstageException($"guidance must be a number ≥ 0 (≤ 1 turns guidance off); got {options.GuidanceScale.ToString(CultureInfo.InvariantCulture)}", ExitCodes.Usage);
-        if (options.Count < 1)
-            throw new SynthstageException($"count must be at least 1; got {options.Count}", ExitCodes.Usage);
-        if (options.InitImage is { } init)
-        {
-            if (!double.IsFinite(options.Strength) || options.Strength is < 0 or > 1)
-                throw new SynthstageException($"strength must be between 0 and 1; got {options.Strength.ToString(CultureInfo.InvariantCulture)}", ExitCodes.Usage);
-            if (init.Width != options.Width || init.Height != options.Height)
-                throw new SynthstageException($"init image is {init.Width}×{init.Height} but the requested size is {options.Width}×{options.Height}; resize it first", ExitCodes.Usage);
-            if (init.Pixels.Length != init.Width * init.Height * 3)
-                throw new SynthstageException($"init image has {init.Pixels.Length} bytes; expected {init.Width}×{init.Height}×3 RGB", ExitCodes.BadInput);
-        }
-        CheckMemory(options.Width, options.Height, options.GuidanceScale > 1f && !options.SeparateGuidanceCalls ? 2 : 1);
-    }
+    // Text-to-image latents: noise × init_noise_sigma (diffusers' prepare_latents).
+    private static void PrepareTextToImage(IDiffusionScheduler scheduler, ReadOnlySpan<float> noise, Span<float> latents) =>
+        TensorPrimitives.Multiply(noise, scheduler.InitNoiseSigma, latents);
 
-    private void CheckInputs(StableDiffusionOptions options)
+    // Image-to-image latents: the init image's latents noised to the first timestep that runs (scheduler.add_noise).
+    private static void PrepareImageToImage(IDiffusionScheduler scheduler, ReadOnlySpan<float> initLatents, ReadOnlySpan<float> noise,
+        int start, int steps, Span<float> latents)
     {
-        Validate(options);
-        var trainSteps = _model.SchedulerConfig.NumTrainTimesteps ?? 1000;
-        if (options.Steps > trainSteps)
-            throw new SynthstageException($"steps must be at most the model's {trainSteps} training timesteps; got {options.Steps}", ExitCodes.Usage);
-        if (options.InitImage is not null && !_model.HasVaeEncoder)
-            throw new SynthstageException($"'{_model.Folder}' has no vae_encoder/model.onnx; image-to-image needs it", ExitCodes.BadModel);
-    }
-
-    private static void CheckSize(int width, int height, string what)
-    {
-        if (width < 8 || height < 8 || width > MaxSide || height > MaxSide)
-            throw new SynthstageException($"{what} {width}×{height} is out of range; width and height must be 8 to {MaxSide} pixels", ExitCodes.Usage);
-        if (width % 8 != 0 || height % 8 != 0)
-            throw new SynthstageException(
-                $"{what} {width}×{height}: width and height must be multiples of 8 (the VAE downsamples by 8); try {Nearest8(width)}×{Nearest8(height)}",
-                ExitCodes.Usage);
-    }
-
-    private static int Nearest8(int value) => Math.Max(8, (value + 4) / 8 * 8);
-
-    /// <summary>
-    /// Refuses sizes whose largest working tensor cannot fit: the UNet's first self-attention holds
-    /// batch × heads × N² float scores (N = latent pixels, 8 heads for SD 1.x), twice over (scores and softmax).
-    /// </summary>
-    private static void CheckMemory(int width, int height, int batch)
-    {
-        double tokens = (double)(width / 8) * (height / 8);
-        double needed = 2.0 * batch * 8 * tokens * tokens * sizeof(float);
-        var available = AvailableMemoryBytes();
-        if (needed > available)
-            throw new SynthstageException(
-                $"{width}×{height} needs about {needed / (1L << 30):0.0} GB for the UNet's attention but only {available / (double)(1L << 30):0.0} GB is available; use a smaller size",
-                ExitCodes.Usage);
-    }
-
-    private static long AvailableMemoryBytes()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/meminfo"))
-            {
-                if (!line.StartsWith("MemAvailable:", StringComparison.Ordinal)) continue;
-                var kb = long.Parse(line["MemAvailable:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-                return Math.Min(kb * 1024, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            // Not Linux or not readable: fall back to the runtime's view of physical memory.
-        }
-        return GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        initLatents.CopyTo(latents);
+        if (steps == 0) return;
+        scheduler.SetBeginIndex(start);
+        scheduler.AddNoise(initLatents, noise, scheduler.Timesteps[start], latents);
     }
 
     private List<KeyValuePair<string, string>> Parameters(StableDiffusionOptions options, ulong seed, string scheduler)

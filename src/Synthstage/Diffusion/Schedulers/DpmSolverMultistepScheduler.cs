@@ -11,15 +11,8 @@ namespace Synthstage.Diffusion.Schedulers;
 /// prediction types and the three spacings. Not supported: third order, the SDE and non-++ variants,
 /// thresholding, <c>lambda_min_clipped</c>, Lu/exponential/beta sigmas.
 /// </remarks>
-public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
+public sealed class DpmSolverMultistepScheduler : SigmaScheduler
 {
-    private const string Name = "DPMSolverMultistepScheduler";
-
-    private readonly NoiseSchedule _schedule;
-    private readonly float[] _trainSigmas;
-    private readonly ModelPrediction _prediction;
-    private readonly string _spacing;
-    private readonly int _stepsOffset;
     private readonly int _solverOrder;
     private readonly bool _heun;
     private readonly bool _lowerOrderFinal;
@@ -28,8 +21,6 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
     private readonly bool _useKarras;
     // Converted model outputs (x₀ predictions) of the current and previous step.
     private readonly float[]?[] _modelOutputs = new float[2][];
-
-    private readonly TimestepTable _table = new(Name, missingMeansLast: true);
     private int _newestOutput = -1;
     private int _lowerOrderNums;
 
@@ -37,20 +28,12 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
     /// <param name="config">scheduler_config.json keys; absent keys take diffusers' DPMSolverMultistepScheduler defaults.</param>
     /// <exception cref="SynthstageException">A key has a value this scheduler does not support; the message lists the valid ones.</exception>
     public DpmSolverMultistepScheduler(SchedulerConfig config)
+        : base(config, "DPMSolverMultistepScheduler", missingTimestepMeansLast: true)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        Config = config;
         ConfigChoice.RejectThresholding(config, Name);
-        _schedule = NoiseSchedule.Create(config, Name);
-        _trainSigmas = _schedule.Sigmas();
-        _prediction = ModelPredictions.Resolve(config, Name);
-        _spacing = TimestepSpacing.Resolve(config, "linspace", Name);
-        _stepsOffset = config.StepsOffset ?? 0;
         _solverOrder = config.SolverOrder ?? 2;
         if (_solverOrder is not (1 or 2))
-        {
             throw new SynthstageException($"{Name}: solver_order {_solverOrder} is not supported; valid values: 1, 2.", ExitCodes.BadModel);
-        }
         // diffusers maps DEIS's algorithm and DEIS/UniPC solver names onto DPM-Solver++ midpoint.
         string algorithm = config.AlgorithmType == "deis" ? "dpmsolver++" : config.AlgorithmType ?? "dpmsolver++";
         ConfigChoice.Resolve(algorithm, "dpmsolver++", "algorithm_type", Name, "dpmsolver++");
@@ -60,35 +43,21 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
         _eulerAtFinal = config.EulerAtFinal ?? false;
         _finalSigmasType = ConfigChoice.Resolve(config.FinalSigmasType, "zero", "final_sigmas_type", Name, "zero", "sigma_min");
         _useKarras = config.UseKarrasSigmas ?? false;
-
-        _table.ResetToTraining(_trainSigmas);
     }
 
     /// <inheritdoc/>
-    public SchedulerConfig Config { get; }
+    public override float InitNoiseSigma => 1f;
 
     /// <inheritdoc/>
-    public IReadOnlyList<float> Timesteps => _table.View;
-
-    /// <summary>Noise levels σ for each timestep plus the final level (zero or σmin), descending.</summary>
-    public IReadOnlyList<float> Sigmas => Array.AsReadOnly(_table.Sigmas);
-
-    /// <inheritdoc/>
-    public float InitNoiseSigma => 1f;
-
-    /// <inheritdoc/>
-    public int Order => 1;
-
-    /// <inheritdoc/>
-    public void SetTimesteps(int numInferenceSteps)
+    public override void SetTimesteps(int numInferenceSteps)
     {
-        int numTrain = _schedule.Length;
+        int numTrain = Schedule.Length;
         ConfigChoice.CheckSteps(numInferenceSteps, numTrain);
         int lastTimestep = numTrain;
 
         // 1. Integer timesteps; linspace and leading take n + 1 points and drop the final one.
         double[] timesteps;
-        switch (_spacing)
+        switch (Spacing)
         {
             case "linspace":
                 timesteps = NumpyRange.Reversed(NumpyRange.Linspace(0, lastTimestep - 1, numInferenceSteps + 1))
@@ -98,7 +67,7 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
             {
                 int stepRatio = lastTimestep / (numInferenceSteps + 1);
                 timesteps = Enumerable.Range(0, numInferenceSteps + 1).Reverse().Take(numInferenceSteps)
-                    .Select(i => (double)i * stepRatio + _stepsOffset).ToArray();
+                    .Select(i => (double)i * stepRatio + StepsOffset).ToArray();
                 break;
             }
             default:
@@ -108,43 +77,37 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
         }
 
         // 2. Sigmas at those timesteps, or Karras levels with timesteps derived from them.
-        float ac0 = _schedule.AlphasCumprod[0];
+        float ac0 = Schedule.AlphasCumprod[0];
         float sigmaMinTrain = MathF.Sqrt((1f - ac0) / ac0);
         double[] sigmas;
         double sigmaLast;
         if (_useKarras)
         {
-            sigmas = SigmaTable.Karras(_trainSigmas[0], _trainSigmas[^1], numInferenceSteps);
-            float[] logSigmas = SigmaTable.Log(_trainSigmas);
+            sigmas = SigmaTable.Karras(TrainSigmas[0], TrainSigmas[^1], numInferenceSteps);
+            float[] logSigmas = SigmaTable.Log(TrainSigmas);
             timesteps = sigmas.Select(s => NumpyRange.Round(SigmaTable.SigmaToT(s, logSigmas))).ToArray();
             sigmaLast = _finalSigmasType == "sigma_min" ? sigmas[^1] : 0.0;
         }
         else
         {
-            sigmas = timesteps.Select(t => SigmaTable.Interp(t, _trainSigmas)).ToArray();
+            sigmas = timesteps.Select(t => SigmaTable.Interp(t, TrainSigmas)).ToArray();
             sigmaLast = _finalSigmasType == "sigma_min" ? sigmaMinTrain : 0.0;
         }
 
-        _table.Reset(timesteps.Select(t => (float)t).ToArray(), [.. sigmas.Select(s => (float)s), (float)sigmaLast]);
+        Table.Reset(timesteps.Select(t => (float)t).ToArray(), [.. sigmas.Select(s => (float)s), (float)sigmaLast]);
         _newestOutput = -1;
         _lowerOrderNums = 0;
     }
 
     /// <inheritdoc/>
-    public void SetBeginIndex(int beginIndex) => _table.SetBeginIndex(beginIndex);
-
-    /// <inheritdoc/>
-    public void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination) =>
+    public override void ScaleModelInput(ReadOnlySpan<float> sample, float timestep, Span<float> destination) =>
         ScratchBuffer.CopyUnscaled(sample, destination);
 
     /// <inheritdoc/>
-    public SchedulerStepResult Step(ReadOnlySpan<float> modelOutput, float timestep, ReadOnlySpan<float> sample,
-        Span<float> prevSample, INoiseSource? noise = null)
+    private protected override float[] StepAt(int index, ReadOnlySpan<float> modelOutput, ReadOnlySpan<float> sample, Span<float> prevSample, INoiseSource? noise)
     {
-        ScratchBuffer.CheckLengths(sample.Length, modelOutput.Length, prevSample.Length);
-        int index = _table.CurrentForStep(timestep);
-        float[] sigmas = _table.Sigmas;
-        int count = _table.Timesteps.Length;
+        float[] sigmas = Table.Sigmas;
+        int count = Table.Timesteps.Length;
 
         // Improve numerical stability for small numbers of steps.
         bool lowerOrderFinal = index == count - 1
@@ -155,11 +118,11 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
         _newestOutput = (_newestOutput + 1) % 2;
         float[] x0 = _modelOutputs[_newestOutput]!;
         var (alphaS0, sigmaS0) = AlphaSigma(sigmas[index]);
-        for (int i = 0; i < sample.Length; i++)
+        for (var i = 0; i < sample.Length; i++)
         {
             float s = sample[i];
             float m = modelOutput[i];
-            x0[i] = _prediction switch
+            x0[i] = Prediction switch
             {
                 ModelPrediction.Epsilon => (s - sigmaS0 * m) / alphaS0,
                 ModelPrediction.VPrediction => alphaS0 * s - sigmaS0 * m,
@@ -177,20 +140,16 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
             SecondOrderUpdate(x0, _modelOutputs[1 - _newestOutput]!, index, sample, prevSample);
         }
 
-        if (_lowerOrderNums < _solverOrder)
-        {
-            _lowerOrderNums++;
-        }
-        _table.Advance(index);
-        return new SchedulerStepResult(x0, index);
+        if (_lowerOrderNums < _solverOrder) _lowerOrderNums++;
+        return x0;
     }
 
     /// <inheritdoc/>
-    public void AddNoise(ReadOnlySpan<float> originalSamples, ReadOnlySpan<float> noise, float timestep, Span<float> destination)
+    public override void AddNoise(ReadOnlySpan<float> originalSamples, ReadOnlySpan<float> noise, float timestep, Span<float> destination)
     {
         ScratchBuffer.CheckLengths(originalSamples.Length, noise.Length, destination.Length);
-        var (alphaT, sigmaT) = AlphaSigma(_table.Sigmas[_table.NoiseIndex(timestep)]);
-        for (int i = 0; i < originalSamples.Length; i++)
+        var (alphaT, sigmaT) = AlphaSigma(Table.Sigmas[Table.NoiseIndex(timestep)]);
+        for (var i = 0; i < originalSamples.Length; i++)
         {
             destination[i] = alphaT * originalSamples[i] + sigmaT * noise[i];
         }
@@ -198,13 +157,13 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
 
     private void FirstOrderUpdate(float[] x0, int index, ReadOnlySpan<float> sample, Span<float> prevSample)
     {
-        float[] sigmas = _table.Sigmas;
+        float[] sigmas = Table.Sigmas;
         var (alphaT, sigmaT) = AlphaSigma(sigmas[index + 1]);
         var (alphaS, sigmaS) = AlphaSigma(sigmas[index]);
         float h = Lambda(alphaT, sigmaT) - Lambda(alphaS, sigmaS);
         float sampleCoeff = sigmaT / sigmaS;
         float x0Coeff = alphaT * (MathF.Exp(-h) - 1f);
-        for (int i = 0; i < sample.Length; i++)
+        for (var i = 0; i < sample.Length; i++)
         {
             prevSample[i] = sampleCoeff * sample[i] - x0Coeff * x0[i];
         }
@@ -212,7 +171,7 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
 
     private void SecondOrderUpdate(float[] m0, float[] m1, int index, ReadOnlySpan<float> sample, Span<float> prevSample)
     {
-        float[] sigmas = _table.Sigmas;
+        float[] sigmas = Table.Sigmas;
         var (alphaT, sigmaT) = AlphaSigma(sigmas[index + 1]);
         var (alphaS0, sigmaS0) = AlphaSigma(sigmas[index]);
         var (alphaS1, sigmaS1) = AlphaSigma(sigmas[index - 1]);
@@ -228,7 +187,7 @@ public sealed class DpmSolverMultistepScheduler : IDiffusionScheduler
         float d0Coeff = alphaT * expTerm;
         // midpoint: − ½·αₜ(e^{−h} − 1)·D1; heun: + αₜ((e^{−h} − 1)/h + 1)·D1.
         float d1Coeff = _heun ? -(alphaT * (expTerm / h + 1f)) : 0.5f * d0Coeff;
-        for (int i = 0; i < sample.Length; i++)
+        for (var i = 0; i < sample.Length; i++)
         {
             float d1 = d1Scale * (m0[i] - m1[i]);
             prevSample[i] = sampleCoeff * sample[i] - d0Coeff * m0[i] - d1Coeff * d1;

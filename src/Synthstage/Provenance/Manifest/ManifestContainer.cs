@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Synthstage.Diffusion.Pipelines;
+using Synthstage.Imaging;
 using Synthstage.Media;
 
 namespace Synthstage.Provenance.Manifest;

@@ -132,7 +132,7 @@ public sealed class WatermarkDetector
                 fold[ty * N + tx] = count > 0 ? sums[ty * N + tx] / count : 0;
             }
         }
-        state.Fft.Transform(fold, im, inverse: false);
+        state.Fft.Transform2D(fold, im, inverse: false);
         foreach (var k in _band)
         {
             var magnitude = Math.Sqrt(fold[k] * fold[k] + im[k] * im[k]);
@@ -197,7 +197,7 @@ public sealed class WatermarkDetector
             re[mirror] = gRe;
             im[mirror] = -gIm;
         }
-        state.Fft.Transform(re, im, inverse: true);
+        state.Fft.Transform2D(re, im, inverse: true);
         var sigma = Math.Sqrt(2.0 * layout.SyncCount);
         Span<int> peaks = stackalloc int[PeaksTried];
         FindPeaks(re, peaks);
@@ -310,6 +310,6 @@ public sealed class WatermarkDetector
         public readonly double[] UnitIm = new double[N * N];
         public readonly double[] Soft = new double[ConvolutionalCode.CodedLength(WatermarkLayout.MessageBits)];
         public readonly byte[] Message = new byte[WatermarkLayout.MessageBits];
-        public readonly Fft2D Fft = new(N);
+        public readonly Numerics.FourierTransform<double> Fft = new(N);
     }
 }

@@ -136,7 +136,7 @@ internal sealed class WatermarkLayout
             re[mirror] = sign * PhaseRe[i];
             im[mirror] = -sign * PhaseIm[i];
         }
-        new Fft2D(n).Transform(re, im, inverse: true);
+        new Numerics.FourierTransform<double>(n).Transform2D(re, im, inverse: true);
         var energy = 0.0;
         foreach (var value in re) energy += value * value;
         var scale = 1 / Math.Sqrt(energy / re.Length);

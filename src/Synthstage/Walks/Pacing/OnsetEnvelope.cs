@@ -1,3 +1,5 @@
+using Synthstage.Numerics;
+
 namespace Synthstage.Walks.Pacing;
 
 /// <summary>
@@ -13,7 +15,7 @@ namespace Synthstage.Walks.Pacing;
 /// </remarks>
 internal sealed class OnsetEnvelope
 {
-    private readonly FourierTransform _fft;
+    private readonly FourierTransform<float> _fft;
     private readonly float[] _window;
     private readonly float[] _ring;
     private readonly float[] _real;
@@ -31,7 +33,7 @@ internal sealed class OnsetEnvelope
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(hopSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(hopSize, frameSize);
-        _fft = new FourierTransform(frameSize);
+        _fft = new FourierTransform<float>(frameSize);
         _emit = emit;
         FrameSize = frameSize;
         HopSize = hopSize;

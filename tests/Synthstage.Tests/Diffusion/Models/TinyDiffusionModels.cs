@@ -21,7 +21,7 @@ public sealed class TinyDiffusionModels : IDisposable
 
     public static readonly SessionOptionsSpec Spec = new(ExecutionDevice.Cpu, IntraOpThreads: 1);
 
-    /// <summary>Forged folder of a variant: fp32, fp16, int64-float, static1.</summary>
+    /// <summary>Forged folder of a variant: fp32, fp16, int64-float, static1, vae-scale-0.5.</summary>
     public string Folder(string variant)
     {
         SharedData.Require(Vocab);
@@ -31,6 +31,11 @@ public sealed class TinyDiffusionModels : IDisposable
             "fp16" => _folders.Get("fp16", o => o with { Fp16 = true }),
             "int64-float" => _folders.Get("int64-float", o => o with { TextEncoderIdsType = ForgeIdsType.Int64, TimestepType = ForgeTimestepType.Float }),
             "static1" => StaticBatchCopy(),
+            // A VAE scaling factor other than SD's default, so a pipeline that ignored config.json would show.
+            "vae-scale-0.5" => _folders.Get("vae-scale-0.5", o => o with
+            {
+                Size = StableDiffusionSize.Tiny with { Vae = VaeSize.Tiny with { ScalingFactor = 0.5f } },
+            }),
             _ => throw new ArgumentException(variant),
         };
     }

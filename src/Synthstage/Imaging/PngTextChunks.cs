@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Synthstage.Diffusion.Pipelines;
+namespace Synthstage.Imaging;
 
 /// <summary>
 /// Inserts text chunks into an encoded PNG, right after IHDR: <c>tEXt</c> for Latin-1 values, <c>iTXt</c> (UTF-8)
