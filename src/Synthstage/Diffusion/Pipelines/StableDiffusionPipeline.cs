@@ -108,7 +108,10 @@ public sealed partial class StableDiffusionPipeline : IDisposable
             var denoiseTicks = 0L;
             var unetBefore = binding.RunTime;
             var totalSteps = timesteps.Length * options.Count;
-            var stepsDone = 0;
+            // Progress counts the steps asked for, as diffusers' progress bar does: a scheduler's extra evaluations
+            // (PNDM's repeated warm-up timestep, a second-order solver's inner calls) do not add to the count.
+            var warmupCalls = timesteps.Length - initTimestep * scheduler.Order;
+            var stepsShown = 0;
             for (var i = 0; i < options.Count; i++)
             {
                 var seed = options.Seed + (ulong)i;
@@ -134,6 +137,7 @@ public sealed partial class StableDiffusionPipeline : IDisposable
 
                 // 5. Denoising loop.
                 var loopStart = Stopwatch.GetTimestamp();
+                var call = 0;
                 foreach (var t in timesteps)
                 {
                     ct.ThrowIfCancellationRequested();
@@ -154,7 +158,8 @@ public sealed partial class StableDiffusionPipeline : IDisposable
                     {
                         scheduler.Step(eps, t, latents, latents, generator);
                     }
-                    progress?.Report(new PipelineProgress("denoise", ++stepsDone, totalSteps));
+                    if (++call == timesteps.Length || (call > warmupCalls && call % scheduler.Order == 0))
+                        progress?.Report(new PipelineProgress("denoise", ++stepsShown, (long)initTimestep * options.Count));
                 }
                 denoiseTicks += Stopwatch.GetTimestamp() - loopStart;
 
