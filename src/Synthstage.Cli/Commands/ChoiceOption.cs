@@ -34,8 +34,8 @@ internal static class ChoiceOption
     }
 
     /// <summary>An on|off switch (true and false are accepted too).</summary>
-    public static Option<bool> OnOff(string name, string description, bool defaultValue) =>
+    public static Option<Switch> OnOff(string name, string description, Switch defaultValue) =>
         Create(name, description, OnOffChoices, defaultValue);
 
-    private static readonly Choices<bool> OnOffChoices = new([("on", true), ("off", false)], [("true", true), ("false", false)]);
+    private static readonly Choices<Switch> OnOffChoices = new([("on", Switch.On), ("off", Switch.Off)], [("true", Switch.On), ("false", Switch.Off)]);
 }

@@ -44,11 +44,11 @@ internal static class CommonOptions
 
     public static Option<float> Smoothing() => new("--smoothing") { Description = "Temporal smoothing of uncertain mask pixels between frames, MediaPipe's ratio (0 = off, 1 = strongest)", DefaultValueFactory = _ => 0.7f };
 
-    public static Option<bool> LandmarkSmoothing() => ChoiceOption.OnOff("--landmark-smoothing", "One Euro smoothing of the reported landmarks over time, as MediaPipe does", true);
+    public static Option<Switch> LandmarkSmoothing() => ChoiceOption.OnOff("--landmark-smoothing", "One Euro smoothing of the reported landmarks over time, as MediaPipe does", Switch.On);
 
-    public static Option<bool> CropSmoothing() => ChoiceOption.OnOff("--crop-smoothing", "pose models: One Euro smoothing of the landmarks that place the next frame's crop, as MediaPipe does (off by default: a steadier crop, not a steadier matte)", false);
+    public static Option<Switch> CropSmoothing() => ChoiceOption.OnOff("--crop-smoothing", "pose models: One Euro smoothing of the landmarks that place the next frame's crop, as MediaPipe does (off by default: a steadier crop, not a steadier matte)", Switch.Off);
 
-    public static Option<bool> HeatmapRefinement() => ChoiceOption.OnOff("--heatmap-refinement", "pose models: move the landmarks to the peaks of the model's heatmap, as MediaPipe does", true);
+    public static Option<Switch> HeatmapRefinement() => ChoiceOption.OnOff("--heatmap-refinement", "pose models: move the landmarks to the peaks of the model's heatmap, as MediaPipe does", Switch.On);
 
     public static Option<MatteRefinement> Refine() => ChoiceOption.Create("--refine", "Matte enlargement: guided (edge-aware, follows the frame's edges) or off (bilinear)",
         new Choices<MatteRefinement>([("guided", MatteRefinement.Guided), ("off", MatteRefinement.Off)], [("on", MatteRefinement.Guided), ("bilinear", MatteRefinement.Off)]),

@@ -67,8 +67,8 @@ internal static class EvalCommand
                     Session = result.GetValue(device)!.Session(),
                     PoseTracking = new PoseTrackerOptions
                     {
-                        CropSmoothing = result.GetValue(cropSmoothing),
-                        HeatmapRefinement = result.GetValue(heatmapRefinement),
+                        CropSmoothing = result.GetValue(cropSmoothing) == Switch.On,
+                        HeatmapRefinement = result.GetValue(heatmapRefinement) == Switch.On,
                     },
                 },
                 BoundaryTolerance = result.GetValue(tolerance),

@@ -39,9 +39,9 @@ internal static class PoseCommand
                 Crf = result.GetValue(crf),
                 Preset = result.GetValue(preset)!,
                 KeepAudio = !result.GetValue(noAudio),
-                LandmarkSmoothing = result.GetValue(landmarkSmoothing),
-                CropSmoothing = result.GetValue(cropSmoothing),
-                HeatmapRefinement = result.GetValue(heatmapRefinement),
+                LandmarkSmoothing = result.GetValue(landmarkSmoothing) == Switch.On,
+                CropSmoothing = result.GetValue(cropSmoothing) == Switch.On,
+                HeatmapRefinement = result.GetValue(heatmapRefinement) == Switch.On,
                 Session = result.GetValue(device)!.Session(),
             };
             var done = await ConsoleProgress.RunAsync(progress => PoseJob.RunAsync(result.GetValue(input)!, options, progress, token));
