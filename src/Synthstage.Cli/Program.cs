@@ -1,8 +1,15 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using Synthstage;
 using Synthstage.Cli.Commands;
+using Synthstage.Cli.Console;
 
-var root = new RootCommand("Synthstage: key people out of ordinary footage and put them in new scenes.")
+// A plain Command rather than RootCommand: RootCommand takes its name from the running file (Synthstage.Cli under
+// `dotnet Synthstage.Cli.dll`), and usage lines must say what users type.
+var root = new Command("synthstage", "Synthstage: key people out of ordinary footage and put them in new scenes.")
 {
+    new HelpOption(),
+    new VersionOption(),
     CommonOptions.Verbose,
 };
 root.Subcommands.Add(MatteCommand.Create());
@@ -18,6 +25,12 @@ root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(WalkCommand.Create());
 
 var parseResult = root.Parse(args);
+// Usage errors are one line and exit 2, before any action runs.
+if (UsageErrorLine.Find(parseResult) is { } usage)
+{
+    Console.Error.WriteLine(usage);
+    return ExitCodes.Usage;
+}
 // Ctrl+C / SIGTERM cancel the token the actions receive; the render then stops ffmpeg and removes temporary output.
 return await parseResult.InvokeAsync(new InvocationConfiguration
 {

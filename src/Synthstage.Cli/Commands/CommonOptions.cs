@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Synthstage.Compositing;
 using Synthstage.Media;
-using Synthstage.Onnx;
+using Synthstage.Segmentation;
 using Synthstage.Video;
 
 namespace Synthstage.Cli.Commands;
@@ -17,11 +17,20 @@ internal static class CommonOptions
 
     public static Option<string> Output(string description) => new("--output", "-o") { Description = description, Required = true };
 
-    public static Option<string> Model() => new("--model", "-m")
+    public static Option<string> Model()
     {
-        Description = "Segmentation model: auto (landscape for wide frames), general, landscape, pose-lite, pose-full, pose-heavy (BlazePose GHUM), or an .onnx file: a selfie-style mask model, MODNet, or Robust Video Matting (GPL-3.0 licence)",
-        DefaultValueFactory = _ => "auto",
-    };
+        var option = new Option<string>("--model", "-m")
+        {
+            Description = "Segmentation model: auto (landscape for wide frames), general, landscape, pose-lite, pose-full, pose-heavy (BlazePose GHUM), or an .onnx file: a selfie-style mask model, MODNet, or Robust Video Matting (GPL-3.0 licence)",
+            DefaultValueFactory = _ => "auto",
+        };
+        // A name that cannot be a model fails while parsing, naming the segmentation models (not the diffusion catalog).
+        option.Validators.Add(result =>
+        {
+            if (SegmentationModelResolver.UnknownModelMessage(result.GetValueOrDefault<string>() ?? "") is { } problem) result.AddError(problem);
+        });
+        return option;
+    }
 
     public static Option<float> Threshold() => new("--threshold") { Description = "Mask probability that counts as half subject (0..1)", DefaultValueFactory = _ => 0.5f };
 
@@ -35,36 +44,27 @@ internal static class CommonOptions
 
     public static Option<float> Smoothing() => new("--smoothing") { Description = "Temporal smoothing of uncertain mask pixels between frames, MediaPipe's ratio (0 = off, 1 = strongest)", DefaultValueFactory = _ => 0.7f };
 
-    public static Option<string> LandmarkSmoothing() => new("--landmark-smoothing") { Description = "One Euro smoothing of the reported landmarks over time, as MediaPipe does (on or off)", DefaultValueFactory = _ => "on" };
+    public static Option<Switch> LandmarkSmoothing() => ChoiceOption.OnOff("--landmark-smoothing", "One Euro smoothing of the reported landmarks over time, as MediaPipe does", Switch.On);
 
-    public static Option<string> CropSmoothing() => new("--crop-smoothing") { Description = "pose models: One Euro smoothing of the landmarks that place the next frame's crop, as MediaPipe does (on or off; off by default: a steadier crop, not a steadier matte)", DefaultValueFactory = _ => "off" };
+    public static Option<Switch> CropSmoothing() => ChoiceOption.OnOff("--crop-smoothing", "pose models: One Euro smoothing of the landmarks that place the next frame's crop, as MediaPipe does (off by default: a steadier crop, not a steadier matte)", Switch.Off);
 
-    public static Option<string> HeatmapRefinement() => new("--heatmap-refinement") { Description = "pose models: move the landmarks to the peaks of the model's heatmap, as MediaPipe does (on or off)", DefaultValueFactory = _ => "on" };
+    public static Option<Switch> HeatmapRefinement() => ChoiceOption.OnOff("--heatmap-refinement", "pose models: move the landmarks to the peaks of the model's heatmap, as MediaPipe does", Switch.On);
 
-    /// <summary>Reads an on|off option's value.</summary>
-    public static bool ParseOnOff(Option<string> option, string value) => value.ToLowerInvariant() switch
-    {
-        "on" or "true" => true,
-        "off" or "false" => false,
-        _ => throw new SynthstageException($"unknown {option.Name} '{value}'; use on or off", ExitCodes.Usage),
-    };
-
-    public static Option<string> Refine() => new("--refine") { Description = "Matte enlargement: guided (edge-aware, follows the frame's edges) or off (bilinear)", DefaultValueFactory = _ => "guided" };
-
-    public static MatteRefinement ParseRefine(string value) => value.ToLowerInvariant() switch
-    {
-        "guided" or "on" => MatteRefinement.Guided,
-        "off" or "bilinear" => MatteRefinement.Off,
-        _ => throw new SynthstageException($"unknown --refine '{value}'; use guided or off", ExitCodes.Usage),
-    };
+    public static Option<MatteRefinement> Refine() => ChoiceOption.Create("--refine", "Matte enlargement: guided (edge-aware, follows the frame's edges) or off (bilinear)",
+        new Choices<MatteRefinement>([("guided", MatteRefinement.Guided), ("off", MatteRefinement.Off)], [("on", MatteRefinement.Guided), ("bilinear", MatteRefinement.Off)]),
+        MatteRefinement.Guided);
 
     public static Option<int> Crf() => new("--crf") { Description = "Quality for H.264/VP9 (lower = better, larger file)", DefaultValueFactory = _ => 18 };
 
     public static Option<string> Preset() => new("--preset") { Description = "x264 speed preset (ultrafast … veryslow)", DefaultValueFactory = _ => "veryfast" };
 
-    public static Option<string?> Format() => new("--format", "-f") { Description = "Output format: mp4, webm, prores, png-sequence, png (default: from the output's extension)" };
+    public static Option<OutputFormat?> Format() => ChoiceOption.Create<OutputFormat?>("--format", "Output format (default: from the output's extension)",
+        new Choices<OutputFormat?>(
+            [("mp4", OutputFormat.Mp4), ("webm", OutputFormat.WebM), ("prores", OutputFormat.ProRes), ("png-sequence", OutputFormat.PngSequence), ("png", OutputFormat.Png)],
+            [("h264", OutputFormat.Mp4), ("vp9", OutputFormat.WebM), ("mov", OutputFormat.ProRes), ("pngs", OutputFormat.PngSequence)]),
+        null, "-f");
 
-    public static Option<string> Device() => new("--device") { Description = "Where networks run: cpu or cuda", DefaultValueFactory = _ => "cpu" };
+    public static Option<ComputeDevice> Device() => ComputeDevice.Option();
 
     public static Option<bool> NoAudio() => new("--no-audio") { Description = "Do not copy the input's audio" };
 
@@ -89,12 +89,12 @@ internal static class CommonOptions
         public Option<float> Softness { get; } = CommonOptions.Softness();
         public Option<float> Feather { get; } = CommonOptions.Feather();
         public Option<float> Smoothing { get; } = CommonOptions.Smoothing();
-        public Option<string> Refine { get; } = CommonOptions.Refine();
+        public Option<MatteRefinement> Refine { get; } = CommonOptions.Refine();
         public Option<float> ClipBlack { get; } = CommonOptions.ClipBlack();
         public Option<float> ClipWhite { get; } = CommonOptions.ClipWhite();
         public Option<int> Crf { get; } = CommonOptions.Crf();
         public Option<string> Preset { get; } = CommonOptions.Preset();
-        public Option<string> Device { get; } = CommonOptions.Device();
+        public Option<ComputeDevice> Device { get; } = CommonOptions.Device();
         public Option<bool> NoAudio { get; } = CommonOptions.NoAudio();
         public Option<bool> NoWatermark { get; } = CommonOptions.NoWatermark();
         public Option<string?> Label { get; } = CommonOptions.Label();
@@ -114,7 +114,7 @@ internal static class CommonOptions
                 Softness = result.GetValue(Softness),
                 Feather = result.GetValue(Feather),
                 Smoothing = result.GetValue(Smoothing),
-                Refine = ParseRefine(result.GetValue(Refine)!),
+                Refine = result.GetValue(Refine),
                 ClipBlack = result.GetValue(ClipBlack),
                 ClipWhite = result.GetValue(ClipWhite),
             },
@@ -122,26 +122,8 @@ internal static class CommonOptions
             Crf = result.GetValue(Crf),
             Preset = result.GetValue(Preset)!,
             KeepAudio = !result.GetValue(NoAudio),
-            Session = new SessionOptionsSpec(ParseDevice(result.GetValue(Device)!)),
+            Session = result.GetValue(Device)!.Session(),
             Provenance = ReadProvenance(result, NoWatermark, Label),
         };
     }
-
-    public static ExecutionDevice ParseDevice(string value) => value.ToLowerInvariant() switch
-    {
-        "cpu" => ExecutionDevice.Cpu,
-        "cuda" or "gpu" => ExecutionDevice.Cuda,
-        _ => throw new SynthstageException($"unknown device '{value}'; use cpu or cuda", ExitCodes.Usage),
-    };
-
-    public static OutputFormat? ParseFormat(string? value) => value?.ToLowerInvariant() switch
-    {
-        null => null,
-        "mp4" or "h264" => OutputFormat.Mp4,
-        "webm" or "vp9" => OutputFormat.WebM,
-        "prores" or "mov" => OutputFormat.ProRes,
-        "png-sequence" or "pngs" => OutputFormat.PngSequence,
-        "png" => OutputFormat.Png,
-        _ => throw new SynthstageException($"unknown format '{value}'; use mp4, webm, prores, png-sequence or png", ExitCodes.Usage),
-    };
 }

@@ -30,7 +30,7 @@ internal static class CompositeCommand
         scene.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
-            var options = keying.Read(result, CommonOptions.ParseFormat(result.GetValue(format)));
+            var options = keying.Read(result, result.GetValue(format));
             var backgroundValue = result.GetValue(background);
             var prompts = result.GetValue(scene.Prompt) ?? [];
             var prompt = prompts.Length == 0 ? null : prompts[0];
@@ -56,7 +56,7 @@ internal static class CompositeCommand
             if (walk)
             {
                 if (preview) throw new SynthstageException("--preview does not support --background-motion walk yet", ExitCodes.Usage);
-                var walkOptions = scene.Read(result, prompt!, motion, options.Session.Device) with { WalkPrompts = prompts, WalkEvery = result.GetValue(scene.WalkEvery) };
+                var walkOptions = scene.Read(result, prompt!, motion, options.Session, inputPath) with { WalkPrompts = prompts, WalkEvery = result.GetValue(scene.WalkEvery) };
                 var walked = await ConsoleProgress.RunAsync(progress => SceneCompositeJob.RunWalkAsync(inputPath, SceneOutput(), walkOptions, options, look, progress, token));
                 System.Console.WriteLine(walked.Walk.FramesGenerated == 0
                     ? $"scene walk: {walked.Walk.Count} frames {walked.Walk.Width}×{walked.Walk.Height} (seeds {walkOptions.Seed}…{walkOptions.Seed + (ulong)prompts.Length - 1}) from the cache {walked.Walk.Folder}"
@@ -68,7 +68,7 @@ internal static class CompositeCommand
 
             if (prompt is not null)
             {
-                var sceneOptions = scene.Read(result, prompt, motion, options.Session.Device);
+                var sceneOptions = scene.Read(result, prompt, motion, options.Session, inputPath);
                 var render = await ConsoleProgress.RunAsync(progress => preview
                     ? SceneCompositeJob.PreviewAsync(inputPath, outputPath, sceneOptions, options, look, frame, progress, token)
                     : SceneCompositeJob.RunAsync(inputPath, SceneOutput(), sceneOptions, options, look, progress, token));
@@ -76,6 +76,8 @@ internal static class CompositeCommand
                 System.Console.WriteLine(plate.FromCache
                     ? $"scene: {plate.Image.Width}×{plate.Image.Height} (seed {sceneOptions.Seed}) from the cache {plate.CachePath}"
                     : $"scene: {plate.Image.Width}×{plate.Image.Height} (seed {sceneOptions.Seed}) generated in {plate.GenerationTime.TotalSeconds:F1} s, cached as {plate.CachePath}");
+                if (result.GetValue(scene.Seed) is null)
+                    System.Console.WriteLine($"seed {sceneOptions.Seed}: from the prompt and the input, so --preview and the full render show the same scene (--seed N for another)");
                 if (render.Render.FramesResumed > 0) System.Console.WriteLine($"resumed: {render.Render.FramesResumed} frames kept from an earlier run");
                 Report.Results([render.Render], result.GetValue(CommonOptions.Verbose));
                 return ExitCodes.Success;
@@ -87,7 +89,7 @@ internal static class CompositeCommand
                 : CompositeJob.RunAsync(inputPath, new RenderOutput.Plain(outputPath), MovingImageBackground.Over(spec, motion), options, look, progress, token));
             Report.Results([plain], result.GetValue(CommonOptions.Verbose));
             return ExitCodes.Success;
-        }, ct));
+        }, ct, resumableOutput: result.GetValue(output)));
         return command;
     }
 
@@ -100,12 +102,11 @@ internal static class CompositeCommand
         public Option<bool> Restart { get; } = new("--restart") { Description = "With --prompt: discard an unfinished render of this output made with other parameters (an unfinished one with the same parameters resumes)" };
         public Option<int> WalkEvery { get; } = new("--walk-every") { Description = "With --background-motion walk: output frames per generated background (crossfaded between)", DefaultValueFactory = _ => 8 };
         public Option<string> Negative { get; } = new("--negative", "-n") { Description = "Negative prompt for the scene", DefaultValueFactory = _ => "" };
-        public Option<ulong?> Seed { get; } = new("--seed") { Description = "Seed of the scene (default: random, printed)" };
-        public Option<int> Steps { get; } = new("--steps") { Description = "Denoising steps", DefaultValueFactory = _ => 25 };
-        public Option<float> Guidance { get; } = new("--guidance", "-g") { Description = "Classifier-free guidance scale (≤ 1 turns it off)", DefaultValueFactory = _ => 7.5f };
-        public Option<string?> Scheduler { get; } = new("--scheduler") { Description = "ddim, pndm, lms, euler, euler-a, dpm++2m, dpm++2m-karras, lcm (default: the model's own)" };
+        public Option<ulong?> Seed { get; } = new("--seed") { Description = "Seed of the scene (default: derived from the prompt and the input, printed; the same for --preview and the render)" };
+        public DiffusionOptions Diffusion { get; } = new();
         public Option<string?> SceneModel { get; } = new("--scene-model") { Description = $"Stable Diffusion model: folder, catalog id or Hub name, as generate --model (default: {SceneOptions.DefaultModel}, if installed)" };
-        public Option<string> Motion { get; } = new("--background-motion") { Description = "none, pan or zoom: a slow eased camera move over a larger plate; walk: a walk through two or more --prompt values (seeds S, S+1, …)", DefaultValueFactory = _ => "none" };
+        public Option<string> Motion { get; } = ChoiceOption.Create("--background-motion", "none, pan or zoom: a slow eased camera move over a larger plate; walk: a walk through two or more --prompt values (seeds S, S+1, …)",
+            new Choices<string>([("none", "none"), ("pan", "pan"), ("zoom", "zoom"), ("walk", "walk")]), "none");
         public Option<float> Harmonize { get; } = new("--harmonize") { Description = "0..1: move the subject's colours toward the background's (0 = off)", DefaultValueFactory = _ => 0f };
         public Option<float> LightWrap { get; } = new("--light-wrap") { Description = "0..1: let the blurred background bleed into the subject's edge (0 = off)", DefaultValueFactory = _ => 0f };
         public Option<bool> Preview { get; } = new("--preview") { Description = "Write the composite of one frame as a PNG and stop" };
@@ -113,22 +114,25 @@ internal static class CompositeCommand
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Prompt, Negative, Seed, Steps, Guidance, Scheduler, SceneModel, Motion, Harmonize, LightWrap, Preview, PreviewFrame, WalkEvery, PartSeconds, Restart })
+            foreach (var option in new Option[] { Prompt, Negative, Seed })
+                command.Options.Add(option);
+            Diffusion.AddTo(command);
+            foreach (var option in new Option[] { SceneModel, Motion, Harmonize, LightWrap, Preview, PreviewFrame, WalkEvery, PartSeconds, Restart })
                 command.Options.Add(option);
         }
 
-        public SceneOptions Read(ParseResult result, string prompt, PlateMotion motion, ExecutionDevice device) => new()
+        public SceneOptions Read(ParseResult result, string prompt, PlateMotion motion, SessionOptionsSpec keyingSession, string inputPath) => new()
         {
             Prompt = prompt,
             NegativePrompt = result.GetValue(Negative)!,
-            Seed = result.GetValue(Seed) ?? (ulong)Random.Shared.NextInt64(0, uint.MaxValue),
-            Steps = result.GetValue(Steps),
-            GuidanceScale = result.GetValue(Guidance),
-            Scheduler = result.GetValue(Scheduler),
+            Seed = result.GetValue(Seed) ?? SceneSeed.Derive(result.GetValue(Prompt) ?? [prompt], result.GetValue(Negative)!, inputPath),
+            Steps = result.GetValue(Diffusion.Steps),
+            GuidanceScale = result.GetValue(Diffusion.Guidance),
+            Scheduler = result.GetValue(Diffusion.Scheduler),
             Model = result.GetValue(SceneModel),
             Motion = motion,
             // As generate: optimised graphs kept in $SYNTHSTAGE_HOME/ort, so a large model's second load takes seconds.
-            Session = new SessionOptionsSpec(device, IntraOpThreads: 0) { OptimizedModelCacheFolder = Path.Combine(ModelStore.DefaultRoot(), "ort") },
+            Session = keyingSession with { IntraOpThreads = 0, OptimizedModelCacheFolder = Path.Combine(ModelStore.DefaultRoot(), "ort") },
         };
 
         public CompositeLook ReadLook(ParseResult result)

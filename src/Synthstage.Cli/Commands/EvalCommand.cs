@@ -3,7 +3,6 @@ using System.Globalization;
 using Synthstage.Cli.Console;
 using Synthstage.Compositing;
 using Synthstage.Evaluation;
-using Synthstage.Onnx;
 using Synthstage.Pose;
 using Synthstage.Video;
 
@@ -59,17 +58,17 @@ internal static class EvalCommand
                         Softness = result.GetValue(softness),
                         Feather = result.GetValue(feather),
                         Smoothing = result.GetValue(smoothing),
-                        Refine = CommonOptions.ParseRefine(result.GetValue(refine)!),
+                        Refine = result.GetValue(refine),
                         RefineRadius = result.GetValue(radius),
                         RefineEpsilon = result.GetValue(epsilon),
                         ClipBlack = result.GetValue(clipBlack),
                         ClipWhite = result.GetValue(clipWhite),
                     },
-                    Session = new SessionOptionsSpec(CommonOptions.ParseDevice(result.GetValue(device)!)),
+                    Session = result.GetValue(device)!.Session(),
                     PoseTracking = new PoseTrackerOptions
                     {
-                        CropSmoothing = CommonOptions.ParseOnOff(cropSmoothing, result.GetValue(cropSmoothing)!),
-                        HeatmapRefinement = CommonOptions.ParseOnOff(heatmapRefinement, result.GetValue(heatmapRefinement)!),
+                        CropSmoothing = result.GetValue(cropSmoothing) == Switch.On,
+                        HeatmapRefinement = result.GetValue(heatmapRefinement) == Switch.On,
                     },
                 },
                 BoundaryTolerance = result.GetValue(tolerance),

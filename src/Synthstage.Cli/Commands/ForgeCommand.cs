@@ -12,12 +12,15 @@ internal static class ForgeCommand
     {
         var architecture = new Argument<string>("architecture") { Description = "Model architecture (sd15)" };
         var output = CommonOptions.Output("Folder to write (diffusers ONNX layout)");
-        var scale = new Option<string>("--scale") { Description = "tiny (tests) or full (SD 1.5 sizes, ~4.3 GB)", DefaultValueFactory = _ => "tiny" };
+        var scale = ChoiceOption.Create("--scale", "tiny (tests) or full (SD 1.5 sizes, ~4.3 GB)",
+            new Choices<ForgeScale>([("tiny", ForgeScale.Tiny), ("full", ForgeScale.Full)]), ForgeScale.Tiny);
         var fp16 = new Option<bool>("--fp16") { Description = "Write float16 weights and tensors" };
         var force = new Option<bool>("--force") { Description = "Replace a folder that exists and is not empty" };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random weights", DefaultValueFactory = _ => 0 };
-        var ids = new Option<string>("--ids") { Description = "input_ids type of the text encoder: int32 or int64", DefaultValueFactory = _ => "int32" };
-        var timestep = new Option<string>("--timestep") { Description = "timestep type of the UNet: int64 or float", DefaultValueFactory = _ => "int64" };
+        var ids = ChoiceOption.Create("--ids", "input_ids type of the text encoder",
+            new Choices<ForgeIdsType>([("int32", ForgeIdsType.Int32), ("int64", ForgeIdsType.Int64)]), ForgeIdsType.Int32);
+        var timestep = ChoiceOption.Create("--timestep", "timestep type of the UNet",
+            new Choices<ForgeTimestepType>([("int64", ForgeTimestepType.Int64), ("float", ForgeTimestepType.Float)]), ForgeTimestepType.Int64);
         var vocab = new Option<string?>("--vocab") { Description = "CLIP BPE merges (bpe_simple_vocab_16e6.txt.gz); default: ../shared/data/clip beside the repository" };
         var command = new Command("forge", "Write a Stable Diffusion architecture with seeded random weights (for tests and benchmarks)")
         {
@@ -28,17 +31,12 @@ internal static class ForgeCommand
             var options = new ForgeOptions
             {
                 Architecture = result.GetValue(architecture)!,
-                Scale = result.GetValue(scale)!.ToLowerInvariant() switch
-                {
-                    "tiny" => ForgeScale.Tiny,
-                    "full" => ForgeScale.Full,
-                    var other => throw new SynthstageException($"unknown scale '{other}'; use tiny or full", ExitCodes.Usage),
-                },
+                Scale = result.GetValue(scale),
                 Fp16 = result.GetValue(fp16),
                 Force = result.GetValue(force),
                 Seed = result.GetValue(seed),
-                TextEncoderIdsType = result.GetValue(ids) == "int64" ? ForgeIdsType.Int64 : ForgeIdsType.Int32,
-                TimestepType = result.GetValue(timestep) == "float" ? ForgeTimestepType.Float : ForgeTimestepType.Int64,
+                TextEncoderIdsType = result.GetValue(ids),
+                TimestepType = result.GetValue(timestep),
                 OutputDirectory = result.GetValue(output)!,
                 VocabularySource = result.GetValue(vocab) ?? DefaultVocabulary(),
             };

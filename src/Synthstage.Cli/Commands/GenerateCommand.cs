@@ -22,9 +22,7 @@ internal static class GenerateCommand
         var model = new Option<string>("--model", "-m") { Description = "Stable Diffusion model folder (diffusers ONNX layout)", Required = true };
         var prompt = new Option<string>("--prompt", "-p") { Description = "Text prompt (empty = unconditional)", Required = true };
         var negative = new Option<string>("--negative", "-n") { Description = "Negative prompt", DefaultValueFactory = _ => "" };
-        var steps = new Option<int>("--steps") { Description = "Denoising steps", DefaultValueFactory = _ => 25 };
-        var guidance = new Option<float>("--guidance", "-g") { Description = "Classifier-free guidance scale (≤ 1 turns it off)", DefaultValueFactory = _ => 7.5f };
-        var scheduler = new Option<string?>("--scheduler") { Description = "ddim, pndm, lms, euler, euler-a, dpm++2m, dpm++2m-karras, lcm (default: the model's own)" };
+        var diffusion = new DiffusionOptions();
         var seed = new Option<ulong?>("--seed") { Description = "Seed of the first image (default: random, printed)" };
         var width = new Option<int?>("--width", "-W") { Description = "Width in pixels, a multiple of 8 (default 512, or the init image's width)" };
         var height = new Option<int?>("--height", "-H") { Description = "Height in pixels, a multiple of 8 (default 512, or the init image's height)" };
@@ -32,16 +30,17 @@ internal static class GenerateCommand
         var init = new Option<string?>("--init") { Description = "Init image for image-to-image (resized to --width × --height when given)" };
         var strength = new Option<double>("--strength") { Description = "Image-to-image strength 0..1 (share of the schedule run)", DefaultValueFactory = _ => 0.8 };
         var count = new Option<int>("--count") { Description = "Number of images (seeds S, S+1, …)", DefaultValueFactory = _ => 1 };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var device = CommonOptions.Device();
         var noCache = new Option<bool>("--no-ort-cache") { Description = "Do not keep optimised models in ~/.cache/synthstage/ort (each run then re-optimises; full SD UNet ~50 s)" };
         var output = CommonOptions.Output("Output PNG (with --count > 1: OUT-SEED.png per image)");
         var noWatermark = CommonOptions.NoWatermark(); // Provenance (issue 10)
         var label = CommonOptions.Label();
         var command = new Command("generate", "Generate images with Stable Diffusion (text-to-image, or image-to-image with --init)")
         {
-            model, prompt, negative, steps, guidance, scheduler, seed, width, height, roundSize, init, strength, count, device, noCache, output,
+            model, prompt, negative, seed, width, height, roundSize, init, strength, count, device, noCache, output,
             noWatermark, label,
         };
+        diffusion.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
             var outputPath = result.GetValue(output)!;
@@ -57,9 +56,9 @@ internal static class GenerateCommand
             {
                 Prompt = result.GetValue(prompt)!,
                 NegativePrompt = result.GetValue(negative)!,
-                Steps = result.GetValue(steps),
-                GuidanceScale = result.GetValue(guidance),
-                Scheduler = result.GetValue(scheduler),
+                Steps = result.GetValue(diffusion.Steps),
+                GuidanceScale = result.GetValue(diffusion.Guidance),
+                Scheduler = result.GetValue(diffusion.Scheduler),
                 Seed = result.GetValue(seed) ?? (ulong)Random.Shared.NextInt64(0, uint.MaxValue),
                 Count = result.GetValue(count),
                 Width = w,
@@ -67,7 +66,8 @@ internal static class GenerateCommand
                 InitImage = initImage is not null && w % 8 == 0 && h % 8 == 0 && w >= 8 && h >= 8 ? initImage.Resize(w, h) : initImage,
                 Strength = result.GetValue(strength),
             };
-            var spec = ParseDevice(result.GetValue(device)!);
+            // Diffusion runs one big model at a time: let ONNX Runtime use every core.
+            var spec = result.GetValue(device)!.Session(intraOpThreads: 0);
             if (!result.GetValue(noCache)) spec = spec with { OptimizedModelCacheFolder = CacheFolder() };
             StableDiffusionPipeline.Validate(options);
             var provenance = CommonOptions.ReadProvenance(result, noWatermark, label);
@@ -111,15 +111,4 @@ internal static class GenerateCommand
 
     // Optimised graphs live beside the models: $SYNTHSTAGE_HOME/ort (default ~/.cache/synthstage/ort).
     private static string CacheFolder() => Path.Combine(ModelStore.DefaultRoot(), "ort");
-
-    private static SessionOptionsSpec ParseDevice(string value)
-    {
-        var parts = value.ToLowerInvariant().Split(':', 2);
-        var device = CommonOptions.ParseDevice(parts[0]);
-        var id = 0;
-        if (parts.Length == 2 && (device != ExecutionDevice.Cuda || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out id)))
-            throw new SynthstageException($"unknown device '{value}'; use cpu, cuda or cuda:N", ExitCodes.Usage);
-        // Diffusion runs one big model at a time: let ONNX Runtime use every core.
-        return new SessionOptionsSpec(device, IntraOpThreads: 0, CudaDeviceId: id);
-    }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Synthstage.Cli.Console;
-using Synthstage.Onnx;
 using Synthstage.Pose;
 
 namespace Synthstage.Cli.Commands;
@@ -13,8 +12,10 @@ internal static class PoseCommand
         var input = new Argument<string>("input") { Description = "A video or image with a person in it" };
         var json = new Option<string?>("--json") { Description = "Write the 33 landmarks of every frame to this JSON file" };
         var overlay = new Option<string?>("--output", "-o") { Description = "Write the video with the skeleton drawn over it (.mp4, .webm, .mov)" };
-        var model = new Option<string>("--model", "-m") { Description = "pose-lite, pose-full or pose-heavy", DefaultValueFactory = _ => "pose-full" };
-        var person = new Option<string>("--person") { Description = "Whom to follow when there are several people: largest or confident", DefaultValueFactory = _ => "largest" };
+        var model = ChoiceOption.Create("--model", "BlazePose GHUM landmark model (heavy: slower, steadier)",
+            new Choices<string>(PoseSegmenter.ModelNames.Keys.Select(name => (name, name)).ToArray()), "pose-full", "-m");
+        var person = ChoiceOption.Create("--person", "Whom to follow when there are several people: the largest or the most confident",
+            new Choices<PersonChoice>([("largest", PersonChoice.Largest), ("confident", PersonChoice.MostConfident)], [("most-confident", PersonChoice.MostConfident)]), PersonChoice.Largest);
         var crf = CommonOptions.Crf();
         var preset = CommonOptions.Preset();
         var device = CommonOptions.Device();
@@ -34,19 +35,14 @@ internal static class PoseCommand
                 Model = result.GetValue(model)!,
                 JsonPath = result.GetValue(json),
                 OverlayPath = result.GetValue(overlay),
-                Person = result.GetValue(person)!.ToLowerInvariant() switch
-                {
-                    "largest" => PersonChoice.Largest,
-                    "confident" or "most-confident" => PersonChoice.MostConfident,
-                    var other => throw new SynthstageException($"unknown --person '{other}'; use largest or confident", ExitCodes.Usage),
-                },
+                Person = result.GetValue(person),
                 Crf = result.GetValue(crf),
                 Preset = result.GetValue(preset)!,
                 KeepAudio = !result.GetValue(noAudio),
-                LandmarkSmoothing = CommonOptions.ParseOnOff(landmarkSmoothing, result.GetValue(landmarkSmoothing)!),
-                CropSmoothing = CommonOptions.ParseOnOff(cropSmoothing, result.GetValue(cropSmoothing)!),
-                HeatmapRefinement = CommonOptions.ParseOnOff(heatmapRefinement, result.GetValue(heatmapRefinement)!),
-                Session = new SessionOptionsSpec(CommonOptions.ParseDevice(result.GetValue(device)!)),
+                LandmarkSmoothing = result.GetValue(landmarkSmoothing) == Switch.On,
+                CropSmoothing = result.GetValue(cropSmoothing) == Switch.On,
+                HeatmapRefinement = result.GetValue(heatmapRefinement) == Switch.On,
+                Session = result.GetValue(device)!.Session(),
             };
             var done = await ConsoleProgress.RunAsync(progress => PoseJob.RunAsync(result.GetValue(input)!, options, progress, token));
             var fps = done.Frames / Math.Max(done.Elapsed.TotalSeconds, 1e-9);

@@ -40,7 +40,11 @@ internal static class VerifyCommand
         var c = CultureInfo.InvariantCulture;
         System.Console.WriteLine($"file: {report.Path}");
         if (report.Manifests.Count == 0) System.Console.WriteLine("manifest: none (no OUT.manifest.json beside it, none embedded)");
-        foreach (var m in report.Manifests)
+        // The sidecar and the embedded copy are one record: show it once when they agree, say where they differ otherwise.
+        var manifests = report.Manifests;
+        var differences = manifests.Count == 2 ? ManifestCopies.Differences(manifests[0], manifests[1]) : null;
+        var agree = differences is { Count: 0 };
+        foreach (var m in agree ? manifests.Take(1) : manifests)
         {
             var signer = m.SignerFingerprint is null ? "" : $", key {m.SignerFingerprint}{(m.SignedByLocalKey ? " (this user's key)" : "")}";
             var verdict = m.Signature switch
@@ -49,7 +53,9 @@ internal static class VerifyCommand
                 SignatureStatus.Missing => "not signed",
                 _ => m.Problem ?? "SIGNATURE INVALID: the file's manifest was changed after signing" + (signer.Length > 0 ? $" (claims{signer.TrimStart(',')})" : ""),
             };
-            System.Console.WriteLine($"manifest: {m.Source}: {verdict}");
+            System.Console.WriteLine(agree
+                ? $"manifest: {m.Source} and the embedded copy agree: {verdict}"
+                : $"manifest: {m.Source}: {verdict}");
             if (m.Manifest is { } manifest)
             {
                 System.Console.WriteLine($"  made by {manifest.Tool.Name} {manifest.Tool.Version} `{manifest.Command}` at {manifest.Finished.ToString("u", c)}, content id {manifest.ContentId}");
@@ -62,6 +68,8 @@ internal static class VerifyCommand
                 if (manifest.Label is not null) System.Console.WriteLine($"  visible label: \"{manifest.Label}\"");
             }
         }
+        if (differences is { Count: > 0 })
+            System.Console.WriteLine($"manifests: the sidecar and the embedded copy DIFFER in {string.Join(", ", differences)}");
         System.Console.WriteLine(report.HashMatches switch
         {
             true => $"file hash: matches the manifest (sha256 {report.Sha256})",

@@ -22,9 +22,8 @@ internal static class WalkCommand
         var script = new Option<string?>("--script") { Description = "JSON or YAML file with keyframes (prompt, seed, negative), segments (frames, steps, guidance) and defaults" };
         var frames = new Option<string>("--frames") { Description = "Frames from one keyframe to the next: one number, or one per segment (24,48,12)", DefaultValueFactory = _ => "24" };
         var segmentTimes = new Option<string?>("--segment-times") { Description = "Seconds at which each keyframe sits (0,4.5,9); frames per segment follow from --fps" };
-        var steps = new Option<int>("--steps") { Description = "Denoising steps per frame", DefaultValueFactory = _ => 25 };
-        var guidance = new Option<float>("--guidance", "-g") { Description = "Classifier-free guidance scale (≤ 1 turns it off)", DefaultValueFactory = _ => 7.5f };
-        var scheduler = new Option<string?>("--scheduler") { Description = "ddim, pndm, lms, euler, euler-a, dpm++2m, dpm++2m-karras, lcm (default: the model's own)" };
+        var diffusion = new DiffusionOptions();
+        var (steps, guidance, scheduler) = (diffusion.Steps, diffusion.Guidance, diffusion.Scheduler);
         var width = new Option<int>("--width", "-W") { Description = "Width in pixels, a multiple of 8", DefaultValueFactory = _ => 512 };
         var height = new Option<int>("--height", "-H") { Description = "Height in pixels, a multiple of 8", DefaultValueFactory = _ => 512 };
         var fps = new Option<double>("--fps") { Description = "Frames per second", DefaultValueFactory = _ => 24 };
@@ -38,7 +37,7 @@ internal static class WalkCommand
         var crf = CommonOptions.Crf();
         var preset = CommonOptions.Preset();
         var restart = new Option<bool>("--restart") { Description = "Discard an unfinished run of this output made with other parameters" };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var device = CommonOptions.Device();
         var noCache = new Option<bool>("--no-ort-cache") { Description = "Do not keep optimised models in ~/.cache/synthstage/ort" };
         var noWatermark = CommonOptions.NoWatermark();
         var label = CommonOptions.Label();
@@ -99,7 +98,7 @@ internal static class WalkCommand
                 Provenance = CommonOptions.ReadProvenance(result, noWatermark, label),
             };
             WalkPlan.Validate(options);
-            var spec = ParseDevice(result.GetValue(device)!);
+            var spec = result.GetValue(device)!.Session(intraOpThreads: 0);
             if (!result.GetValue(noCache)) spec = spec with { OptimizedModelCacheFolder = Path.Combine(ModelStore.DefaultRoot(), "ort") };
 
             try
@@ -117,7 +116,7 @@ internal static class WalkCommand
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
-                System.Console.Error.WriteLine("error: cancelled; the frames done are kept, run the same command again to resume");
+                System.Console.Error.WriteLine($"error: {ResumableCancellation.Message(options.OutputPath)}");
                 return ExitCodes.Cancelled;
             }
         }, ct));
@@ -136,15 +135,5 @@ internal static class WalkCommand
         {
             throw new SynthstageException($"{option} '{text}' must be a number or a comma-separated list of numbers", ExitCodes.Usage);
         }
-    }
-
-    private static SessionOptionsSpec ParseDevice(string value)
-    {
-        var parts = value.ToLowerInvariant().Split(':', 2);
-        var device = CommonOptions.ParseDevice(parts[0]);
-        var id = 0;
-        if (parts.Length == 2 && (device != ExecutionDevice.Cuda || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out id)))
-            throw new SynthstageException($"unknown device '{value}'; use cpu, cuda or cuda:N", ExitCodes.Usage);
-        return new SessionOptionsSpec(device, IntraOpThreads: 0, CudaDeviceId: id);
     }
 }

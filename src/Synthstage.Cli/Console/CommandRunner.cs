@@ -6,11 +6,12 @@ namespace Synthstage.Cli.Console;
 /// <summary>
 /// Runs a command body and maps its outcome to an exit code: user-facing failures print
 /// <c>error: message</c> on one line, Ctrl+C exits with 130, anything unexpected prints one line too
-/// (the stack only with --verbose).
+/// (the stack only with --verbose). After Ctrl+C on a resumable render (<c>resumableOutput</c>) the line says what was
+/// kept and how to resume or discard it.
 /// </summary>
 internal static class CommandRunner
 {
-    public static async Task<int> RunAsync(ParseResult result, Func<CancellationToken, Task<int>> body, CancellationToken ct)
+    public static async Task<int> RunAsync(ParseResult result, Func<CancellationToken, Task<int>> body, CancellationToken ct, string? resumableOutput = null)
     {
         var verbose = result.GetValue(CommonOptions.Verbose);
         try
@@ -24,7 +25,7 @@ internal static class CommandRunner
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            WriteError("cancelled; nothing was written under the output's name", null);
+            WriteError(ResumableCancellation.Message(resumableOutput), null);
             return ExitCodes.Cancelled;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -48,9 +48,17 @@ internal static class ConsoleProgress
         }
     }
 
+    /// <summary>
+    /// One line per change of a stage's count: every unit when a stage counts few (steps, files, keyframes), at most one a
+    /// second when it counts many (frames, bytes), always the first and the last; a count of 0 is not shown. A report that only changes the
+    /// detail of the count already shown prints nothing, so no count is shown twice and none before it is true.
+    /// </summary>
     private sealed class PlainLines : IProgress<PipelineProgress>
     {
-        private readonly Dictionary<string, long> _lastReport = [];
+        /// <summary>Stages counting at most this many units show each one.</summary>
+        private const long FewUnits = 100;
+
+        private readonly Dictionary<string, (long Done, long? Total, long At)> _shown = [];
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Lock _gate = new();
 
@@ -59,11 +67,17 @@ internal static class ConsoleProgress
             lock (_gate)
             {
                 var now = _clock.ElapsedMilliseconds;
-                var final = value.Total is { } t && value.Done >= t;
-                if (!final && _lastReport.TryGetValue(value.Stage, out var last) && now - last < 1000) return;
-                _lastReport[value.Stage] = now;
-                var amount = value.Total is { } total ? $"{value.Done}/{total}" : $"{value.Done}";
-                System.Console.Error.WriteLine($"{value.Stage}: {amount} {value.Detail}".TrimEnd());
+                if (_shown.TryGetValue(value.Stage, out var last))
+                {
+                    if (value.Done == last.Done && value.Total == last.Total) return;
+                    var final = value.Total is { } t && value.Done >= t;
+                    var few = value.Total is <= FewUnits;
+                    if (!final && !few && now - last.At < 1000) return;
+                }
+                _shown[value.Stage] = (value.Done, value.Total, now);
+                // A count shows only once something is done: "install: npm pack …" then "install: 1/2 general.onnx".
+                var amount = value.Done == 0 ? "" : value.Total is { } total ? $"{value.Done}/{total}" : $"{value.Done}";
+                System.Console.Error.WriteLine($"{value.Stage}: {amount} {value.Detail}".Replace(":  ", ": ", StringComparison.Ordinal).TrimEnd());
             }
         }
     }

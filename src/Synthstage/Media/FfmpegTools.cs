@@ -174,11 +174,22 @@ public static class FfmpegTools
 
     private static string Locate(string tool, string variable) =>
         Find(tool, variable) ?? throw new SynthstageException(
-            $"{tool} not found on PATH; install it (apt-get install ffmpeg)", ExitCodes.Failure);
+            $"{tool} not found on PATH (or {variable}); install it: {InstallCommand}", ExitCodes.Failure);
 
-    private static string? Find(string tool, string variable)
+    /// <summary>
+    /// The one command that installs ffmpeg and ffprobe on this system, the same the <c>./synthstage</c> script
+    /// suggests: apt-get on Debian/Ubuntu, dnf on Fedora, brew on macOS, winget on Windows.
+    /// </summary>
+    public static string InstallCommand =>
+        OperatingSystem.IsMacOS() ? "brew install ffmpeg"
+        : OperatingSystem.IsWindows() ? "winget install --id Gyan.FFmpeg -e"
+        : Find("apt-get", null) is not null ? "sudo apt-get install -y ffmpeg"
+        : Find("dnf", null) is not null ? "sudo dnf install -y ffmpeg"
+        : "your package manager's ffmpeg package (it provides ffprobe too)";
+
+    private static string? Find(string tool, string? variable)
     {
-        var explicitPath = Environment.GetEnvironmentVariable(variable);
+        var explicitPath = variable is null ? null : Environment.GetEnvironmentVariable(variable);
         if (!string.IsNullOrWhiteSpace(explicitPath))
             return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath) : null;
         var names = OperatingSystem.IsWindows() ? new[] { tool + ".exe" } : [tool];

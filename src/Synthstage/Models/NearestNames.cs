@@ -1,7 +1,7 @@
 namespace Synthstage.Models;
 
 /// <summary>Ranks candidate names by edit distance so an unknown name can be answered with "did you mean …".</summary>
-internal static class NearestNames
+public static class NearestNames
 {
     /// <summary>Up to <paramref name="count"/> candidates that are close to <paramref name="name"/>, nearest first.</summary>
     /// <remarks>Close means a Levenshtein distance of at most a third of the longer name (at least 2), or one name

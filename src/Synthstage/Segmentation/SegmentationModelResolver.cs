@@ -17,6 +17,26 @@ public static class SegmentationModelResolver
     /// <summary>Frames at least this much wider than tall use the landscape model under <c>auto</c>.</summary>
     public const double LandscapeAspect = 1.5;
 
+    /// <summary>The model names this resolver knows without a file: auto, general, landscape and the pose models, in the order help lists them.</summary>
+    public static IReadOnlyList<string> BuiltInNames { get; } = ["auto", "general", "landscape", .. PoseSegmenter.ModelNames.Keys];
+
+    /// <summary>
+    /// The usage message for a <c>--model</c> value that cannot name a segmentation model (not a built-in name, an
+    /// .onnx path, an existing file or folder, a catalog id nor a Hub name), listing the built-in names and the
+    /// nearest of them; null when the value may name one (whether it loads is only known when it is opened).
+    /// </summary>
+    public static string? UnknownModelMessage(string model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (BuiltInNames.Contains(model, StringComparer.OrdinalIgnoreCase) || model.Equals(SelfieModelInstaller.ModelId, StringComparison.OrdinalIgnoreCase)
+            || model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || File.Exists(model) || Directory.Exists(model)
+            || ModelCatalog.Find(model) is not null || Models.Hub.HubReference.IsHubName(model))
+            return null;
+        var nearest = NearestNames.Find(model, BuiltInNames, 2);
+        var guess = nearest.Count > 0 ? $" (did you mean {string.Join(" or ", nearest.Select(n => $"'{n}'"))}?)" : "";
+        return $"unknown segmentation model '{model}'{guess}; use {string.Join(", ", BuiltInNames)}, or an .onnx file";
+    }
+
     /// <summary>Picks the catalogued variant for a frame size, or returns the explicit choice.</summary>
     public static string ChooseVariant(string model, int width, int height) => model.ToLowerInvariant() switch
     {
@@ -33,6 +53,7 @@ public static class SegmentationModelResolver
     public static async Task<IPersonSegmenter> CreateAsync(string model, int width, int height, ModelStore store,
         SessionOptionsSpec session, IProgress<PipelineProgress>? progress, CancellationToken ct, PoseTrackerOptions? poseTracking = null)
     {
+        if (UnknownModelMessage(model) is { } unknown) throw new SynthstageException(unknown, ExitCodes.Usage);
         var choice = ChooseVariant(model, width, height);
         if (PoseSegmenter.ModelNames.ContainsKey(choice))
             return await PoseSegmenter.CreateAsync(choice, width, height, store, session, progress, ct, poseTracking).ConfigureAwait(false);

@@ -62,7 +62,7 @@ public class MediaSerialTests
         {
             Environment.SetEnvironmentVariable("SYNTHSTAGE_FFMPEG", "/nonexistent/ffmpeg");
             var e = Assert.Throws<SynthstageException>(() => FfmpegTools.FfmpegPath);
-            Assert.Equal("ffmpeg not found on PATH; install it (apt-get install ffmpeg)", e.Message);
+            Assert.Equal($"ffmpeg not found on PATH (or SYNTHSTAGE_FFMPEG); install it: {FfmpegTools.InstallCommand}", e.Message);
             Assert.False(FfmpegTools.IsAvailable);
         }
         finally

@@ -116,7 +116,8 @@ public sealed class WalkCliTests(TinyDiffusionModels models) : IClassFixture<Tin
         var output = Path.Combine(dir, "interrupted.mp4");
         var (code, stderr, _) = await InterruptAsync(WalkArgs(output), output, SigInt);
         Assert.Equal(130, code);
-        Assert.Equal("error: cancelled; the frames done are kept, run the same command again to resume", stderr.Split('\n').Last(l => l.Length > 0));
+        Assert.Equal($"error: cancelled; the frames done are kept in {output}.parts/ and {output}.resume.json: run the same command again to resume, or delete both to start over",
+            stderr.Split('\n').Last(l => l.Length > 0));
         var done = FramesStored(output);
         Assert.True(done >= 20, $"{done} frames kept: {string.Join(",", Directory.GetFileSystemEntries(output + ".parts").Select(f => Path.GetFileName(f) + "=" + (File.Exists(f) ? new FileInfo(f).Length : -1)))} {stderr}");
         var resumed = await CliTests.RunAsync(null, WalkArgs(output));
