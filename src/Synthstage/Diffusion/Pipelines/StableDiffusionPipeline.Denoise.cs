@@ -56,6 +56,11 @@ public sealed partial class StableDiffusionPipeline
 
         var noisePred = Grow(ref _guided, latentLength);
         var timesteps = batch.Schedulers[0].Timesteps;
+        // Progress counts the steps asked for, as diffusers' progress bar does: a scheduler's extra evaluations
+        // (PNDM's repeated warm-up timestep, a second-order solver's inner calls) do not add to the count.
+        var order = batch.Schedulers[0].Order;
+        var warmupCalls = batch.Steps - batch.Report.Shown * order;
+        var shown = 0;
         for (var step = 0; step < batch.Steps; step++)
         {
             ct.ThrowIfCancellationRequested();
@@ -86,7 +91,9 @@ public sealed partial class StableDiffusionPipeline
                 }
                 options.OnStepEnd?.Invoke(new DenoisingStep(batch.FirstImage + i, step + 1, batch.Steps, t, latents));
             }
-            batch.Report.Progress?.Report(new PipelineProgress("denoise", batch.Report.Done + step + 1, batch.Report.Total));
+            var call = step + 1;
+            if (call == batch.Steps || (call > warmupCalls && call % order == 0))
+                batch.Report.Progress?.Report(new PipelineProgress("denoise", batch.Report.Done + ++shown, batch.Report.Total));
         }
     }
 
@@ -147,7 +154,8 @@ public sealed partial class StableDiffusionPipeline
     }
 
     /// <summary>Where the "denoise" progress of a run stands: steps done before this batch and in the whole run.</summary>
-    private readonly record struct StepReport(IProgress<PipelineProgress>? Progress, int Done, int Total);
+    /// <summary>Where denoising progress goes: <paramref name="Shown"/> steps per image, as diffusers' progress bar counts them.</summary>
+    private readonly record struct StepReport(IProgress<PipelineProgress>? Progress, int Done, int Total, int Shown);
 
     /// <summary>
     /// One call of the loop: N images' prepared latents (denoised in place), their embeddings, schedulers (timesteps

@@ -90,7 +90,9 @@ public sealed partial class StableDiffusionPipeline : IDisposable
             var noise = new float[latentLength];
             var latents = new float[latentLength];
             var denoiseTicks = 0L;
-            var report = new StepReport(progress, 0, steps * options.Count);
+            var asked = options.InitImage is null ? options.Steps : (int)Math.Min(options.Steps * options.Strength, options.Steps);
+            var shownSteps = Math.Min(steps, Math.Max(1, asked));
+            var report = new StepReport(progress, 0, shownSteps * options.Count, shownSteps);
             for (var i = 0; i < options.Count; i++)
             {
                 var seed = options.Seed + (ulong)i;
@@ -104,7 +106,7 @@ public sealed partial class StableDiffusionPipeline : IDisposable
 
                 // 5. Denoise: the loop every entry point shares.
                 var loopStart = Stopwatch.GetTimestamp();
-                Denoise(settings, new DenoiseBatch(latents, text, negative, [scheduler], [generator], start, steps, i, report with { Done = steps * i }), runOptions, ct);
+                Denoise(settings, new DenoiseBatch(latents, text, negative, [scheduler], [generator], start, steps, i, report with { Done = shownSteps * i }), runOptions, ct);
                 denoiseTicks += Stopwatch.GetTimestamp() - loopStart;
 
                 // 6. Decode: latents / scaling_factor → VAE → (x / 2 + 0.5) clamped → RGB8.
