@@ -16,6 +16,7 @@ root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(WalkCommand.Create());
+root.Subcommands.Add(UpscaleCommand.Create());
 
 var parseResult = root.Parse(args);
 // Ctrl+C / SIGTERM cancel the token the actions receive; the render then stops ffmpeg and removes temporary output.
