@@ -8,7 +8,7 @@ using Synthstage.Walks.Upscaling;
 namespace Synthstage.Bench.Upscaling;
 
 /// <summary>
-/// <c>upscale [--runs 3] [--threads 0]</c>: ESRGAN Slim ×2 speed on a 704×384 plate (ms per output megapixel, median of
+/// <c>upscale [--runs 3] [--threads 0] [--size slim|medium]</c>: ESRGAN (Slim by default) ×2 speed on a 704×384 plate (ms per output megapixel, median of
 /// the runs after one warm-up), and PSNR of ESRGAN ×2 and ×4 against our Lanczos-3 on frames of the shared footage
 /// shrunk with ffmpeg's bicubic filter and enlarged back (against the original frames). Models install into the
 /// default store on first use (npm).
@@ -21,9 +21,10 @@ public static class SuperResolutionBenchmark
         var threads = int.Parse(BenchTools.Option(args, "--threads") ?? "0", CultureInfo.InvariantCulture);
         var footage = Path.Combine(BenchTools.RepositoryRoot(), "..", "shared", "data", "footage");
         var clips = Directory.GetFiles(footage, "*.mp4").Order(StringComparer.Ordinal).ToArray();
+        var size = BenchTools.Option(args, "--size") ?? "slim";
         var options = new SuperResolutionOptions { IntraOpThreads = threads };
-        var x2 = await EsrganModelInstaller.EnsureInstalledAsync(ModelStore.Default, EsrganModel.Parse("esrgan-x2"), null, CancellationToken.None);
-        var x4 = await EsrganModelInstaller.EnsureInstalledAsync(ModelStore.Default, EsrganModel.Parse("esrgan-x4"), null, CancellationToken.None);
+        var x2 = await EsrganModelInstaller.EnsureInstalledAsync(ModelStore.Default, new EsrganModel(size, 2), null, CancellationToken.None);
+        var x4 = await EsrganModelInstaller.EnsureInstalledAsync(ModelStore.Default, new EsrganModel(size, 4), null, CancellationToken.None);
 
         // 1. Speed: a 704×384 plate (a real frame at SD's native 16:9 size) to 1408×768.
         var plate = new RgbImage(704, 384, await FrameAsync(clips[0], 2, "scale=704:384:flags=bicubic"));
@@ -38,7 +39,7 @@ public static class SuperResolutionBenchmark
                 times.Add(clock.Elapsed.TotalMilliseconds);
             }
             var megapixels = 1408 * 768 / 1e6;
-            Console.WriteLine($"esrgan-x2 704x384 -> 1408x768 (tile {upscaler.TileSize}, overlap {upscaler.Overlap}, threads {threads}): " +
+            Console.WriteLine($"esrgan-{size}-x2 704x384 -> 1408x768 (tile {upscaler.TileSize}, overlap {upscaler.Overlap}, threads {threads}): " +
                 $"median {BenchTools.Median(times):F0} ms, {BenchTools.Median(times) / megapixels:F0} ms/MP out ({string.Join(", ", times.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))})");
         }
 
@@ -61,7 +62,7 @@ public static class SuperResolutionBenchmark
                     lz.Add(Psnr(reference, original));
                     Console.WriteLine($"  x{factor} {Path.GetFileName(clip)} @{seconds:F0}s: esrgan {sr[^1]:F2} dB, lanczos {lz[^1]:F2} dB");
                 }
-            Console.WriteLine($"esrgan-x{factor} vs lanczos-3 on {sr.Count} frames: {sr.Average():F2} dB vs {lz.Average():F2} dB (mean PSNR, {sr.Average() - lz.Average():+0.00;-0.00} dB)");
+            Console.WriteLine($"esrgan-{size}-x{factor} vs lanczos-3 on {sr.Count} frames: {sr.Average():F2} dB vs {lz.Average():F2} dB (mean PSNR, {sr.Average() - lz.Average():+0.00;-0.00} dB)");
         }
         return 0;
     }
