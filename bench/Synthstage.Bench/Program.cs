@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "provenance" => await ProvenanceBenchmark.RunAsync(args[1..]),
     "scene" => await SceneBenchmark.RunAsync(args[1..]),
     "walk" => await Synthstage.Bench.Walks.WalkBenchmark.RunAsync(args[1..]),
+    "upscale" => await Synthstage.Bench.Upscaling.SuperResolutionBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 

@@ -20,6 +20,7 @@ internal static class ModelsCommand
         command.Subcommands.Add(PathOf());
         command.Subcommands.Add(Install());
         command.Subcommands.Add(ImportTflite());
+        command.Subcommands.Add(ModelsImportTfjsCommand.Create());
         return command;
     }
 

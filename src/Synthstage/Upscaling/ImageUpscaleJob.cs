@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using SkiaSharp;
+using Synthstage.Imaging;
+using Synthstage.Models;
+
+namespace Synthstage.Upscaling;
+
+/// <summary><c>synthstage upscale IN -o OUT.png</c>: one still image through a super-resolution model into a PNG.</summary>
+public static class ImageUpscaleJob
+{
+    /// <summary>
+    /// Reads <paramref name="inputPath"/>, installs the model on first use, upscales it tile by tile and writes
+    /// <paramref name="outputPath"/> under a temporary name, renamed when complete.
+    /// </summary>
+    /// <exception cref="SynthstageException">Unknown model name or non-PNG output (Usage), unreadable input
+    /// (BadInput), model install or load failures (BadModel), unwritable output (BadOutput).</exception>
+    public static async Task<ImageUpscaleResult> RunAsync(string inputPath, string outputPath, ImageUpscaleOptions options,
+        IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
+    {
+        // 1. Check inputs before anything is fetched or loaded.
+        if (!string.Equals(Path.GetExtension(outputPath), ".png", StringComparison.OrdinalIgnoreCase))
+            throw new SynthstageException($"the output '{outputPath}' must be a .png file", ExitCodes.Usage);
+        var isFile = options.Model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+        var model = isFile ? null : EsrganModel.Parse(options.Model);
+        var image = RgbImage.Load(inputPath);
+
+        // 2. Resolve the model (first use installs it), 3. upscale, 4. write.
+        var modelPath = model is null ? options.Model
+            : await EsrganModelInstaller.EnsureInstalledAsync(ModelStore.Default, model, progress, cancellationToken).ConfigureAwait(false);
+        using var upscaler = SuperResolutionUpscaler.Create(modelPath, options.SuperResolution);
+        progress?.Report(new PipelineProgress("upscale", 0, 1, $"{image.Width}×{image.Height} ×{upscaler.Factor}"));
+        var clock = Stopwatch.StartNew();
+        var result = upscaler.Upscale(image, cancellationToken);
+        var elapsed = clock.Elapsed;
+        progress?.Report(new PipelineProgress("upscale", 1, 1));
+        WritePng(result, outputPath);
+        return new ImageUpscaleResult(outputPath, result.Width, result.Height, upscaler.Factor, elapsed);
+    }
+
+    private static void WritePng(RgbImage image, string path)
+    {
+        var temp = path + ".partial";
+        try
+        {
+            using (var bitmap = image.ToBitmap())
+            using (var data = bitmap.Encode(SKEncodedImageFormat.Png, 100))
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+                data.SaveTo(stream);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw new SynthstageException($"cannot write {path}: {e.Message}", ExitCodes.BadOutput, e);
+        }
+    }
+}

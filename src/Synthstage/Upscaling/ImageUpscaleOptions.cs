@@ -1,0 +1,11 @@
+namespace Synthstage.Upscaling;
+
+/// <summary>Settings of <see cref="ImageUpscaleJob"/>.</summary>
+public sealed record ImageUpscaleOptions
+{
+    /// <summary>An <see cref="EsrganModel"/> name (esrgan-x2, medium-x4, …) or the path of a converted .onnx file.</summary>
+    public string Model { get; init; } = "esrgan-x2";
+
+    /// <summary>Tiling, threads and device.</summary>
+    public SuperResolutionOptions SuperResolution { get; init; } = new();
+}
