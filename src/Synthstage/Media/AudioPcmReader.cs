@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
@@ -17,22 +16,20 @@ public sealed class AudioPcmReader : IAsyncDisposable
 {
     private const int ChunkBytes = 64 * 1024;
 
-    private readonly Process _process;
+    private readonly FfmpegProcess _process;
     private readonly BlockingPipe _pipe;
-    private readonly BoundedTextLog _stderr;
     private readonly byte[] _chunk = new byte[ChunkBytes];
     private readonly string _path;
     private int _chunkStart;
     private int _chunkEnd;
     private bool _ended;
 
-    private AudioPcmReader(Process process, BoundedTextLog stderr, string path, int sampleRate)
+    private AudioPcmReader(FfmpegProcess process, string path, int sampleRate)
     {
         _process = process;
-        _stderr = stderr;
         _path = path;
         SampleRate = sampleRate;
-        _pipe = new BlockingPipe(process.StandardOutput.BaseStream, "synthstage ffmpeg audio reader");
+        _pipe = new BlockingPipe(process.StandardOutput, "synthstage ffmpeg audio reader");
     }
 
     /// <summary>Samples per second of the PCM returned.</summary>
@@ -65,11 +62,7 @@ public sealed class AudioPcmReader : IAsyncDisposable
         if (durationSeconds is { } d) args.AddRange(["-t", d.ToString("R", inv)]);
         args.AddRange(["-i", FfmpegTools.FileUrl(path), "-map", "0:a:0", "-vn", "-sn", "-dn",
             "-ac", "1", "-ar", sampleRate.ToString(inv), "-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"]);
-        var process = FfmpegTools.Start(FfmpegTools.FfmpegPath, args, redirectInput: false, redirectOutput: true);
-        var stderr = new BoundedTextLog();
-        stderr.Attach(process);
-        process.BeginErrorReadLine();
-        return new AudioPcmReader(process, stderr, path, sampleRate);
+        return new AudioPcmReader(FfmpegProcess.Start(FfmpegTools.FfmpegPath, args, redirectInput: false, redirectOutput: true), path, sampleRate);
     }
 
     /// <summary>Reads the next samples.</summary>
@@ -106,7 +99,7 @@ public sealed class AudioPcmReader : IAsyncDisposable
         _chunkStart = 0;
         _chunkEnd = rest;
         int read;
-        using (ct.UnsafeRegister(static p => FfmpegTools.KillTree((Process)p!), _process))
+        using (_process.KillOnCancel(ct))
             read = await _pipe.ReadExactlyOrToEndAsync(_chunk.AsMemory(rest, ChunkBytes - rest)).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
         _chunkEnd += read;
@@ -114,25 +107,17 @@ public sealed class AudioPcmReader : IAsyncDisposable
         {
             _ended = true;
             await _process.WaitForExitAsync(ct).ConfigureAwait(false);
-            await _stderr.WaitClosedAsync(ct).ConfigureAwait(false);
             if (_process.ExitCode != 0)
-                throw new SynthstageException($"decoding the audio of '{_path}' failed: {FfmpegTools.CleanMessage(_stderr.FirstLine())}", ExitCodes.BadInput);
+                throw new SynthstageException($"decoding the audio of '{_path}' failed: {_process.FirstErrorLine}", ExitCodes.BadInput);
         }
     }
 
     /// <summary>Stops ffmpeg if it is still running and releases the pipe.</summary>
     public async ValueTask DisposeAsync()
     {
-        FfmpegTools.KillTree(_process);
-        try
-        {
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // See VideoFrameWriter.DisposeAsync: never hang the caller on a process stuck in the kernel.
-        }
+        // Killed first, so the pipe thread's blocked read ends and the thread can be joined.
+        _process.Kill();
         _pipe.Dispose();
-        _process.Dispose();
+        await _process.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -4,9 +4,8 @@ using System.Globalization;
 namespace Synthstage.Media;
 
 /// <summary>
-/// Locates the ffmpeg and ffprobe executables and runs them as child processes that die with
-/// cancellation. Shared by <see cref="MediaProbe"/>, <see cref="VideoFrameReader"/> and
-/// <see cref="VideoFrameWriter"/>, and usable by any other code that shells out to ffmpeg.
+/// Locates the ffmpeg and ffprobe executables and runs them to completion (<see cref="RunAsync"/>) as child processes
+/// that die with cancellation. Long-running children (frame and audio pipes) are <see cref="FfmpegProcess"/>es.
 /// </summary>
 /// <remarks>
 /// The environment variables <c>SYNTHSTAGE_FFMPEG</c> and <c>SYNTHSTAGE_FFPROBE</c> may name the
@@ -54,12 +53,18 @@ public static class FfmpegTools
 
     private static Version ReadVersion(string ffmpeg)
     {
-        using var process = Start(ffmpeg, ["-hide_banner", "-version"], redirectInput: false, redirectOutput: true);
-        process.ErrorDataReceived += static (_, _) => { };
-        process.BeginErrorReadLine();
-        var firstLine = process.StandardOutput.ReadLine() ?? "";
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
+        var process = FfmpegProcess.Start(ffmpeg, ["-hide_banner", "-version"], redirectInput: false, redirectOutput: true);
+        string firstLine;
+        try
+        {
+            firstLine = process.StandardOutputText.ReadLine() ?? "";
+            process.StandardOutputText.ReadToEnd();
+        }
+        finally
+        {
+            // Read to the end above, so ffmpeg has exited or is about to: disposing only reaps it.
+            process.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
         // "ffmpeg version 5.1.9-0+deb12u1 Copyright ..." or "ffmpeg version n6.1 ..."
         var match = System.Text.RegularExpressions.Regex.Match(firstLine, @"version n?(\d+)\.(\d+)");
         return match.Success
@@ -78,21 +83,17 @@ public static class FfmpegTools
     public static async Task<ToolRunResult> RunAsync(string executable, IReadOnlyList<string> arguments, CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        using var process = Start(executable, arguments, redirectInput: false, redirectOutput: true);
-        var log = new BoundedTextLog(64 * 1024);
-        log.Attach(process);
-        process.BeginErrorReadLine();
-        await using var killOnCancel = ct.Register(static p => KillTree((Process)p!), process).ConfigureAwait(false);
+        await using var process = FfmpegProcess.Start(executable, arguments, redirectInput: false, redirectOutput: true, logChars: 64 * 1024);
+        await using var killOnCancel = process.KillOnCancel(ct).ConfigureAwait(false);
         try
         {
-            var stdout = await process.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false);
+            var stdout = await process.StandardOutputText.ReadToEndAsync(ct).ConfigureAwait(false);
             await process.WaitForExitAsync(ct).ConfigureAwait(false);
-            await log.Closed.WaitAsync(ct).ConfigureAwait(false);
-            return new ToolRunResult(process.ExitCode, stdout, log.ToString());
+            return new ToolRunResult(process.ExitCode, stdout, process.ErrorLog);
         }
         catch (OperationCanceledException)
         {
-            KillTree(process);
+            process.Kill();
             throw;
         }
     }

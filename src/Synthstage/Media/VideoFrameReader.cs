@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Synthstage.Media;
@@ -18,21 +17,19 @@ namespace Synthstage.Media;
 /// </remarks>
 public sealed class VideoFrameReader : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly FfmpegProcess _process;
     private readonly Stream _stdout;
     private readonly BlockingPipe _pipe;
-    private readonly BoundedTextLog _stderr;
     private readonly VideoInfo _info;
     private bool _finished;
     private bool _disposed;
 
-    private VideoFrameReader(Process process, BoundedTextLog stderr, VideoInfo info, FramePixelFormat format, int width, int height)
+    private VideoFrameReader(FfmpegProcess process, VideoInfo info, FramePixelFormat format, int width, int height)
     {
         _process = process;
-        _stdout = process.StandardOutput.BaseStream;
+        _stdout = process.StandardOutput;
         PipeCapacity.TryEnlarge(_stdout);
         _pipe = new BlockingPipe(_stdout, "synthstage ffmpeg frame reader");
-        _stderr = stderr;
         _info = info;
         PixelFormat = format;
         Width = width;
@@ -105,11 +102,8 @@ public sealed class VideoFrameReader : IAsyncDisposable
         args.AddRange(version.Major > 0 && version < new Version(5, 1) ? ["-vsync", "passthrough"] : ["-fps_mode", "passthrough"]);
         args.AddRange(["-f", "rawvideo", "-pix_fmt", format.FfmpegName(), "pipe:1"]);
 
-        var process = FfmpegTools.Start(FfmpegTools.FfmpegPath, args, redirectInput: false, redirectOutput: true);
-        var stderr = new BoundedTextLog();
-        stderr.Attach(process);
-        process.BeginErrorReadLine();
-        return new VideoFrameReader(process, stderr, info, format, outWidth, outHeight);
+        return new VideoFrameReader(FfmpegProcess.Start(FfmpegTools.FfmpegPath, args, redirectInput: false, redirectOutput: true),
+            info, format, outWidth, outHeight);
     }
 
     /// <summary>
@@ -133,7 +127,7 @@ public sealed class VideoFrameReader : IAsyncDisposable
 
         int received;
         // Cancellation kills ffmpeg, which ends the blocking read on the pipe thread.
-        using (ct.UnsafeRegister(static p => FfmpegTools.KillTree((Process)p!), _process))
+        using (_process.KillOnCancel(ct))
         {
             try
             {
@@ -147,7 +141,7 @@ public sealed class VideoFrameReader : IAsyncDisposable
         if (ct.IsCancellationRequested)
         {
             _finished = true;
-            FfmpegTools.KillTree(_process);
+            _process.Kill();
             ct.ThrowIfCancellationRequested();
         }
         if (received == FrameSizeBytes)
@@ -164,10 +158,9 @@ public sealed class VideoFrameReader : IAsyncDisposable
     {
         _finished = true;
         await _process.WaitForExitAsync(ct).ConfigureAwait(false);
-        await _stderr.WaitClosedAsync(ct).ConfigureAwait(false);
 
         var exitCode = _process.ExitCode;
-        var problem = _stderr.FirstLine();
+        var problem = _process.FirstErrorLine;
         if (FramesRead == 0)
         {
             var reason = problem.Length > 0 ? problem : exitCode != 0 ? $"ffmpeg exited with code {exitCode}" : "the video stream is empty";
@@ -194,18 +187,11 @@ public sealed class VideoFrameReader : IAsyncDisposable
         if (_disposed) return;
         _disposed = true;
         _finished = true;
-        FfmpegTools.KillTree(_process);
-        try
-        {
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // A process that ignores SIGKILL for 10 s is stuck in the kernel; do not hang the caller on it.
-        }
+        // Killed first, so the pipe thread's blocked read ends and the thread can be joined.
+        _process.Kill();
         _pipe.Dispose();
         await _stdout.DisposeAsync().ConfigureAwait(false);
-        _process.Dispose();
+        await _process.DisposeAsync().ConfigureAwait(false);
     }
 
     private static string Shorten(string line) => line.Length > 300 ? line[..300] + "…" : line;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 
@@ -19,6 +18,7 @@ namespace Synthstage.Media;
 /// <para>A PNG sequence given as a folder is built in a hidden sibling folder and renamed as a whole; the folder must
 /// not exist or be empty. A frame pattern (<c>dir/f_%04d.png</c>) writes into an existing folder: the frames are
 /// built in a hidden subfolder and moved in one by one at the end, replacing files of the same name.</para>
+/// <para>The encoder, muxer and audio arguments of each format come from its <see cref="OutputProfile"/>.</para>
 /// <para>Audio from <see cref="VideoWriterOptions.AudioSourcePath"/> is muxed in a second, copy-only ffmpeg pass
 /// once the frame count is known, cut with <c>-t</c> on the audio input to the video's duration. (<c>-shortest</c>
 /// is not used because it also cuts the last video frames when the audio is the shorter stream.)</para>
@@ -26,37 +26,29 @@ namespace Synthstage.Media;
 /// </remarks>
 public sealed class VideoFrameWriter : IAsyncDisposable
 {
-    private static readonly string[] Mp4AudioCodecs = ["aac", "mp3", "ac3", "eac3", "alac"];
-    private static readonly string[] MovAudioCodecs = ["aac", "mp3", "ac3", "eac3", "alac", "pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_s24be", "pcm_s32le", "pcm_f32le"];
-    private static readonly string[] WebMAudioCodecs = ["opus", "vorbis"];
-
     /// <summary>True when an audio stream of <paramref name="codec"/> can be stream-copied into <paramref name="format"/>.</summary>
-    internal static bool CanCopyAudio(OutputFormat format, string codec) => format switch
-    {
-        OutputFormat.WebM => WebMAudioCodecs.Contains(codec),
-        OutputFormat.ProRes => MovAudioCodecs.Contains(codec),
-        _ => Mp4AudioCodecs.Contains(codec),
-    };
+    internal static bool CanCopyAudio(OutputFormat format, string codec) => OutputProfile.For(format).CanCopyAudio(codec);
 
     private readonly VideoWriterOptions _options;
+    private readonly OutputProfile _profile;
     private readonly OutputTarget _target;
-    private readonly Process _process;
+    private readonly FfmpegProcess _process;
     private readonly Stream _stdin;
     private readonly BlockingPipe _pipe;
-    private readonly BoundedTextLog _stderr;
     private bool _completed;
     private bool _disposed;
     private bool _inputClosed;
 
-    private VideoFrameWriter(VideoWriterOptions options, OutputTarget target, Process process, BoundedTextLog stderr)
+    private VideoFrameWriter(VideoWriterOptions options, OutputProfile profile, OutputTarget target, FfmpegProcess process, bool wroteTags)
     {
         _options = options;
+        _profile = profile;
         _target = target;
         _process = process;
-        _stdin = process.StandardInput.BaseStream;
+        _stdin = process.StandardInput;
         PipeCapacity.TryEnlarge(_stdin);
         _pipe = new BlockingPipe(_stdin, "synthstage ffmpeg frame writer");
-        _stderr = stderr;
+        WroteContainerTags = wroteTags;
         Format = options.Format;
         FrameSizeBytes = options.InputPixelFormat.FrameSize(options.Width, options.Height);
     }
@@ -67,6 +59,15 @@ public sealed class VideoFrameWriter : IAsyncDisposable
     /// <summary>Bytes of one input frame: width × height × bytes per pixel of <see cref="VideoWriterOptions.InputPixelFormat"/>.</summary>
     public int FrameSizeBytes { get; }
 
+    /// <summary>The ffmpeg video encoder in use, e.g. <c>libx264</c>.</summary>
+    public string VideoEncoder => _profile.VideoEncoder;
+
+    /// <summary>
+    /// True once <see cref="VideoWriterOptions.ContainerTags"/> have been written into the output (at the start of the
+    /// encode without audio, or by the audio mux in <see cref="CompleteAsync"/>).
+    /// </summary>
+    public bool WroteContainerTags { get; private set; }
+
     /// <summary>Frames accepted so far.</summary>
     public int FramesWritten { get; private set; }
 
@@ -76,7 +77,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
     /// <summary>Validates the options and output folder and starts ffmpeg.</summary>
     /// <param name="options">Output path, size, rate, format and encoder settings.</param>
     /// <returns>A writer ready for <see cref="WriteFrameAsync"/>; dispose it in every case.</returns>
-    /// <exception cref="ArgumentException">Size, frame rate or CRF out of range.</exception>
+    /// <exception cref="ArgumentException">Size, frame rate or encoder settings out of range.</exception>
     /// <exception cref="SynthstageException"><see cref="ExitCodes.BadOutput"/> when the output folder is missing or not
     /// writable, or a PNG-sequence folder already holds files; <see cref="ExitCodes.Usage"/> for an unsupported extension
     /// or audio with a PNG format; <see cref="ExitCodes.BadInput"/> when the audio source is missing;
@@ -88,11 +89,11 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Height);
         if (!double.IsFinite(options.FrameRate) || options.FrameRate <= 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.FrameRate, "FrameRate must be a positive number");
-        if (options.Crf is < 0 or > 63)
-            throw new ArgumentOutOfRangeException(nameof(options), options.Crf, "Crf must be in 0..63");
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.Preset);
+        ArgumentNullException.ThrowIfNull(options.Encoder);
+        options.Encoder.Validate();
 
         var format = options.Format;
+        var profile = OutputProfile.For(format);
         if (options.AudioSourcePath is { } audio)
         {
             if (!OutputFormats.SupportsAudio(format))
@@ -105,11 +106,10 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         var target = OutputTarget.Prepare(options.OutputPath, format, needsVideoOnlyPass: options.AudioSourcePath is not null);
         try
         {
-            var process = FfmpegTools.Start(ffmpeg, BuildEncodeArguments(options, format, target.EncodeUrl), redirectInput: true, redirectOutput: true);
-            var stderr = new BoundedTextLog();
-            stderr.Attach(process);
-            process.BeginErrorReadLine();
-            return new VideoFrameWriter(options, target, process, stderr);
+            // Without an audio pass the encode writes the final file, so it carries the tags itself.
+            var tags = options.AudioSourcePath is null && profile.CarriesTags ? options.ContainerTags?.Invoke() : null;
+            var process = FfmpegProcess.Start(ffmpeg, BuildEncodeArguments(options, profile, tags, target.EncodeUrl), redirectInput: true, redirectOutput: true);
+            return new VideoFrameWriter(options, profile, target, process, tags is not null);
         }
         catch
         {
@@ -136,7 +136,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         ct.ThrowIfCancellationRequested();
 
         // Cancellation kills ffmpeg, which breaks a write blocked on a full pipe.
-        using (ct.UnsafeRegister(static p => FfmpegTools.KillTree((Process)p!), _process))
+        using (_process.KillOnCancel(ct))
         {
             try
             {
@@ -190,7 +190,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            FfmpegTools.KillTree(_process);
+            _process.Kill();
             throw;
         }
         if (_process.ExitCode != 0) throw EncoderFailed(null);
@@ -211,15 +211,8 @@ public sealed class VideoFrameWriter : IAsyncDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        if (!_completed) FfmpegTools.KillTree(_process);
-        try
-        {
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // A process that ignores SIGKILL for 10 s is stuck in the kernel; do not hang the caller on it.
-        }
+        // Killed first (unless complete), so a write blocked on the pipe fails and the pipe thread can be joined.
+        if (!_completed) _process.Kill();
         _pipe.Dispose();
         try
         {
@@ -229,30 +222,25 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         {
             // Flushing into a killed process's pipe fails; the data is being discarded anyway.
         }
-        _process.Dispose();
+        await _process.DisposeAsync().ConfigureAwait(false);
         if (!_completed) _target.DeleteTemporaries();
     }
 
-    private async Task WaitForEncoderAsync(CancellationToken ct)
-    {
-        await _process.WaitForExitAsync(ct).ConfigureAwait(false);
-        await _stderr.WaitClosedAsync(ct).ConfigureAwait(false);
-    }
+    private Task WaitForEncoderAsync(CancellationToken ct) => _process.WaitForExitAsync(ct);
 
     private SynthstageException EncoderFailed(Exception? inner)
     {
-        var log = _stderr.ToString();
-        var detail = _stderr.FirstLine();
+        var detail = _process.FirstErrorLine;
         if (detail.Length == 0) detail = _process.HasExited ? $"ffmpeg exited with code {_process.ExitCode}" : "ffmpeg stopped reading frames";
-        var exitCode = log.Contains("No space left", StringComparison.OrdinalIgnoreCase)
-            || log.Contains("Permission denied", StringComparison.OrdinalIgnoreCase) ? ExitCodes.BadOutput : ExitCodes.Failure;
+        var exitCode = _process.FailedOnOutput ? ExitCodes.BadOutput : ExitCodes.Failure;
         return new SynthstageException($"writing '{_options.OutputPath}' failed: {detail}", exitCode, inner);
     }
 
     private async Task MuxAudioAsync(string audioSource, CancellationToken ct)
     {
         var streams = await MediaProbe.ProbeAudioAsync(audioSource, ct).ConfigureAwait(false);
-        if (streams.Count == 0)
+        var tags = _profile.CarriesTags ? _options.ContainerTags?.Invoke() : null;
+        if (streams.Count == 0 && tags is null)
         {
             // A source without audio leaves the video as it is: just move the video-only pass into place.
             File.Move(_target.VideoOnlyPath!, _target.EncodeTargetOfMux, overwrite: true);
@@ -260,40 +248,24 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         }
 
         var duration = (FramesWritten / _options.FrameRate).ToString("R", CultureInfo.InvariantCulture);
-        var args = new List<string>
-        {
-            "-nostdin", "-hide_banner", "-v", "error", "-y",
-            "-i", FfmpegTools.FileUrl(_target.VideoOnlyPath!),
-            "-t", duration, "-i", FfmpegTools.FileUrl(audioSource),
-            "-map", "0:v:0", "-map", "1:a", "-c:v", "copy",
-        };
-        var (copyable, fallback) = Format switch
-        {
-            OutputFormat.WebM => (WebMAudioCodecs, new[] { "libopus", "-b:a", "160k" }),
-            OutputFormat.ProRes => (MovAudioCodecs, ["aac", "-b:a", "256k"]),
-            _ => (Mp4AudioCodecs, ["aac", "-b:a", "192k"]),
-        };
-        for (var i = 0; i < streams.Count; i++)
-        {
-            var streamIndex = i.ToString(CultureInfo.InvariantCulture);
-            if (copyable.Contains(streams[i].Codec))
-                args.AddRange([$"-c:a:{streamIndex}", "copy"]);
-            else
-                args.AddRange([$"-c:a:{streamIndex}", fallback[0], $"-b:a:{streamIndex}", fallback[2]]);
-        }
-        args.AddRange(MuxerArguments(Format));
+        var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error", "-y", "-i", FfmpegTools.FileUrl(_target.VideoOnlyPath!) };
+        if (streams.Count > 0) args.AddRange(["-t", duration, "-i", FfmpegTools.FileUrl(audioSource), "-map", "0:v:0", "-map", "1:a"]);
+        else args.AddRange(["-map", "0:v:0"]);
+        args.AddRange(["-c:v", "copy"]);
+        for (var i = 0; i < streams.Count; i++) args.AddRange(_profile.AudioStreamArguments(i, streams[i].Codec));
+        args.AddRange(_profile.MuxerArguments(tags));
         args.Add(FfmpegTools.FileUrl(_target.EncodeTargetOfMux));
 
         var result = await FfmpegTools.RunAsync(FfmpegTools.FfmpegPath, args, ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
             throw new SynthstageException($"adding the audio of '{audioSource}' to '{_options.OutputPath}' failed: {result.FirstErrorLine}",
                 result.StandardError.Contains("No space left", StringComparison.OrdinalIgnoreCase) ? ExitCodes.BadOutput : ExitCodes.Failure);
+        WroteContainerTags = tags is not null;
         File.Delete(_target.VideoOnlyPath!);
     }
 
-    private static List<string> BuildEncodeArguments(VideoWriterOptions options, OutputFormat format, string outputUrl)
+    private static List<string> BuildEncodeArguments(VideoWriterOptions options, OutputProfile profile, IReadOnlyDictionary<string, string>? tags, string outputUrl)
     {
-        var alpha = options.InputPixelFormat == FramePixelFormat.Rgba32;
         var args = new List<string>
         {
             "-hide_banner", "-v", "error", "-y",
@@ -301,63 +273,9 @@ public sealed class VideoFrameWriter : IAsyncDisposable
             "-s", $"{options.Width}x{options.Height}", "-r", FfmpegTools.FormatRate(options.FrameRate),
             "-i", "pipe:0", "-an", "-sn", "-dn",
         };
-        var crf = options.Crf.ToString(CultureInfo.InvariantCulture);
-        switch (format)
-        {
-            case OutputFormat.Mp4:
-                var pad = options.Width % 2 != 0 || options.Height % 2 != 0
-                    // yuv420p needs even sizes: add one column/row and fill it with a copy of its neighbour.
-                    ? $"pad=ceil(iw/2)*2:ceil(ih/2)*2,fillborders=right={options.Width % 2}:bottom={options.Height % 2}:mode=smear,"
-                    : "";
-                args.AddRange(["-vf", pad + ToBt709("yuv420p"), "-c:v", "libx264", "-preset", options.Preset, "-crf", crf,
-                    "-pix_fmt", "yuv420p", .. ColorTags]);
-                break;
-            case OutputFormat.WebM:
-                var vp9Format = alpha ? "yuva420p" : "yuv420p";
-                args.AddRange(["-vf", ToBt709(vp9Format), "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", crf,
-                    "-pix_fmt", vp9Format, "-row-mt", "1", "-deadline", "good", "-cpu-used", Vp9Speed(options.Preset), .. ColorTags]);
-                break;
-            case OutputFormat.ProRes:
-                var proResFormat = alpha ? "yuva444p10le" : "yuv444p10le";
-                args.AddRange(["-vf", ToBt709(proResFormat), "-c:v", "prores_ks", "-profile:v", "4444", "-vendor", "apl0",
-                    "-pix_fmt", proResFormat, .. ColorTags]);
-                break;
-            case OutputFormat.PngSequence:
-                args.AddRange(["-c:v", "png", "-pix_fmt", options.InputPixelFormat.FfmpegName(), "-start_number", "1"]);
-                break;
-            case OutputFormat.Png:
-                args.AddRange(["-c:v", "png", "-pix_fmt", options.InputPixelFormat.FfmpegName(), "-frames:v", "1", "-update", "1"]);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(format), format, "unknown output format");
-        }
-        args.AddRange(MuxerArguments(format));
+        args.AddRange(profile.VideoArguments(options.Encoder, options.InputPixelFormat, options.Width, options.Height));
+        args.AddRange(profile.MuxerArguments(tags));
         args.Add(outputUrl);
         return args;
     }
-
-    private static readonly string[] ColorTags = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"];
-
-    /// <summary>
-    /// RGB → YUV with the BT.709 matrix in limited range, done by this scale filter (the explicit format keeps ffmpeg
-    /// from inserting its own BT.601 conversion), and the frames tagged BT.709: some encoders (prores_ks in ffmpeg 5.1)
-    /// take the tags from the frames rather than from <c>-colorspace</c>, and untagged files decode as BT.601.
-    /// </summary>
-    private static string ToBt709(string pixelFormat) =>
-        $"scale=out_color_matrix=bt709:out_range=tv,format={pixelFormat},setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv";
-
-    private static string[] MuxerArguments(OutputFormat format) => format switch
-    {
-        OutputFormat.Mp4 => ["-movflags", "+faststart", "-f", "mp4"],
-        OutputFormat.WebM => ["-f", "webm"],
-        OutputFormat.ProRes => ["-f", "mov"],
-        _ => ["-f", "image2"],
-    };
-
-    private static string Vp9Speed(string preset) => preset switch
-    {
-        "ultrafast" or "superfast" or "veryfast" => "5",
-        "faster" or "fast" or "medium" => "3",
-        _ => "1",
-    };
 }

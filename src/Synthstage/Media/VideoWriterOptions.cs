@@ -12,26 +12,34 @@ namespace Synthstage.Media;
 /// ignored by the PNG formats.</param>
 public sealed record VideoWriterOptions(string OutputPath, int Width, int Height, double FrameRate)
 {
-    private readonly OutputFormat? _format;
+    /// <summary>Format, CRF, preset and VP9 deadline.</summary>
+    public EncoderSettings Encoder { get; init; } = EncoderSettings.Default;
 
-    /// <summary>The output format; by default <see cref="OutputFormats.FromPath"/> of <see cref="OutputPath"/>.</summary>
+    /// <summary>The output format: <see cref="EncoderSettings.Format"/> when set, else <see cref="OutputFormats.FromPath"/> of <see cref="OutputPath"/>.
+    /// Setting it sets <see cref="Encoder"/>'s format (set <see cref="Encoder"/> first when giving both).</summary>
     public OutputFormat Format
     {
-        get => _format ?? OutputFormats.FromPath(OutputPath);
-        init => _format = value;
+        get => Encoder.FormatFor(OutputPath);
+        init => Encoder = Encoder with { Format = value };
+    }
+
+    /// <summary>Shorthand for <see cref="Encoder"/>'s <see cref="EncoderSettings.Crf"/>.</summary>
+    public int Crf
+    {
+        get => Encoder.Crf;
+        init => Encoder = Encoder with { Crf = value };
+    }
+
+    /// <summary>Shorthand for <see cref="Encoder"/>'s <see cref="EncoderSettings.Preset"/>.</summary>
+    public string Preset
+    {
+        get => Encoder.Preset;
+        init => Encoder = Encoder with { Preset = value };
     }
 
     /// <summary>Layout of the frames passed to <see cref="VideoFrameWriter.WriteFrameAsync"/>. RGBA keeps alpha in
     /// formats that support it (<see cref="OutputFormats.SupportsAlpha"/>); MP4 drops it.</summary>
     public FramePixelFormat InputPixelFormat { get; init; } = FramePixelFormat.Rgb24;
-
-    /// <summary>Constant rate factor on the encoder's own scale: libx264 0–51 (18 ≈ visually lossless),
-    /// libvpx-vp9 0–63. Ignored by ProRes and PNG.</summary>
-    public int Crf { get; init; } = 18;
-
-    /// <summary>libx264 preset (ultrafast … veryslow). For VP9 it picks the speed: ultrafast–veryfast → cpu-used 5,
-    /// faster–medium → 3, slower → 1.</summary>
-    public string Preset { get; init; } = "veryfast";
 
     /// <summary>
     /// A file whose audio streams are copied into the output unchanged (<c>-c:a copy</c>) and cut to the video's length.
@@ -40,19 +48,23 @@ public sealed record VideoWriterOptions(string OutputPath, int Width, int Height
     /// </summary>
     public string? AudioSourcePath { get; init; }
 
+    /// <summary>
+    /// Container tags (key → value) written into an MP4, WebM or MOV by the ffmpeg pass that writes the final file: the
+    /// encode itself, or the audio mux when there is audio, so no extra remux is needed. Called once, when that pass
+    /// starts. Null for none; ignored by the PNG formats.
+    /// </summary>
+    public Func<IReadOnlyDictionary<string, string>>? ContainerTags { get; init; }
+
     // Printed by the record's ToString; written by hand so that an unsupported extension cannot make ToString throw.
     private bool PrintMembers(StringBuilder builder)
     {
-        var format = _format?.ToString();
-        if (format is null)
-        {
-            try { format = OutputFormats.FromPath(OutputPath).ToString(); }
-            catch (SynthstageException) { format = "unsupported"; }
-        }
+        string format;
+        try { format = Format.ToString(); }
+        catch (SynthstageException) { format = "unsupported"; }
         builder.Append(CultureInfo.InvariantCulture,
             $"OutputPath = {OutputPath}, Width = {Width}, Height = {Height}, FrameRate = {FrameRate}, Format = {format}, ");
         builder.Append(CultureInfo.InvariantCulture,
-            $"InputPixelFormat = {InputPixelFormat}, Crf = {Crf}, Preset = {Preset}, AudioSourcePath = {AudioSourcePath}");
+            $"InputPixelFormat = {InputPixelFormat}, Crf = {Encoder.Crf}, Preset = {Encoder.Preset}, Vp9Deadline = {Encoder.Vp9Deadline}, AudioSourcePath = {AudioSourcePath}");
         return true;
     }
 }

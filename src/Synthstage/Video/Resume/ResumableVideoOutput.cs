@@ -306,33 +306,24 @@ public sealed class ResumableVideoOutput : IFrameOutput
         var inv = CultureInfo.InvariantCulture;
         var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", FfmpegTools.FileUrl(list) };
         var duration = (FramesDone / _options.FrameRate).ToString("R", inv);
+        var profile = OutputProfile.For(_format);
         if (_options.Audio is { CopyStreams: true } copied && _audioCodecs.Count > 0)
         {
             args.AddRange(["-t", duration, "-i", FfmpegTools.FileUrl(copied.SourcePath), "-map", "0:v:0", "-map", "1:a", "-c:v", "copy"]);
-            for (var i = 0; i < _audioCodecs.Count; i++)
-            {
-                var index = i.ToString(inv);
-                if (VideoFrameWriter.CanCopyAudio(_format, _audioCodecs[i])) args.AddRange([$"-c:a:{index}", "copy"]);
-                else args.AddRange(_format == OutputFormat.WebM ? [$"-c:a:{index}", "libopus", $"-b:a:{index}", "160k"] : [$"-c:a:{index}", "aac", $"-b:a:{index}", "192k"]);
-            }
+            for (var i = 0; i < _audioCodecs.Count; i++) args.AddRange(profile.AudioStreamArguments(i, _audioCodecs[i]));
         }
         else if (_options.Audio is { CopyStreams: false } audio)
         {
             if (audio.StartSeconds > 0) args.AddRange(["-ss", audio.StartSeconds.ToString("R", inv)]);
             args.AddRange(["-t", duration, "-i", FfmpegTools.FileUrl(audio.SourcePath), "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy"]);
-            args.AddRange(_format == OutputFormat.WebM ? ["-c:a", "libopus", "-b:a", "160k"] : ["-c:a", "aac", "-b:a", "192k"]);
+            args.AddRange(profile.AudioReencodeArguments());
             if (audio.PadWithSilence) args.AddRange(["-af", $"apad=whole_dur={duration}"]);
         }
         else
         {
             args.AddRange(["-map", "0:v:0", "-c:v", "copy"]);
         }
-        args.AddRange(_format switch
-        {
-            OutputFormat.Mp4 => ["-movflags", "+faststart", "-f", "mp4"],
-            OutputFormat.WebM => ["-f", "webm"],
-            _ => new[] { "-f", "mov" },
-        });
+        args.AddRange(profile.MuxerArguments(null));
         args.Add(FfmpegTools.FileUrl(target));
         return args;
     }
