@@ -24,7 +24,7 @@ internal static class UpscaleCommand
             var options = new ImageUpscaleOptions
             {
                 Model = result.GetValue(model)!,
-                SuperResolution = new SuperResolutionOptions { IntraOpThreads = result.GetValue(threads), Device = CommonOptions.ParseDevice(result.GetValue(device)!) },
+                SuperResolution = new SuperResolutionOptions { IntraOpThreads = result.GetValue(threads), Device = result.GetValue(device)!.Device },
             };
             var done = await ConsoleProgress.RunAsync(progress => ImageUpscaleJob.RunAsync(result.GetValue(input)!, result.GetValue(output)!, options, progress, token));
             System.Console.WriteLine($"wrote {done.OutputPath} ({done.Width}×{done.Height}, ×{done.Factor}) in {done.Elapsed.TotalSeconds:F2} s");
