@@ -13,16 +13,18 @@ public sealed class HubDownloaderTests : IDisposable
     private readonly FakeHubServer _server;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public HubDownloaderTests()
+    public HubDownloaderTests() => _server = new FakeHubServer(Files());
+
+    private static Dictionary<string, (byte[], bool)> Files()
     {
         var random = new Random(7);
         byte[] Bytes(int n) { var b = new byte[n]; random.NextBytes(b); return b; }
-        _server = new FakeHubServer(new Dictionary<string, (byte[], bool)>
+        return new Dictionary<string, (byte[], bool)>
         {
             [Big] = (Bytes(3 * 1024 * 1024 + 123), true),
             [Small] = (Bytes(700 * 1024), true),
             [Config] = ("{\"_class_name\": \"StableDiffusionPipeline\"}"u8.ToArray(), false),
-        });
+        };
     }
 
     public void Dispose()
@@ -31,9 +33,9 @@ public sealed class HubDownloaderTests : IDisposable
         try { Directory.Delete(_root, recursive: true); } catch (DirectoryNotFoundException) { }
     }
 
-    private HubOptions Options(string? token = null, bool offline = false, int maxResumes = 3) => new()
+    private HubOptions Options(string? token = null, bool offline = false, int maxResumes = 3, FakeHubServer? server = null) => new()
     {
-        Endpoint = _server.Endpoint,
+        Endpoint = (server ?? _server).Endpoint,
         CacheFolder = Path.Combine(_root, "hub"),
         Token = token,
         Offline = offline,
@@ -91,13 +93,14 @@ public sealed class HubDownloaderTests : IDisposable
         Assert.Contains("resume", error.Message);
         var partial = Path.Combine(RepoFolder, "blobs", _server.File(Big).Etag + ".incomplete");
         Assert.True(File.Exists(partial));
-        Assert.InRange(new FileInfo(partial).Length, 1, 1_500_000);
+        // The server ends the body with a clean close, so every byte it sent before the cut arrived and was kept.
+        Assert.Equal(1_500_000, new FileInfo(partial).Length);
         Assert.False(File.Exists(Path.Combine(RepoFolder, "snapshots", FakeHubServer.Commit, Big)));
 
         var snapshot = await HubDownloader.PullAsync(Reference, null, Options(), null, Ct);
 
         Assert.Equal(_server.File(Big).Content, File.ReadAllBytes(Path.Combine(snapshot.Folder, Big)));
-        Assert.InRange(_server.BodyBytes(Big), size, size + 64 * 1024); // bytes re-sent beyond the cut: at most one in-flight chunk
+        Assert.Equal(size, _server.BodyBytes(Big)); // the resumed request asked for the bytes after the cut only
         Assert.False(File.Exists(partial));
     }
 
@@ -140,7 +143,7 @@ public sealed class HubDownloaderTests : IDisposable
         var sha256 = await client.DownloadUrlAsync(uri, Reference, partial, (_, _) => { }, Ct);
 
         Assert.Equal(_server.File(Small).Etag, sha256);
-        Assert.InRange(_server.BodyBytes(Small), _server.File(Small).Content.Length, _server.File(Small).Content.Length + 64 * 1024);
+        Assert.Equal(_server.File(Small).Content.Length, _server.BodyBytes(Small));
     }
 
     [Fact]
@@ -172,16 +175,77 @@ public sealed class HubDownloaderTests : IDisposable
         Assert.Contains("refused", wrong.Message);
     }
 
-    [Fact]
-    public async Task TheTokenIsSentAsABearerToTheHubButNotToTheBlobHost()
+    [Theory]
+    [InlineData(BlobHost.OtherHost)]
+    [InlineData(BlobHost.OtherPort)]
+    public async Task TheTokenIsSentAsABearerToTheHubButNotToTheBlobHost(BlobHost blobHost)
     {
-        _server.RequiredToken = "hf_secret";
+        using var server = new FakeHubServer(Files(), blobHost) { RequiredToken = "hf_secret" };
 
-        await HubDownloader.PullAsync(Reference, null, Options(token: "hf_secret"), null, Ct);
+        var snapshot = await HubDownloader.PullAsync(Reference, null, Options(token: "hf_secret", server: server), null, Ct);
 
-        Assert.Contains("Bearer hf_secret", _server.Authorizations);
-        // Blob requests follow a redirect; here the blob host is the same server, so the token may go along.
-        Assert.True(File.Exists(Path.Combine(RepoFolder, "snapshots", FakeHubServer.Commit, Big)));
+        Assert.All(server.Authorizations, a => Assert.Equal("Bearer hf_secret", a));
+        // Both LFS files were redirected to the blob server, and not one of its requests carried the token.
+        Assert.Equal(2, server.BlobRequests.Count);
+        Assert.All(server.BlobRequests, r => Assert.Null(r.Header("Authorization")));
+        foreach (var path in new[] { Big, Small, Config })
+            Assert.Equal(server.File(path).Content, File.ReadAllBytes(Path.Combine(snapshot.Folder, path)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AMirrorThatListsNamesOnlyNamesEachBlobAfterItsEtagHeader(bool weakEtags)
+    {
+        using var server = new FakeHubServer(Files(), BlobHost.OtherPort) { NamesOnly = true, WeakEtags = weakEtags };
+        var reports = new List<PipelineProgress>();
+
+        var snapshot = await HubDownloader.PullAsync(Reference, null, Options(server: server), new SyncProgress(reports.Add), Ct);
+
+        foreach (var path in new[] { Big, Small, Config })
+        {
+            // Blob names are the content hashes: SHA-256 for the LFS files, the git blob id for the config.
+            Assert.Equal(server.File(path).Content, File.ReadAllBytes(Path.Combine(RepoFolder, "blobs", server.File(path).Etag)));
+            Assert.Equal(server.File(path).Content, File.ReadAllBytes(Path.Combine(snapshot.Folder, path)));
+        }
+        Assert.Equal(3, server.AllRequests.Count(r => r.Method == "HEAD" && r.Path.Contains("/resolve/", StringComparison.Ordinal)));
+        Assert.Equal(3, server.Downloads); // each file once: no two downloads shared (and locked) one partial file
+        Assert.False(File.Exists(Path.Combine(RepoFolder, "blobs.incomplete")));
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(RepoFolder, "blobs")).Length);
+        // The sizes came from X-Linked-Size and Content-Length, so the progress had its total from the start.
+        Assert.Equal(Files().Values.Sum(f => (long)f.Item1.Length), reports[0].Total);
+        Assert.Equal(reports[0].Total, reports[^1].Done);
+    }
+
+    [Fact]
+    public async Task AMirrorWithoutEtagsFailsBeforeWritingAnyBlob()
+    {
+        using var server = new FakeHubServer(Files()) { NamesOnly = true, NoEtags = true };
+
+        var error = await Assert.ThrowsAsync<SynthstageException>(() => HubDownloader.PullAsync(Reference, null, Options(server: server), null, Ct));
+
+        Assert.Contains("ETag", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Equal(0, server.Downloads);
+        Assert.False(File.Exists(Path.Combine(RepoFolder, "blobs.incomplete")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(RepoFolder, "blobs")));
+    }
+
+    [Fact]
+    public async Task FilesWithTheSameContentShareOneBlobDownloadedOnce()
+    {
+        var content = new byte[300_000];
+        new Random(11).NextBytes(content);
+        using var server = new FakeHubServer(new Dictionary<string, (byte[], bool)> { ["a/model.onnx"] = (content, true), ["b/model.onnx"] = (content, true) })
+        {
+            NamesOnly = true,
+        };
+
+        var snapshot = await HubDownloader.PullAsync(Reference, null, Options(server: server), null, Ct);
+
+        Assert.Equal(1, server.Downloads);
+        Assert.Equal(content, File.ReadAllBytes(Path.Combine(snapshot.Folder, "a/model.onnx")));
+        Assert.Equal(content, File.ReadAllBytes(Path.Combine(snapshot.Folder, "b/model.onnx")));
     }
 
     [Fact]

@@ -23,7 +23,14 @@ public sealed partial class HubCache
     public string RepoFolder(HubReference reference) => Path.Combine(Folder, reference.CacheFolderName);
 
     /// <summary>Where a verified blob lives.</summary>
-    public string BlobPath(HubReference reference, string etag) => Path.Combine(RepoFolder(reference), "blobs", etag);
+    /// <exception cref="ArgumentException"><paramref name="etag"/> is empty or not a plain file name: an empty name
+    /// would make every file of a pull share <c>blobs.incomplete</c>.</exception>
+    public string BlobPath(HubReference reference, string etag)
+    {
+        if (string.IsNullOrWhiteSpace(etag) || etag is "." or ".." || etag.IndexOfAny(['/', '\\', '\0']) >= 0)
+            throw new ArgumentException($"'{etag}' is not a blob name (the ETag of a file)", nameof(etag));
+        return Path.Combine(RepoFolder(reference), "blobs", etag);
+    }
 
     /// <summary>The snapshot folder of a commit.</summary>
     public string SnapshotFolder(HubReference reference, string commit) => Path.Combine(RepoFolder(reference), "snapshots", commit);

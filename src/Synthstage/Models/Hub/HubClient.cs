@@ -45,7 +45,7 @@ public sealed class HubClient : IDisposable
     public async Task<(string Commit, IReadOnlyList<HubFile> Files)> ListFilesAsync(HubReference reference, CancellationToken cancellationToken)
     {
         var uri = new Uri(_endpoint, $"api/models/{reference.Repository}/revision/{Uri.EscapeDataString(reference.Revision)}?blobs=true");
-        using var response = await SendAsync(uri, null, reference, null, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Get, uri, null, reference, null, stopAtAbsoluteRedirect: false, cancellationToken).ConfigureAwait(false);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -75,6 +75,43 @@ public sealed class HubClient : IDisposable
     }
 
     /// <summary>
+    /// Fills in the blob name (the ETag) and size of <paramref name="file"/> from the headers of its
+    /// <c>resolve</c> URL, for a listing that named the file only (a Hub mirror whose revision API omits
+    /// <c>blobId</c> and <c>lfs</c>). Like huggingface_hub's <c>get_hf_file_metadata</c>: a HEAD request that follows
+    /// relative redirects only, then <c>X-Linked-Etag</c> (the LFS content's SHA-256, on the redirect to storage)
+    /// or else <c>ETag</c>, and <c>X-Linked-Size</c> or else the <c>Content-Length</c> of a direct answer.
+    /// </summary>
+    /// <param name="reference">The repository.</param>
+    /// <param name="commit">The commit the listing resolved to.</param>
+    /// <param name="file">The file as listed; returned unchanged when it already has an ETag.</param>
+    /// <param name="cancellationToken">Stops the request.</param>
+    /// <returns>The file with <see cref="HubFile.Sha256"/> (a 64-hex ETag) or <see cref="HubFile.BlobId"/> (a 40-hex
+    /// ETag) and, where the headers give it, <see cref="HubFile.Size"/> set.</returns>
+    /// <exception cref="SynthstageException">No ETag, or one that is neither a SHA-256 nor a git blob id (so the
+    /// download could not be verified); a git blob of unknown size; access denied; file missing; unreachable.</exception>
+    public async Task<HubFile> ResolveAsync(HubReference reference, string commit, HubFile file, CancellationToken cancellationToken)
+    {
+        if (file.Etag.Length > 0) return file;
+        using var response = await SendAsync(HttpMethod.Head, ResolveUri(reference, commit, file.Path), null, reference, file.Path,
+            stopAtAbsoluteRedirect: true, cancellationToken).ConfigureAwait(false);
+        var linkedEtag = Header(response, "X-Linked-Etag");
+        var etag = HubEtag.Normalize(linkedEtag ?? Header(response, "ETag"));
+        var size = long.TryParse(Header(response, "X-Linked-Size"), out var linked) ? linked
+            // A redirect's own Content-Length is that of the redirect, not of the file.
+            : response.IsSuccessStatusCode && response.Content.Headers.ContentLength is { } length ? length
+            : file.Size;
+        var source = $"{_options.Endpoint} ({reference}, {file.Path})";
+        if (etag is null)
+            throw new SynthstageException($"{source} sent no X-Linked-Etag or ETag header, so the file has no blob name and could not be verified; a Hub mirror must pass these headers on", ExitCodes.Failure);
+        if (HubEtag.IsSha256(etag)) return file with { Sha256 = etag, Size = size };
+        if (!HubEtag.IsGitBlobId(etag))
+            throw new SynthstageException($"{source} gave the ETag '{etag}', which is neither a SHA-256 nor a git blob id, so the download could not be verified", ExitCodes.Failure);
+        if (size < 0)
+            throw new SynthstageException($"{source} gave no size for a regular file, which its git blob id needs to be checked", ExitCodes.Failure);
+        return file with { BlobId = etag, Size = size };
+    }
+
+    /// <summary>
     /// Downloads <paramref name="file"/> at <paramref name="commit"/> into <paramref name="partialPath"/>, continuing
     /// after the bytes already there, and returns the hash of the whole file (SHA-256 for an LFS file, the git blob
     /// id otherwise) for the caller to compare.
@@ -92,9 +129,15 @@ public sealed class HubClient : IDisposable
     public Task<string> DownloadAsync(HubReference reference, string commit, HubFile file, string partialPath,
         Action<long, bool> onBytes, CancellationToken cancellationToken)
     {
-        var uri = new Uri(_endpoint, $"{reference.Repository}/resolve/{commit}/{string.Join('/', file.Path.Split('/').Select(Uri.EscapeDataString))}");
-        return DownloadCoreAsync(uri, reference, file, partialPath, onBytes, cancellationToken);
+        if (file.Etag.Length == 0) throw new ArgumentException($"{file.Path} has no ETag yet; call {nameof(ResolveAsync)} first", nameof(file));
+        return DownloadCoreAsync(ResolveUri(reference, commit, file.Path), reference, file, partialPath, onBytes, cancellationToken);
     }
+
+    private Uri ResolveUri(HubReference reference, string commit, string path) =>
+        new(_endpoint, $"{reference.Repository}/resolve/{commit}/{string.Join('/', path.Split('/').Select(Uri.EscapeDataString))}");
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.NonValidated.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
     /// <summary>Downloads any URL into <paramref name="partialPath"/> the same way (resume, redirects) and returns its SHA-256.</summary>
     /// <param name="uri">The file's URL.</param>
@@ -123,7 +166,7 @@ public sealed class HubClient : IDisposable
             }
             if (offset < file.Size || file.Size < 0)
             {
-                using var response = await SendAsync(uri, offset > 0 ? offset : null, reference, file.Path, cancellationToken).ConfigureAwait(false);
+                using var response = await SendAsync(HttpMethod.Get, uri, offset > 0 ? offset : null, reference, file.Path, stopAtAbsoluteRedirect: false, cancellationToken).ConfigureAwait(false);
                 if (offset > 0 && response.StatusCode != HttpStatusCode.PartialContent)
                 {
                     if (attempt > 0) throw new SynthstageException($"{uri.Host} does not honour range requests for {file.Path}", ExitCodes.Failure);
@@ -248,11 +291,13 @@ public sealed class HubClient : IDisposable
         onBytes(count, true);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Uri uri, long? rangeStart, HubReference reference, string? path, CancellationToken cancellationToken)
+    // stopAtAbsoluteRedirect returns a redirect to another URL as the answer: its headers describe the file.
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, long? rangeStart, HubReference reference, string? path,
+        bool stopAtAbsoluteRedirect, CancellationToken cancellationToken)
     {
         for (var hop = 0; hop < 10; hop++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            using var request = new HttpRequestMessage(method, uri);
             // The token is for the Hub only, never for the storage host a download is redirected to.
             if (_options.Token is { } token && uri.Host == _endpoint.Host && uri.Port == _endpoint.Port)
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -269,7 +314,9 @@ public sealed class HubClient : IDisposable
             var status = (int)response.StatusCode;
             if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
             {
-                uri = location.IsAbsoluteUri ? location : new Uri(uri, location);
+                var absolute = IsHttpUrl(location);
+                if (stopAtAbsoluteRedirect && absolute) return response;
+                uri = absolute ? location : new Uri(uri, location.OriginalString);
                 response.Dispose();
                 continue;
             }
@@ -280,6 +327,10 @@ public sealed class HubClient : IDisposable
         }
         throw new SynthstageException($"too many redirects fetching {reference}{(path is null ? "" : " " + path)} from {_options.Endpoint}", ExitCodes.Failure);
     }
+
+    // On Unix a Location of "/path" parses as an absolute file: URI, so "absolute" means an http(s) URL here.
+    private static bool IsHttpUrl(Uri location) =>
+        location.IsAbsoluteUri && (location.Scheme == Uri.UriSchemeHttp || location.Scheme == Uri.UriSchemeHttps);
 
     private SynthstageException Failure(HttpStatusCode status, string? errorCode, HubReference reference, string? path)
     {

@@ -39,13 +39,25 @@ public static class HubDownloader
                 throw new SynthstageException($"{reference} lists an unsafe file name '{file.Path}'; refusing to write it", ExitCodes.BadModel);
 
         EnsureWritable(cache, reference);
-        // Link what is already cached (a blob with the same hash, from any earlier pull) without a request.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelDownloads), CancellationToken = cancellationToken };
+        var unlinked = wanted.Where(f => !cache.HasSnapshotFile(reference, commit, f.Path)).ToArray();
+        // A listing without blob ids (a mirror's) leaves the blob names to the resolve URLs' ETag headers.
+        await Parallel.ForAsync(0, unlinked.Length, parallel, async (i, ct) =>
+            unlinked[i] = await client.ResolveAsync(reference, commit, unlinked[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+        // Link what is already cached (a blob with the same hash, from any earlier pull) without a request. Files
+        // with the same content share one blob: download it once, then link every path to it.
         var missing = new List<HubFile>();
-        foreach (var file in wanted)
+        var sharing = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var file in unlinked)
         {
-            if (cache.HasSnapshotFile(reference, commit, file.Path)) continue;
             if (File.Exists(cache.BlobPath(reference, file.Etag))) cache.Link(reference, commit, file.Path, file.Etag);
-            else missing.Add(file);
+            else if (sharing.TryGetValue(file.Etag, out var paths)) paths.Add(file.Path);
+            else
+            {
+                missing.Add(file);
+                sharing[file.Etag] = [];
+            }
         }
 
         var total = missing.Sum(f => Math.Max(0, f.Size));
@@ -56,8 +68,7 @@ public static class HubDownloader
         if (missing.Count > 0) Report($"{reference.Repository}: 0/{missing.Count} files");
 
         // Largest first, so the long pole starts at once and the small files fill in beside it.
-        await Parallel.ForEachAsync(missing.OrderByDescending(f => f.Size),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelDownloads), CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(missing.OrderByDescending(f => f.Size), parallel,
             async (file, ct) =>
             {
                 await DownloadOneAsync(client, cache, reference, commit, file, options.MaxResumes, (delta, fromNetwork) =>
@@ -67,6 +78,7 @@ public static class HubDownloader
                     Report($"{reference.Repository}: {Volatile.Read(ref finished)}/{missing.Count} files");
                 }, ct).ConfigureAwait(false);
                 cache.Link(reference, commit, file.Path, file.Etag);
+                foreach (var path in sharing[file.Etag]) cache.Link(reference, commit, path, file.Etag);
                 Interlocked.Increment(ref finished);
                 Report($"{reference.Repository}: {Volatile.Read(ref finished)}/{missing.Count} files");
             }).ConfigureAwait(false);
