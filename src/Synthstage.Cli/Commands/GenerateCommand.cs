@@ -33,7 +33,7 @@ internal static class GenerateCommand
         var device = CommonOptions.Device();
         var noCache = new Option<bool>("--no-ort-cache") { Description = "Do not keep optimised models in ~/.cache/synthstage/ort (each run then re-optimises; full SD UNet ~50 s)" };
         var output = CommonOptions.Output("Output PNG (with --count > 1: OUT-SEED.png per image)");
-        var noWatermark = CommonOptions.NoWatermark(); // Provenance (issue 10)
+        var noWatermark = CommonOptions.NoWatermark();
         var label = CommonOptions.Label();
         var command = new Command("generate", "Generate images with Stable Diffusion (text-to-image, or image-to-image with --init)")
         {
@@ -82,7 +82,7 @@ internal static class GenerateCommand
             foreach (var image in images)
             {
                 var path = images.Count == 1 ? outputPath : NumberedPath(outputPath, image.Seed);
-                // Provenance (issue 10): watermark + label into the pixels, PNG with manifest chunk, signed sidecar.
+                // Watermark + label into the pixels, PNG with manifest chunk, signed sidecar.
                 await GeneratedImageProvenance.SaveAsync(image, path, provenance, modelFolder, result.GetValue(model)!, result.GetValue(init), token);
                 System.Console.WriteLine($"wrote {path} (seed {image.Seed})");
             }

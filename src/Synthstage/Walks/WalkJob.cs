@@ -79,7 +79,7 @@ public static class WalkJob
         }, ct).ConfigureAwait(false);
         var firstFrame = output.FramesDone;
         if (options.FramesFolder is { } framesFolder) Directory.CreateDirectory(framesFolder);
-        // Provenance (issue 10): the run id is the content id, so a resumed video carries one watermark payload.
+        // The run id is the content id, so a resumed video carries one watermark payload.
         var stamp = OutputStamp.Create(options.Provenance, outWidth, outHeight, 3, output.RunId);
 
         // 3. Render what is missing.
@@ -239,7 +239,7 @@ public static class WalkJob
                         upscaler.Upscale(pixels.Span, options.Width, options.Height, upscaled);
                         pixels = upscaled;
                     }
-                    stamp.Apply(pixels.Span); // Provenance (issue 10): watermark + label
+                    stamp.Apply(pixels.Span); // watermark + label
                     if (options.FramesFolder is { } folder) SavePng(folder, frame + i, pixels.Span, options.Width * options.Upscale, options.Height * options.Upscale);
                     await output.WriteFrameAsync(pixels, ct).ConfigureAwait(false);
                 }

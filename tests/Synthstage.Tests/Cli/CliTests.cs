@@ -130,7 +130,7 @@ public sealed class CliTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(inputs, "notes.txt"), "ignored", TestContext.Current.CancellationToken);
         var (code, stdout, stderr) = await RunAsync(TestStore(), "matte", inputs, "-o", outputs, "--model", "general");
         Assert.True(code == 0, stderr);
-        Assert.Equal(["frame10.png", "frame200.png"], Directory.GetFiles(outputs, "*.png").Select(Path.GetFileName).Order()); // sidecar manifests beside them (issue 10)
+        Assert.Equal(["frame10.png", "frame200.png"], Directory.GetFiles(outputs, "*.png").Select(Path.GetFileName).Order()); // sidecar manifests beside them
         Assert.Equal(2, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("wrote ")));
     }
 }

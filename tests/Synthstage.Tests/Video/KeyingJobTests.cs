@@ -32,7 +32,7 @@ public sealed class KeyingJobTests : IDisposable
         Assert.Equal((1280, 720), (written.Width, written.Height));
         Assert.Equal("aac", Assert.Single(written.AudioStreams).Codec);
         Assert.Equal(await AudioMd5Async(coffee), await AudioMd5Async(output));
-        Assert.Equal([output, output + ".manifest.json"], Directory.GetFileSystemEntries(_dir).Order()); // + provenance sidecar (issue 10)
+        Assert.Equal([output, output + ".manifest.json"], Directory.GetFileSystemEntries(_dir).Order()); // + provenance sidecar
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Synthstage.Walks;
 
 namespace Synthstage.Tests.Walks;
 
-/// <summary>Walk videos carry provenance (issue 10): watermarked frames, a signed manifest naming the prompts, seeds and UNet.</summary>
+/// <summary>Walk videos carry provenance: watermarked frames, a signed manifest naming the prompts, seeds and UNet.</summary>
 public sealed class WalkProvenanceTests(TinyDiffusionModels models) : IClassFixture<TinyDiffusionModels>
 {
     [Fact]
