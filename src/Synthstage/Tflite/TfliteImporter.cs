@@ -44,18 +44,7 @@ public static class TfliteImporter
     public static void Convert(string inputPath, string outputPath, TfliteImportOptions? options = null)
     {
         var model = Build(ReadModelFile(inputPath), inputPath, options);
-        var temp = outputPath + ".partial";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-                model.WriteTo(stream);
-            File.Move(temp, outputPath, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw new SynthstageException($"cannot write the ONNX model to {outputPath}: {e.Message}", ExitCodes.BadOutput, e);
-        }
+        AtomicFile.Write(outputPath, model.WriteTo, "the ONNX model");
     }
 
     private static byte[] ReadModelFile(string path)

@@ -37,21 +37,11 @@ public static class ImageUpscaleJob
         return new ImageUpscaleResult(outputPath, result.Width, result.Height, upscaler.Factor, elapsed);
     }
 
-    private static void WritePng(RgbImage image, string path)
-    {
-        var temp = path + ".partial";
-        try
+    private static void WritePng(RgbImage image, string path) =>
+        AtomicFile.Write(path, stream =>
         {
-            using (var bitmap = image.ToBitmap())
-            using (var data = bitmap.Encode(SKEncodedImageFormat.Png, 100))
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-                data.SaveTo(stream);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw new SynthstageException($"cannot write {path}: {e.Message}", ExitCodes.BadOutput, e);
-        }
-    }
+            using var bitmap = image.ToBitmap();
+            using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+            data.SaveTo(stream);
+        }, "the image");
 }
