@@ -7,12 +7,13 @@ namespace Synthstage.Cli.Commands;
 
 /// <summary>
 /// Compares the sidecar manifest with the copy embedded in the file. The two are written from one record and differ
-/// by design only in which copy they are, the output hash (a file cannot state its own hash) and their signatures;
+/// by design only in which copy they are, the output hash (a file cannot state its own hash), when each was signed
+/// (the embedded copy goes into the file while it is encoded) and their signatures;
 /// anything else that differs is named.
 /// </summary>
 internal static class ManifestCopies
 {
-    private static readonly string[] PerCopyFields = ["copy", "output", "signature"];
+    private static readonly string[] PerCopyFields = ["copy", "output", "signature", "finished"];
 
     /// <summary>
     /// The top-level manifest fields in which <paramref name="a"/> and <paramref name="b"/> differ, leaving out the

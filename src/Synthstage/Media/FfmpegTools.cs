@@ -66,7 +66,38 @@ public static class FfmpegTools
             process.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         // "ffmpeg version 5.1.9-0+deb12u1 Copyright ..." or "ffmpeg version n6.1 ..."
-        var match = System.Text.RegularExpressions.Regex.Match(firstLine, @"version n?(\d+)\.(\d+)");
+        return ParseVersion(firstLine.Replace("ffmpeg version ", "", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Records the version ffprobe reported while probing (<c>-show_program_version</c>), so the frame reader need not
+    /// start <c>ffmpeg -version</c>: taken for ffmpeg when both tools come from one folder, as distributions ship them.
+    /// </summary>
+    /// <param name="ffprobeVersion">ffprobe's version string, e.g. <c>5.1.9-0+deb12u1</c> or <c>n6.1</c>.</param>
+    internal static void NoteProbedVersion(string ffprobeVersion)
+    {
+        string ffmpeg, ffprobe;
+        try
+        {
+            (ffmpeg, ffprobe) = (FfmpegPath, FfprobePath);
+        }
+        catch (SynthstageException)
+        {
+            return;
+        }
+        if (Path.GetDirectoryName(ffmpeg) != Path.GetDirectoryName(ffprobe)) return;
+        lock (VersionLock)
+        {
+            if (s_versionOf == ffmpeg) return;
+            s_version = ParseVersion(ffprobeVersion);
+            s_versionOf = ffmpeg;
+        }
+    }
+
+    /// <summary>major.minor at the start of a version string (after an optional <c>n</c>); 0.0 for git builds.</summary>
+    private static Version ParseVersion(string version)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(version, @"^n?(\d+)\.(\d+)");
         return match.Success
             ? new Version(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture))
             : new Version(0, 0);

@@ -64,10 +64,25 @@ public static class MediaProbe
     private static async Task<string> RunFfprobeAsync(string path, string fullPath, CancellationToken ct)
     {
         var result = await FfmpegTools.RunAsync(FfmpegTools.FfprobePath,
-            ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", FfmpegTools.FileUrl(fullPath)], ct).ConfigureAwait(false);
+            ["-v", "error", "-print_format", "json", "-show_program_version", "-show_streams", "-show_format", FfmpegTools.FileUrl(fullPath)], ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
             throw BadInput(path, $"is not a video or image ffmpeg can read ({Shorten(result.FirstErrorLine.Replace(fullPath + ": ", "", StringComparison.Ordinal))})");
+        NoteProgramVersion(result.StandardOutput);
         return result.StandardOutput;
+    }
+
+    private static void NoteProgramVersion(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.TryGetProperty("program_version", out var program) && GetString(program, "version") is { Length: > 0 } version)
+                FfmpegTools.NoteProbedVersion(version);
+        }
+        catch (JsonException)
+        {
+            // Parse reports unreadable output to the caller; the version is only a shortcut.
+        }
     }
 
     private static AudioStreamInfo ReadAudio(JsonElement stream) =>

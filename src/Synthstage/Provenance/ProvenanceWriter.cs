@@ -30,7 +30,17 @@ public static class ProvenanceWriter
     /// <param name="record">What the job did.</param>
     /// <param name="ct">Cancels hashing and embedding.</param>
     /// <exception cref="SynthstageException">The key, the embedding or the sidecar could not be written.</exception>
-    public static async Task<ManifestWritten?> WriteAsync(string outputPath, OutputStamp stamp, ProvenanceRecord record, CancellationToken ct = default)
+    public static async Task<ManifestWritten?> WriteAsync(string outputPath, OutputStamp stamp, ProvenanceRecord record, CancellationToken ct = default) =>
+        await CompleteAsync(outputPath, await PrepareAsync(stamp, record, ct).ConfigureAwait(false), embedded: false, ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// Builds and signs the manifest of an output before it is written, so the embedded copy can go into the file while
+    /// it is encoded (<see cref="PreparedManifest.ContainerTags"/>) instead of in a remux afterwards. The job's record
+    /// must be complete: inputs and models are hashed now.
+    /// </summary>
+    /// <returns>Null when manifests are off.</returns>
+    /// <exception cref="SynthstageException">The signing key could not be read or created.</exception>
+    public static async Task<PreparedManifest?> PrepareAsync(OutputStamp stamp, ProvenanceRecord record, CancellationToken ct = default)
     {
         var options = stamp.Options;
         if (!options.Manifest) return null;
@@ -65,14 +75,30 @@ public static class ProvenanceWriter
             Started = record.Started,
             Finished = DateTimeOffset.UtcNow,
         };
+        return new PreparedManifest(manifest, key);
+    }
 
-        var embedded = ManifestContainer.CanEmbed(outputPath)
-            && await ManifestContainer.EmbedAsync(outputPath, ManifestSigner.Sign(manifest with { Copy = "embedded" }, key), ct).ConfigureAwait(false);
+    /// <summary>
+    /// Finishes the manifests of a completed output: embeds the signed copy where the format allows unless the encoder
+    /// already wrote it (<paramref name="embedded"/>), then hashes the final file and writes the signed sidecar.
+    /// </summary>
+    /// <param name="outputPath">The completed output file or folder.</param>
+    /// <param name="prepared">The manifest from <see cref="PrepareAsync"/>; null when manifests are off (nothing is written).</param>
+    /// <param name="embedded">True when the output already carries <see cref="PreparedManifest.ContainerTags"/>.</param>
+    /// <param name="ct">Cancels hashing and embedding.</param>
+    /// <exception cref="SynthstageException">The embedding or the sidecar could not be written.</exception>
+    public static async Task<ManifestWritten?> CompleteAsync(string outputPath, PreparedManifest? prepared, bool embedded, CancellationToken ct = default)
+    {
+        if (prepared is null) return null;
+        var finished = prepared.Manifest with { Finished = DateTimeOffset.UtcNow };
+        if (!embedded)
+            embedded = ManifestContainer.CanEmbed(outputPath)
+                && await ManifestContainer.EmbedAsync(outputPath, ManifestSigner.Sign(finished with { Copy = "embedded" }, prepared.Key), ct).ConfigureAwait(false);
         var output = File.Exists(outputPath) || Directory.Exists(outputPath)
             ? await FileDigest.RecordAsync("output", outputPath, ct).ConfigureAwait(false)
             : null;
         var sidecar = SidecarPath(outputPath);
-        var json = ManifestSigner.Sign(manifest with { Copy = "sidecar", Output = output }, key);
+        var json = ManifestSigner.Sign(finished with { Copy = "sidecar", Output = output }, prepared.Key);
         var temp = sidecar + ".partial";
         try
         {
@@ -84,7 +110,7 @@ public static class ProvenanceWriter
             if (File.Exists(temp)) File.Delete(temp);
             throw new SynthstageException($"cannot write the manifest '{sidecar}': {e.Message}", ExitCodes.BadOutput, e);
         }
-        return new ManifestWritten(sidecar, embedded, stamp.ContentId);
+        return new ManifestWritten(sidecar, embedded, finished.ContentId);
     }
 
     /// <summary>The library's informational version.</summary>

@@ -71,11 +71,29 @@ internal static class KeyedVideoRender
         var name = Path.GetFileName(plan.InputPath);
         await using var reader = VideoFrameReader.Open(plan.Input, FramePixelFormat.Rgb24);
         int width = reader.Width, height = reader.Height;
-        await using var output = await OpenOutputAsync(plan, width, height, settings, record.Command, ct).ConfigureAwait(false);
-
-        // One set of stages per video: smoothing history and recurrent model state start fresh.
-        using var stages = await KeyedFrameStages.CreateAsync(plan.Options.AtFrameRate(plan.Input.FrameRate), width, height, createFinisher,
-            plan.OutputPixels == FramePixelFormat.Rgba32 ? 4 : 3, output.ContentId, progress, ct).ConfigureAwait(false);
+        // A resumable output is opened first: it holds the content id of the run it continues. A plain one is opened
+        // once the stamp and the signed manifest exist, so the encoder writes the embedded copy (no remux pass).
+        var resumable = plan.Output is RenderOutput.Resumable
+            ? await OpenResumableAsync(plan, width, height, settings, record.Command, ct).ConfigureAwait(false)
+            : null;
+        KeyedFrameStages stages;
+        PreparedManifest? manifest;
+        try
+        {
+            // One set of stages per video: smoothing history and recurrent model state start fresh.
+            stages = await KeyedFrameStages.CreateAsync(plan.Options.AtFrameRate(plan.Input.FrameRate), width, height, createFinisher,
+                plan.OutputPixels == FramePixelFormat.Rgba32 ? 4 : 3, resumable?.RunId, progress, ct).ConfigureAwait(false);
+            KeyingProvenance.Describe(record, plan.InputPath, settings, plan.Options.Model, plan.Options.Store, width, height);
+            manifest = await ProvenanceWriter.PrepareAsync(stages.Stamp, record, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (resumable is not null) await resumable.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        using var stagesScope = stages;
+        var plain = resumable is null ? OpenPlain(plan, width, height, manifest) : null;
+        await using var output = (IFrameOutput?)resumable ?? plain!;
         var skipped = await SkipStoredFramesAsync(reader, stages, output.FramesDone, name, progress, ct).ConfigureAwait(false);
 
         var total = plan.Input.FrameCount;
@@ -93,8 +111,7 @@ internal static class KeyedVideoRender
         if (frames == 0)
             throw new SynthstageException($"'{plan.InputPath}' has no decodable video frames{(reader.Warning is null ? "" : ": " + reader.Warning)}", ExitCodes.BadInput);
         var path = await output.CompleteAsync(ct).ConfigureAwait(false);
-        KeyingProvenance.Describe(record, plan.InputPath, settings, plan.Options.Model, plan.Options.Store, width, height);
-        await ProvenanceWriter.WriteAsync(path, stages.Stamp, record, ct).ConfigureAwait(false);
+        await ProvenanceWriter.CompleteAsync(path, manifest, embedded: plain?.WroteContainerTags ?? false, ct).ConfigureAwait(false);
         var warning = reader.EndedEarly
             ? $"'{name}' is damaged or truncated: rendered the {frames} frames that decode ({reader.Warning})"
             : null;
@@ -106,14 +123,14 @@ internal static class KeyedVideoRender
         };
     }
 
-    private static async Task<IFrameOutput> OpenOutputAsync(KeyedRenderPlan plan, int width, int height, IReadOnlyList<Setting> settings,
+    private static async Task<ResumableVideoOutput> OpenResumableAsync(KeyedRenderPlan plan, int width, int height, IReadOnlyList<Setting> settings,
         string command, CancellationToken ct)
     {
         var options = plan.Options;
         var info = plan.Input;
+        var resumable = (RenderOutput.Resumable)plan.Output;
         var keepAudio = options.KeepAudio && info.AudioStreams.Count > 0;
-        if (plan.Output is RenderOutput.Resumable resumable)
-            return await ResumableVideoOutput.OpenAsync(new ResumableVideoOptions(resumable.Path, width, height, info.FrameRate)
+        return await ResumableVideoOutput.OpenAsync(new ResumableVideoOptions(resumable.Path, width, height, info.FrameRate)
             {
                 Parameters = ResumeKey.Build(command, plan.InputPath, settings),
                 // Keyed frames are cheap to redo and 2.7 MB each at 720p: parts of PartSeconds (10 s by default; each
@@ -125,6 +142,13 @@ internal static class KeyedVideoRender
                 Restart = resumable.Restart,
                 Audio = keepAudio ? new ResumableAudio(plan.InputPath, 0, false) { CopyStreams = true } : null,
             }, ct).ConfigureAwait(false);
+    }
+
+    private static PlainFrameOutput OpenPlain(KeyedRenderPlan plan, int width, int height, PreparedManifest? manifest)
+    {
+        var options = plan.Options;
+        var info = plan.Input;
+        var keepAudio = options.KeepAudio && info.AudioStreams.Count > 0;
         return new PlainFrameOutput(VideoFrameWriter.Create(new VideoWriterOptions(plan.Output.Path, width, height, info.FrameRate)
         {
             Format = plan.Format,
@@ -132,6 +156,7 @@ internal static class KeyedVideoRender
             Crf = options.Crf,
             Preset = options.Preset,
             AudioSourcePath = keepAudio ? plan.InputPath : null,
+            ContainerTags = manifest is null ? null : manifest.ContainerTags,
         }));
     }
 

@@ -35,12 +35,12 @@ public static class ManifestContainer
             if (kind == ContainerKind.Png)
             {
                 var png = await File.ReadAllBytesAsync(full, ct).ConfigureAwait(false);
-                var compact = JsonSerializer.Serialize(JsonDocument.Parse(manifestJson).RootElement);
+                var compact = Compact(manifestJson);
                 await File.WriteAllBytesAsync(temp, PngTextChunks.Insert(png, [new(PngKeyword, compact)]), ct).ConfigureAwait(false);
             }
             else
             {
-                var compact = JsonSerializer.Serialize(JsonDocument.Parse(manifestJson).RootElement);
+                var compact = Compact(manifestJson);
                 List<string> args = ["-nostdin", "-hide_banner", "-v", "error", "-y", "-i", FfmpegTools.FileUrl(full), "-map", "0", "-c", "copy", "-map_metadata", "0"];
                 if (kind == ContainerKind.Mp4) args.AddRange(["-movflags", "+faststart+use_metadata_tags"]);
                 args.AddRange(["-metadata", $"{TagName}={compact}", FfmpegTools.FileUrl(temp)]);
@@ -56,6 +56,12 @@ public static class ManifestContainer
             if (File.Exists(temp)) File.Delete(temp);
         }
     }
+
+    /// <summary>The container tags that carry <paramref name="manifestJson"/> (compacted) in MP4/MOV/WebM, as <see cref="EmbedAsync"/> writes them.</summary>
+    public static IReadOnlyDictionary<string, string> ContainerTags(string manifestJson) =>
+        new Dictionary<string, string> { [TagName] = Compact(manifestJson) };
+
+    private static string Compact(string json) => JsonSerializer.Serialize(JsonDocument.Parse(json).RootElement);
 
     /// <summary>Reads the embedded manifest JSON of a file, or null when it has none or cannot be read.</summary>
     public static async Task<string?> ReadAsync(string path, CancellationToken ct = default)
