@@ -30,6 +30,28 @@ internal static class BenchTools
         return Directory.GetCurrentDirectory();
     }
 
+    /// <summary>
+    /// The synthstage command users run: the ReadyToRun build <c>./synthstage</c> publishes (published here first when a
+    /// source changed), so start-up is measured as users see it. <c>--cli DLL</c> picks another build.
+    /// </summary>
+    public static string CliPath(string[] args)
+    {
+        if (Option(args, "--cli") is { } given) return Path.GetFullPath(given);
+        var root = RepositoryRoot();
+        var launcher = Path.Combine(root, "synthstage");
+        var info = new System.Diagnostics.ProcessStartInfo("bash", [launcher, "--version"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"./synthstage --version failed ({process.ExitCode}): {error.Result.Trim()}");
+        return Path.Combine(root, "artifacts", "synthstage", "Synthstage.Cli.dll");
+    }
+
     /// <summary>Writes a diagonal blue-to-orange gradient PNG, the image background of the composite benchmarks.</summary>
     public static void WriteBackground(string path, int width, int height)
     {

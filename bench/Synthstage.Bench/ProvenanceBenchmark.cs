@@ -25,7 +25,7 @@ internal static class ProvenanceBenchmark
         var work = Directory.CreateTempSubdirectory("synthstage-bench-prov-").FullName;
         try
         {
-            var cli = Path.Combine(AppContext.BaseDirectory, "Synthstage.Cli.dll");
+            var cli = CliPath(args);
             Console.WriteLine($"clip: {clip}, {runs} interleaved runs each, {Environment.ProcessorCount} cores");
             await ChildProcess.RunAsync("dotnet", cli, "composite", clip, "-b", "blur", "-o", Path.Combine(work, "warm.mp4"));
             var marked = new List<double>();

@@ -44,7 +44,7 @@ internal static class SceneBenchmark
         {
             var model = Path.Combine(work, "tiny-sd15");
             await StableDiffusionForge.WriteAsync(new ForgeOptions { OutputDirectory = model, VocabularySource = vocab, Scale = ForgeScale.Tiny, Seed = 1234 });
-            var cli = Path.Combine(AppContext.BaseDirectory, "Synthstage.Cli.dll");
+            var cli = CliPath(args);
             var background = Path.Combine(work, "background.png");
             WriteBackground(background, 1920, 1080);
             var frames = (await Synthstage.Media.MediaProbe.ProbeAsync(clip)).FrameCount;

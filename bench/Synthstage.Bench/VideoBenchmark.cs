@@ -29,7 +29,7 @@ internal static class VideoBenchmark
         var work = Directory.CreateTempSubdirectory("synthstage-bench-").FullName;
         try
         {
-            var cli = Path.Combine(AppContext.BaseDirectory, "Synthstage.Cli.dll");
+            var cli = CliPath(args);
             var background = Path.Combine(work, "background.png");
             WriteBackground(background, 1920, 1080);
             var frames = await CountFramesAsync(clip);

@@ -26,10 +26,10 @@ public static class WalkBenchmark
         };
     }
 
-    private static string Cli => Path.Combine(AppContext.BaseDirectory, "Synthstage.Cli.dll");
 
     private static async Task<int> MemoryAsync(string[] args)
     {
+        var cli = BenchTools.CliPath(args);
         var runs = int.Parse(Option(args, "--runs") ?? "3", CultureInfo.InvariantCulture);
         var work = Directory.CreateTempSubdirectory("ss-walk-bench-").FullName;
         try
@@ -42,7 +42,7 @@ public static class WalkBenchmark
                 foreach (var frames in new[] { 60, 600 })
                 {
                     var output = Path.Combine(work, $"w{frames}-{run}.mp4");
-                    var outcome = await ChildProcess.RunAsync("dotnet", Cli, "walk", "-m", model, "--prompt", "a cat", "--seed", "1", "--prompt", "a dog", "--seed", "2",
+                    var outcome = await ChildProcess.RunAsync("dotnet", cli, "walk", "-m", model, "--prompt", "a cat", "--seed", "1", "--prompt", "a dog", "--seed", "2",
                         "--frames", (frames - 1).ToString(CultureInfo.InvariantCulture), "--steps", "2", "-W", "64", "-H", "64", "--no-ort-cache", "-o", output);
                     peaks[frames].Add(outcome.PeakBytes);
                     times[frames].Add(outcome.Elapsed.TotalSeconds);
@@ -62,6 +62,7 @@ public static class WalkBenchmark
 
     private static async Task<int> FullAsync(string[] args)
     {
+        var cli = BenchTools.CliPath(args);
         var frames = int.Parse(Option(args, "--frames") ?? "4", CultureInfo.InvariantCulture);
         var steps = Option(args, "--steps") ?? "4";
         var folder = Option(args, "--model");
@@ -82,7 +83,7 @@ public static class WalkBenchmark
                 var total = frames;
                 var output = Path.Combine(work, $"b{batch}.mp4");
                 var watch = Stopwatch.StartNew();
-                var outcome = await ChildProcess.RunAsync("dotnet", Cli, "walk", "-m", folder, "--prompt", "a forest at dawn", "--seed", "1", "--prompt", "a city at night", "--seed", "2",
+                var outcome = await ChildProcess.RunAsync("dotnet", cli, "walk", "-m", folder, "--prompt", "a forest at dawn", "--seed", "1", "--prompt", "a city at night", "--seed", "2",
                     "--frames", total.ToString(CultureInfo.InvariantCulture), "--steps", steps, "--guidance", "7.5", "--scheduler", "euler", "-W", "256", "-H", "256",
                     "--batch", batch.ToString(CultureInfo.InvariantCulture), "-o", output);
                 Console.WriteLine($"batch {batch}: {total + 1} frames in {watch.Elapsed.TotalSeconds:F1} s (peak RSS {outcome.PeakBytes / 1e9:F2} GB)");

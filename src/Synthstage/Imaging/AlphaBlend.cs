@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Synthstage.Imaging;
@@ -56,10 +58,24 @@ public static class AlphaBlend
             var spread0 = Vector128.Create((byte)0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5);
             var spread1 = Vector128.Create((byte)5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9, 10, 10);
             var spread2 = Vector128.Create((byte)10, 11, 11, 11, 12, 12, 12, 13, 13, 13, 14, 14, 14, 15, 15, 15);
+            var opaque = Vector128<byte>.AllBitsSet;
             for (; p <= pixels - 16; p += 16)
             {
                 var a = Vector128.Create(alpha.Slice(p, 16));
                 var i = p * 3;
+                // Most of a keyed frame is all subject or all background: there the blend is a copy (or nothing,
+                // in place), exactly what the formula gives for alpha 255 and 0.
+                if (a == opaque)
+                {
+                    if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(foreground), ref MemoryMarshal.GetReference(destination)))
+                        foreground.Slice(i, 48).CopyTo(destination.Slice(i, 48));
+                    continue;
+                }
+                if (a == Vector128<byte>.Zero)
+                {
+                    background.Slice(i, 48).CopyTo(destination.Slice(i, 48));
+                    continue;
+                }
                 Blend16(foreground, background, Vector128.Shuffle(a, spread0), destination, i);
                 Blend16(foreground, background, Vector128.Shuffle(a, spread1), destination, i + 16);
                 Blend16(foreground, background, Vector128.Shuffle(a, spread2), destination, i + 32);

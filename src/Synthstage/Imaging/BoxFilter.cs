@@ -3,7 +3,8 @@ using System.Numerics.Tensors;
 namespace Synthstage.Imaging;
 
 /// <summary>
-/// Mean over a (2r+1)×(2r+1) window of a float plane, by running sums in both directions (cost independent of r).
+/// Mean over a (2r+1)×(2r+1) window of a float plane: vertically by running sums over whole rows, horizontally by
+/// shifted sums for small windows and running sums for large ones.
 /// Windows are cut at the plane's borders and divided by the number of pixels they actually cover, as in He et
 /// al.'s guided filter. Scratch is allocated once; filtering allocates nothing.
 /// </summary>
@@ -11,6 +12,10 @@ public sealed class BoxFilter
 {
     private readonly float[] _rows;
     private readonly float[] _column;
+    private readonly float[] _padded;
+
+    // Up to this radius the horizontal sums add 2r + 1 shifted rows; beyond it a running sum is cheaper.
+    private const int DirectRadius = 8;
     private readonly float[] _inverseCountX;
     private readonly float[] _inverseCountY;
 
@@ -25,6 +30,7 @@ public sealed class BoxFilter
         Radius = radius;
         _rows = new float[width * height];
         _column = new float[width];
+        _padded = radius <= DirectRadius ? new float[width + 2 * radius] : [];
         _inverseCountX = CountInverses(width, radius);
         _inverseCountY = CountInverses(height, radius);
     }
@@ -45,18 +51,34 @@ public sealed class BoxFilter
         var n = w * h;
         if (source.Length < n || destination.Length < n) throw new ArgumentException("planes are smaller than the size given at construction");
         var rows = _rows.AsSpan(0, n);
-        // Horizontal window sums, one row at a time.
-        for (var y = 0; y < h; y++)
+        // Horizontal window sums, one row at a time. A running sum is one long chain of dependent additions (its
+        // latency, not the adder's throughput, sets the pace); small windows instead add shifted copies of a
+        // zero-padded row, which vectorises and cuts each window at the border by construction.
+        if (r <= DirectRadius)
         {
-            var src = source.Slice(y * w, w);
-            var dst = rows.Slice(y * w, w);
-            var sum = 0f;
-            for (var x = 0; x < Math.Min(r, w); x++) sum += src[x];
-            for (var x = 0; x < w; x++)
+            var padded = _padded.AsSpan(0, w + 2 * r);
+            for (var y = 0; y < h; y++)
             {
-                if (x + r < w) sum += src[x + r];
-                dst[x] = sum;
-                if (x - r >= 0) sum -= src[x - r];
+                source.Slice(y * w, w).CopyTo(padded[r..]);
+                var dst = rows.Slice(y * w, w);
+                padded[..w].CopyTo(dst);
+                for (var k = 1; k <= 2 * r; k++) TensorPrimitives.Add(dst, padded.Slice(k, w), dst);
+            }
+        }
+        else
+        {
+            for (var y = 0; y < h; y++)
+            {
+                var src = source.Slice(y * w, w);
+                var dst = rows.Slice(y * w, w);
+                var sum = 0f;
+                for (var x = 0; x < Math.Min(r, w); x++) sum += src[x];
+                for (var x = 0; x < w; x++)
+                {
+                    if (x + r < w) sum += src[x + r];
+                    dst[x] = sum;
+                    if (x - r >= 0) sum -= src[x - r];
+                }
             }
         }
         // Vertical window sums over whole rows (vectorised), then normalised by the window's pixel count.

@@ -73,7 +73,8 @@ public static class CompositePreview
         await using var reader = VideoFrameReader.Open(info, FramePixelFormat.Rgb24);
         int width = reader.Width, height = reader.Height;
         using var stages = await KeyedFrameStages.CreateAsync(options.AtFrameRate(info.FrameRate), width, height,
-            CompositeJob.Finisher(background, look, info.FrameCount), 3, null, progress, ct).ConfigureAwait(false);
+            CompositeJob.Finisher(background, look, info.FrameCount), OutputStamp.Create(options.Provenance, width, height, 3), progress, ct)
+            .ConfigureAwait(false);
         var work = stages.CreateWork(reader.FrameSizeBytes);
         for (var i = 0; i <= index; i++)
         {

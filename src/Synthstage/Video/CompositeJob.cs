@@ -45,13 +45,20 @@ public static class CompositeJob
     /// <param name="record">The job's manifest record.</param>
     /// <param name="progress">Install and per-frame progress.</param>
     /// <param name="ct">Cancels the render.</param>
-    internal static Task<RenderResult> RunAsync(KeyedRenderPlan plan, IBackgroundFactory background, CompositeLook look,
-        IEnumerable<ISettingsDescription> jobSettings, ProvenanceRecord record, IProgress<PipelineProgress>? progress, CancellationToken ct) =>
-        KeyedVideoRender.RunAsync(plan, Finisher(background, look, plan.Input.FrameCount), [background, look, .. jobSettings], record, progress, ct);
+    internal static async Task<RenderResult> RunAsync(KeyedRenderPlan plan, IBackgroundFactory background, CompositeLook look,
+        IEnumerable<ISettingsDescription> jobSettings, ProvenanceRecord record, IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        using var made = new BackgroundInAdvance(background, plan.FrameWidth, plan.FrameHeight, plan.Input.FrameCount);
+        return await KeyedVideoRender.RunAsync(plan, Finisher(made.Take, look), [background, look, .. jobSettings], record, progress, ct)
+            .ConfigureAwait(false);
+    }
 
     /// <summary>The composite finisher over <paramref name="background"/> for a clip of <paramref name="frameCount"/> frames.</summary>
     internal static KeyedFrameStages.FinisherFactory Finisher(IBackgroundFactory background, CompositeLook look, int frameCount) =>
-        (width, height, stages) => new CompositeFinisher(background.Create(width, height, frameCount), width, height, stages.Enlarger,
+        Finisher((width, height) => background.Create(width, height, frameCount), look);
+
+    private static KeyedFrameStages.FinisherFactory Finisher(Func<int, int, IBackgroundSource> createBackground, CompositeLook look) =>
+        (width, height, stages) => new CompositeFinisher(createBackground(width, height), width, height, stages.Enlarger,
             stages.MaskWidth, stages.MaskHeight, look);
 
     /// <summary>The record of a composite over <paramref name="background"/>: the subject is captured, the background as the background says.</summary>

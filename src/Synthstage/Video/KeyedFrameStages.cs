@@ -46,29 +46,24 @@ internal sealed class KeyedFrameStages : IDisposable
     /// <summary>Frames so far whose shaped matte was empty (<see cref="EmptyMatte"/>).</summary>
     public int EmptyMattes => Volatile.Read(ref _emptyMattes);
 
-    /// <summary>Loads the model and prepares finisher and stamp for frames of width×height.</summary>
+    /// <summary>Loads the model and prepares the finisher for frames of width×height.</summary>
     /// <param name="options">Validated keying options at the footage's frame rate.</param>
     /// <param name="width">Frame width.</param>
     /// <param name="height">Frame height.</param>
     /// <param name="createFinisher">Makes the finisher.</param>
-    /// <param name="bytesPerPixel">Of the finished frames: 3 (RGB24) or 4 (RGBA32).</param>
-    /// <param name="contentId">The content id the frames carry (a resumed output's), or null for a fresh one.</param>
+    /// <param name="stamp">The output's provenance marks, made for frames of this size.</param>
     /// <param name="progress">Model install progress.</param>
     /// <param name="ct">Cancels the install.</param>
     public static async Task<KeyedFrameStages> CreateAsync(KeyingOptions options, int width, int height, FinisherFactory createFinisher,
-        int bytesPerPixel, string? contentId, IProgress<PipelineProgress>? progress, CancellationToken ct)
+        OutputStamp stamp, IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
         var matte = await MatteStages.LoadAsync(options, width, height, progress, ct).ConfigureAwait(false);
-        IFrameFinisher? finisher = null;
         try
         {
-            finisher = createFinisher(width, height, matte);
-            var stamp = OutputStamp.Create(options.Provenance, width, height, bytesPerPixel, contentId);
-            return new KeyedFrameStages(matte, finisher, stamp);
+            return new KeyedFrameStages(matte, createFinisher(width, height, matte), stamp);
         }
         catch
         {
-            finisher?.Dispose();
             matte.Dispose();
             throw;
         }

@@ -13,4 +13,14 @@ namespace Synthstage.Video;
 /// <param name="Format">The output format.</param>
 /// <param name="OutputPixels">Layout of the finished frames: RGB24, or RGBA32 for alpha mattes.</param>
 internal sealed record KeyedRenderPlan(string InputPath, VideoInfo Input, RenderOutput Output, KeyingOptions Options,
-    OutputFormat Format, FramePixelFormat OutputPixels);
+    OutputFormat Format, FramePixelFormat OutputPixels)
+{
+    /// <summary>Width of the decoded frames (the display width: after rotation).</summary>
+    public int FrameWidth => Input.DisplayWidth;
+
+    /// <summary>Height of the decoded frames.</summary>
+    public int FrameHeight => Input.DisplayHeight;
+
+    /// <summary>Bytes per pixel of the finished frames.</summary>
+    public int OutputBytesPerPixel => OutputPixels == FramePixelFormat.Rgba32 ? 4 : 3;
+}

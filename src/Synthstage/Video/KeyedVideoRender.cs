@@ -76,18 +76,32 @@ internal static class KeyedVideoRender
         var resumable = plan.Output is RenderOutput.Resumable
             ? await OpenResumableAsync(plan, width, height, settings, record.Command, ct).ConfigureAwait(false)
             : null;
+        var stamp = OutputStamp.Create(plan.Options.Provenance, width, height, plan.OutputBytesPerPixel, resumable?.RunId);
         KeyedFrameStages stages;
         PreparedManifest? manifest;
+        // The manifest (files to hash, the signing key) does not depend on the model or the finisher: it is signed
+        // while they load, and the finisher's background was started before either (BackgroundInAdvance).
+        var signing = Task.Run(() => PrepareManifestAsync(plan, settings, record, stamp, width, height, ct), ct);
         try
         {
             // One set of stages per video: smoothing history and recurrent model state start fresh.
             stages = await KeyedFrameStages.CreateAsync(plan.Options.AtFrameRate(plan.Input.FrameRate), width, height, createFinisher,
-                plan.OutputPixels == FramePixelFormat.Rgba32 ? 4 : 3, resumable?.RunId, progress, ct).ConfigureAwait(false);
-            KeyingProvenance.Describe(record, plan.InputPath, settings, plan.Options.Model, plan.Options.Store, width, height);
-            manifest = await ProvenanceWriter.PrepareAsync(stages.Stamp, record, ct).ConfigureAwait(false);
+                stamp, progress, ct).ConfigureAwait(false);
         }
         catch
         {
+            await signing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                .ConfigureAwait(false);
+            if (resumable is not null) await resumable.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        try
+        {
+            manifest = await signing.ConfigureAwait(false);
+        }
+        catch
+        {
+            stages.Dispose();
             if (resumable is not null) await resumable.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -121,6 +135,13 @@ internal static class KeyedVideoRender
             FramesResumed = skipped,
             StageTimes = pipeline.BusyTimes,
         };
+    }
+
+    private static Task<PreparedManifest?> PrepareManifestAsync(KeyedRenderPlan plan, IReadOnlyList<Setting> settings, ProvenanceRecord record,
+        OutputStamp stamp, int width, int height, CancellationToken ct)
+    {
+        KeyingProvenance.Describe(record, plan.InputPath, settings, plan.Options.Model, plan.Options.Store, width, height);
+        return ProvenanceWriter.PrepareAsync(stamp, record, ct);
     }
 
     private static async Task<ResumableVideoOutput> OpenResumableAsync(KeyedRenderPlan plan, int width, int height, IReadOnlyList<Setting> settings,
