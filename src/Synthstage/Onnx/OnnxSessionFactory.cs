@@ -9,6 +9,7 @@ public static class OnnxSessionFactory
     /// <exception cref="SynthstageException">CUDA was requested but cannot be used on this machine.</exception>
     public static SessionOptions CreateOptions(SessionOptionsSpec spec)
     {
+        _ = OnnxRuntimeSetup.Runtime;
         var options = new SessionOptions
         {
             GraphOptimizationLevel = spec.OptimizationLevel ?? GraphOptimizationLevel.ORT_ENABLE_ALL,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Synthstage.Media;
+using Synthstage.Onnx;
 using Synthstage.Pipeline;
 using Synthstage.Provenance;
 using Synthstage.Video.Resume;
@@ -46,6 +47,7 @@ internal static class KeyedVideoRender
             if (outputPixels != FramePixelFormat.Rgb24)
                 throw new SynthstageException("a resumable output stores RGB frames; write frames with alpha to a plain output", ExitCodes.Usage);
         }
+        OnnxRuntimeSetup.WarmUp();
         var info = probed ?? await MediaProbe.ProbeAsync(inputPath, ct).ConfigureAwait(false);
         if (format == OutputFormat.Png && info.FrameCount > 1)
             throw new SynthstageException(
