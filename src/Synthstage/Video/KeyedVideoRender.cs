@@ -37,7 +37,7 @@ internal static class KeyedVideoRender
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var format = options.Format ?? OutputFormats.FromPath(output.Path);
+        var format = options.Encoder.FormatFor(output.Path);
         if (output is RenderOutput.Resumable resumable)
         {
             resumable.Validate();
@@ -137,8 +137,7 @@ internal static class KeyedVideoRender
                 // part is one more encoder start and join entry), no raw copy on disk.
                 ChunkFrames = Math.Max(1, (int)Math.Round(info.FrameRate * resumable.PartSeconds)),
                 KeepPendingFrames = false,
-                Crf = options.Crf,
-                Preset = options.Preset,
+                Encoder = options.Encoder,
                 Restart = resumable.Restart,
                 Audio = keepAudio ? new ResumableAudio(plan.InputPath, 0, false) { CopyStreams = true } : null,
             }, ct).ConfigureAwait(false);
@@ -151,10 +150,8 @@ internal static class KeyedVideoRender
         var keepAudio = options.KeepAudio && info.AudioStreams.Count > 0;
         return new PlainFrameOutput(VideoFrameWriter.Create(new VideoWriterOptions(plan.Output.Path, width, height, info.FrameRate)
         {
-            Format = plan.Format,
+            Encoder = options.Encoder,
             InputPixelFormat = plan.OutputPixels,
-            Crf = options.Crf,
-            Preset = options.Preset,
             AudioSourcePath = keepAudio ? plan.InputPath : null,
             ContainerTags = manifest is null ? null : manifest.ContainerTags,
         }));
