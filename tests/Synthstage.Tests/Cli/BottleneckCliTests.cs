@@ -44,9 +44,9 @@ public sealed partial class BottleneckCliTests : IDisposable
         var result = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Matches(ResultLine(), result);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        // The first frames come before the first measurement; the last ones, after the encoder's lookahead filled, carry one.
+        // Frames wait on the encoder once its lookahead is full, so the loop lasts well past the first measurement
+        // (half a second in) and the last progress line names the bottleneck of the frames so far.
         Assert.StartsWith("render: 1/48 juggle360.mp4", lines.First(l => l.StartsWith("render:", StringComparison.Ordinal)), StringComparison.Ordinal);
-        Assert.DoesNotContain("slowest", lines.First(l => l.StartsWith("render:", StringComparison.Ordinal)), StringComparison.Ordinal);
         Assert.Matches(LiveLine(), lines.Last(l => l.StartsWith("render:", StringComparison.Ordinal)));
         Assert.Matches(VerboseLine(), Assert.Single(lines, l => l.StartsWith("busy per stage", StringComparison.Ordinal)));
         Assert.True(File.Exists(output));
