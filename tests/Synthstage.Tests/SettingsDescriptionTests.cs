@@ -1,5 +1,6 @@
 using System.Reflection;
 using Synthstage.Compositing;
+using Synthstage.Media;
 using Synthstage.Pose;
 using Synthstage.Scenes;
 using Synthstage.Video;
@@ -25,8 +26,20 @@ public sealed class SettingsDescriptionTests
     public void EveryKeyingSettingIsDescribed() =>
         AssertEverySettingDescribed(new KeyingOptions(),
             nameof(KeyingOptions.Session), nameof(KeyingOptions.Store), // where the work runs, not what it gives
-            nameof(KeyingOptions.Matte), nameof(KeyingOptions.PoseTracking), // described by their own records (tests above)
+            nameof(KeyingOptions.Matte), nameof(KeyingOptions.PoseTracking), nameof(KeyingOptions.Encoder), // described by their own records
             nameof(KeyingOptions.Provenance)); // its pixel marks are checked below
+
+    [Fact]
+    public void EveryEncoderSettingIsDescribed() => AssertEverySettingDescribed(new EncoderSettings());
+
+    [Fact]
+    public void TheKeyingSettingsIncludeTheEncoderSettingsOnce()
+    {
+        var keying = new KeyingOptions { Encoder = new EncoderSettings { Format = OutputFormat.WebM, Crf = 30, Preset = "slow", Vp9Deadline = Vp9Deadline.Good } };
+        var settings = SettingsWriter.Collect(keying);
+        Assert.Equal(SettingsWriter.Collect(keying.Encoder), settings.Where(s => s.Name is "crf" or "preset" or "vp9 deadline" or "format"));
+        Assert.Equal(["30", "slow", "good", "webm"], SettingsWriter.Collect(keying.Encoder).Select(s => s.Value));
+    }
 
     [Fact]
     public void TheProvenanceMarksInThePixelsAreDescribed()

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Synthstage.Compositing;
-using Synthstage.Media;
 using Synthstage.Segmentation;
 using Synthstage.Video;
 
@@ -54,16 +53,6 @@ internal static class CommonOptions
         new Choices<MatteRefinement>([("guided", MatteRefinement.Guided), ("off", MatteRefinement.Off)], [("on", MatteRefinement.Guided), ("bilinear", MatteRefinement.Off)]),
         MatteRefinement.Guided);
 
-    public static Option<int> Crf() => new("--crf") { Description = "Quality for H.264/VP9 (lower = better, larger file)", DefaultValueFactory = _ => 18 };
-
-    public static Option<string> Preset() => new("--preset") { Description = "x264 speed preset (ultrafast … veryslow)", DefaultValueFactory = _ => "veryfast" };
-
-    public static Option<OutputFormat?> Format() => ChoiceOption.Create<OutputFormat?>("--format", "Output format (default: from the output's extension)",
-        new Choices<OutputFormat?>(
-            [("mp4", OutputFormat.Mp4), ("webm", OutputFormat.WebM), ("prores", OutputFormat.ProRes), ("png-sequence", OutputFormat.PngSequence), ("png", OutputFormat.Png)],
-            [("h264", OutputFormat.Mp4), ("vp9", OutputFormat.WebM), ("mov", OutputFormat.ProRes), ("pngs", OutputFormat.PngSequence)]),
-        null, "-f");
-
     public static Option<ComputeDevice> Device() => ComputeDevice.Option();
 
     public static Option<bool> NoAudio() => new("--no-audio") { Description = "Do not copy the input's audio" };
@@ -81,7 +70,7 @@ internal static class CommonOptions
         CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
     };
 
-    /// <summary>The options that shape keying, added to a command together.</summary>
+    /// <summary>The options that shape keying and its output's encoding, added to a command together.</summary>
     public sealed class Keying
     {
         public Option<string> Model { get; } = CommonOptions.Model();
@@ -92,8 +81,7 @@ internal static class CommonOptions
         public Option<MatteRefinement> Refine { get; } = CommonOptions.Refine();
         public Option<float> ClipBlack { get; } = CommonOptions.ClipBlack();
         public Option<float> ClipWhite { get; } = CommonOptions.ClipWhite();
-        public Option<int> Crf { get; } = CommonOptions.Crf();
-        public Option<string> Preset { get; } = CommonOptions.Preset();
+        public EncoderOptions Encoder { get; } = new();
         public Option<ComputeDevice> Device { get; } = CommonOptions.Device();
         public Option<bool> NoAudio { get; } = CommonOptions.NoAudio();
         public Option<bool> NoWatermark { get; } = CommonOptions.NoWatermark();
@@ -101,11 +89,14 @@ internal static class CommonOptions
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Model, Threshold, Softness, Feather, Smoothing, Refine, ClipBlack, ClipWhite, Crf, Preset, Device, NoAudio, NoWatermark, Label })
+            foreach (var option in new Option[] { Model, Threshold, Softness, Feather, Smoothing, Refine, ClipBlack, ClipWhite })
+                command.Options.Add(option);
+            Encoder.AddTo(command);
+            foreach (var option in new Option[] { Device, NoAudio, NoWatermark, Label })
                 command.Options.Add(option);
         }
 
-        public KeyingOptions Read(ParseResult result, OutputFormat? format) => new()
+        public KeyingOptions Read(ParseResult result) => new()
         {
             Model = result.GetValue(Model)!,
             Matte = new MatteOptions
@@ -118,9 +109,7 @@ internal static class CommonOptions
                 ClipBlack = result.GetValue(ClipBlack),
                 ClipWhite = result.GetValue(ClipWhite),
             },
-            Format = format,
-            Crf = result.GetValue(Crf),
-            Preset = result.GetValue(Preset)!,
+            Encoder = Encoder.Read(result),
             KeepAudio = !result.GetValue(NoAudio),
             Session = result.GetValue(Device)!.Session(),
             Provenance = ReadProvenance(result, NoWatermark, Label),

@@ -19,18 +19,17 @@ internal static class CompositeCommand
         var input = new Argument<string>("input") { Description = "A video or image with a person in it" };
         var output = CommonOptions.Output("Output video or image (.mp4, .webm, .mov, .png, or a folder for PNG frames)");
         var background = new Option<string?>("--background", "-b") { Description = "Image file, #RRGGBB colour, or blur (or use --prompt)" };
-        var format = CommonOptions.Format();
         var keying = new CommonOptions.Keying();
         var scene = new SceneOptionsCli();
         var command = new Command("composite", "Put the person from the footage over a new background — an image, a colour, or a scene generated from --prompt — keeping the audio")
         {
-            input, output, background, format,
+            input, output, background,
         };
         keying.AddTo(command);
         scene.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
-            var options = keying.Read(result, result.GetValue(format));
+            var options = keying.Read(result);
             var backgroundValue = result.GetValue(background);
             var prompts = result.GetValue(scene.Prompt) ?? [];
             var prompt = prompts.Length == 0 ? null : prompts[0];

@@ -11,14 +11,13 @@ internal static class MatteCommand
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Videos, images, or folders of them", Arity = ArgumentArity.OneOrMore };
         var output = CommonOptions.Output("Output file (one input) or existing folder (several inputs or a folder)");
-        var format = CommonOptions.Format();
         var kind = ChoiceOption.Create("--kind", "alpha (frame + matte as alpha), mask (grey matte) or auto (alpha when the format carries it)",
             new Choices<MatteOutputKind>([("auto", MatteOutputKind.Auto), ("alpha", MatteOutputKind.Alpha), ("mask", MatteOutputKind.Mask)]), MatteOutputKind.Auto);
         var extension = new Option<string?>("--ext") { Description = "Extension of each output when writing into a folder (default: .png for images, .webm for videos)" };
         var keying = new CommonOptions.Keying();
         var command = new Command("matte", "Key the person out and write the matte: alpha video (.webm/.mov), PNG with alpha, or a mask (.mp4)")
         {
-            inputs, output, format, kind, extension,
+            inputs, output, kind, extension,
         };
         keying.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
@@ -26,7 +25,7 @@ internal static class MatteCommand
             var inputList = result.GetValue(inputs)!;
             var outputPath = result.GetValue(output)!;
             var matteKind = result.GetValue(kind);
-            var options = keying.Read(result, result.GetValue(format));
+            var options = keying.Read(result);
             var batch = inputList.Length > 1 || Directory.Exists(inputList[0]);
             var results = await ConsoleProgress.RunAsync(progress => batch
                 ? MatteJob.RunBatchAsync(inputList, outputPath, result.GetValue(extension), matteKind, options, progress, token)

@@ -16,8 +16,7 @@ internal static class PoseCommand
             new Choices<string>(PoseSegmenter.ModelNames.Keys.Select(name => (name, name)).ToArray()), "pose-full", "-m");
         var person = ChoiceOption.Create("--person", "Whom to follow when there are several people: the largest or the most confident",
             new Choices<PersonChoice>([("largest", PersonChoice.Largest), ("confident", PersonChoice.MostConfident)], [("most-confident", PersonChoice.MostConfident)]), PersonChoice.Largest);
-        var crf = CommonOptions.Crf();
-        var preset = CommonOptions.Preset();
+        var encoder = new EncoderOptions();
         var device = CommonOptions.Device();
         var noAudio = CommonOptions.NoAudio();
         var landmarkSmoothing = CommonOptions.LandmarkSmoothing();
@@ -25,9 +24,10 @@ internal static class PoseCommand
         var heatmapRefinement = CommonOptions.HeatmapRefinement();
         var command = new Command("pose", "Track the person's 33 body landmarks (BlazePose GHUM) into JSON and/or a skeleton overlay video")
         {
-            input, json, overlay, model, person, crf, preset, device, noAudio,
+            input, json, overlay, model, person, device, noAudio,
             landmarkSmoothing, cropSmoothing, heatmapRefinement,
         };
+        encoder.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
             var options = new PoseJobOptions
@@ -36,8 +36,7 @@ internal static class PoseCommand
                 JsonPath = result.GetValue(json),
                 OverlayPath = result.GetValue(overlay),
                 Person = result.GetValue(person),
-                Crf = result.GetValue(crf),
-                Preset = result.GetValue(preset)!,
+                Encoder = encoder.Read(result),
                 KeepAudio = !result.GetValue(noAudio),
                 LandmarkSmoothing = result.GetValue(landmarkSmoothing) == Switch.On,
                 CropSmoothing = result.GetValue(cropSmoothing) == Switch.On,

@@ -34,8 +34,7 @@ internal static class WalkCommand
         var smooth = new Option<double>("--smooth") { Description = "0..1: share of a steady linear pace mixed into the audio pace", DefaultValueFactory = _ => 0.2 };
         var upscale = new Option<int>("--upscale") { Description = "Enlarge frames N times (Lanczos) before encoding", DefaultValueFactory = _ => 1 };
         var framesDir = new Option<string?>("--frames-dir") { Description = "Also keep every frame as a PNG in this folder" };
-        var crf = CommonOptions.Crf();
-        var preset = CommonOptions.Preset();
+        var encoder = new EncoderOptions();
         var restart = new Option<bool>("--restart") { Description = "Discard an unfinished run of this output made with other parameters" };
         var device = CommonOptions.Device();
         var noCache = new Option<bool>("--no-ort-cache") { Description = "Do not keep optimised models in ~/.cache/synthstage/ort" };
@@ -45,8 +44,9 @@ internal static class WalkCommand
         var command = new Command("walk", "Render a video that morphs between prompts and seeds (optionally paced by audio); rerun to resume")
         {
             model, prompts, seeds, negatives, script, frames, segmentTimes, steps, guidance, scheduler, width, height, fps, batch,
-            audio, audioStart, padAudio, smooth, upscale, framesDir, crf, preset, restart, device, noCache, noWatermark, label, output,
+            audio, audioStart, padAudio, smooth, upscale, framesDir, restart, device, noCache, noWatermark, label, output,
         };
+        encoder.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
             bool Given(Option option) => result.GetResult(option) is { Implicit: false };
@@ -91,8 +91,7 @@ internal static class WalkCommand
                 Smooth = result.GetValue(smooth),
                 Upscale = result.GetValue(upscale),
                 FramesFolder = result.GetValue(framesDir),
-                Crf = result.GetValue(crf),
-                Preset = result.GetValue(preset)!,
+                Encoder = encoder.Read(result),
                 Restart = result.GetValue(restart),
                 OutputPath = result.GetValue(output)!,
                 Provenance = CommonOptions.ReadProvenance(result, noWatermark, label),

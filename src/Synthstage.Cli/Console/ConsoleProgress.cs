@@ -26,17 +26,21 @@ internal static class ConsoleProgress
                 var progress = new SynchronousProgress(p =>
                 {
                     if (!bars.TryGetValue(p.Stage, out var bar))
-                        bars[p.Stage] = bar = ctx.AddTask(Markup.Escape($"{p.Stage} {p.Detail}"), maxValue: Math.Max(1, p.Total ?? 1));
+                        bars[p.Stage] = bar = ctx.AddTask(Markup.Escape(Describe(p)), maxValue: Math.Max(1, p.Total ?? 1));
                     if (p.Total is { } total) bar.MaxValue = Math.Max(1, total);
                     else bar.IsIndeterminate = true;
                     bar.Value = p.Done;
-                    bar.Description = Markup.Escape($"{p.Stage} {p.Detail}");
+                    bar.Description = Markup.Escape(Describe(p));
                 });
                 result = await work(progress);
                 foreach (var bar in bars.Values) bar.StopTask();
             });
         return result;
     }
+
+    // The stage and its note, then the pipeline's current bottleneck once it is known.
+    private static string Describe(PipelineProgress p) =>
+        $"{p.Stage} {p.Detail}".TrimEnd() + (p.Bottleneck is { } slowest ? $"; slowest stage: {slowest}" : "");
 
     private sealed class SynchronousProgress(Action<PipelineProgress> report) : IProgress<PipelineProgress>
     {
@@ -77,7 +81,8 @@ internal static class ConsoleProgress
                 _shown[value.Stage] = (value.Done, value.Total, now);
                 // A count shows only once something is done: "install: npm pack …" then "install: 1/2 general.onnx".
                 var amount = value.Done == 0 ? "" : value.Total is { } total ? $"{value.Done}/{total}" : $"{value.Done}";
-                System.Console.Error.WriteLine($"{value.Stage}: {amount} {value.Detail}".Replace(":  ", ": ", StringComparison.Ordinal).TrimEnd());
+                var slowest = value.Bottleneck is { } b ? $"; slowest stage: {b}" : "";
+                System.Console.Error.WriteLine($"{value.Stage}: {amount} {value.Detail}".Replace(":  ", ": ", StringComparison.Ordinal).TrimEnd() + slowest);
             }
         }
     }

@@ -4,9 +4,10 @@ namespace Synthstage.Media;
 
 /// <summary>
 /// How every video output is encoded: the format and the encoder's quality and speed. One record used by the options
-/// of every job (keying, walks, pose overlays, resumable outputs, the frame writer), so defaults are stated once.
+/// of every job (keying, walks, pose overlays, resumable outputs, the frame writer), so defaults are stated once, and
+/// described once (<see cref="Describe"/>) for every resume key and manifest that names them.
 /// </summary>
-public sealed record EncoderSettings
+public sealed record EncoderSettings : ISettingsDescription
 {
     /// <summary>The defaults: format from the output's extension, CRF 18, preset veryfast, realtime VP9.</summary>
     public static EncoderSettings Default { get; } = new();
@@ -29,16 +30,32 @@ public sealed record EncoderSettings
     /// <exception cref="SynthstageException">No format is set and the extension is not supported (<see cref="ExitCodes.Usage"/>).</exception>
     public OutputFormat FormatFor(string outputPath) => Format ?? OutputFormats.FromPath(outputPath);
 
-    /// <summary>Checks the ranges.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">CRF outside 0..63, or an unknown VP9 deadline.</exception>
-    /// <exception cref="ArgumentException">An empty preset.</exception>
+    /// <summary>Checks the ranges; every job checks this before any model loads or frame decodes.</summary>
+    /// <exception cref="SynthstageException">With <see cref="ExitCodes.Usage"/>: CRF outside 0..63, an empty preset, or an unknown VP9 deadline.</exception>
     public void Validate()
     {
         if (Crf is < 0 or > 63)
-            throw new ArgumentOutOfRangeException(nameof(Crf), Crf, "Crf must be in 0..63");
-        ArgumentException.ThrowIfNullOrWhiteSpace(Preset);
+            throw new SynthstageException($"--crf must be between 0 and 63 (got {Crf.ToString(CultureInfo.InvariantCulture)})", ExitCodes.Usage);
+        if (string.IsNullOrWhiteSpace(Preset))
+            throw new SynthstageException("--preset must name an x264 preset (ultrafast … veryslow)", ExitCodes.Usage);
         if (!Enum.IsDefined(Vp9Deadline))
-            throw new ArgumentOutOfRangeException(nameof(Vp9Deadline), Vp9Deadline, "unknown VP9 deadline");
+            throw new SynthstageException($"unknown VP9 deadline {Vp9Deadline}; use realtime or good", ExitCodes.Usage);
+        if (Format is { } format && !Enum.IsDefined(format))
+            throw new SynthstageException($"unknown output format {format}", ExitCodes.Usage);
+    }
+
+    /// <summary>
+    /// CRF, preset and VP9 deadline, and the format when one is set (otherwise the output's extension, which the resume
+    /// key and the manifest hold anyway, decides it). All are written whatever the format: a setting an encoder ignores
+    /// costs one line, while leaving one out by format would make the description depend on the output path.
+    /// </summary>
+    public void Describe(SettingsWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Add("crf", Crf)
+            .Add("preset", Preset)
+            .Add("vp9 deadline", Vp9Deadline.ToString().ToLowerInvariant());
+        if (Format is { } format) writer.Add("format", format.ToString().ToLowerInvariant());
     }
 
     /// <summary>CRF as ffmpeg takes it.</summary>

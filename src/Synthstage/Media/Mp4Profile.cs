@@ -7,6 +7,8 @@ internal sealed class Mp4Profile : OutputProfile
 
     public override string VideoEncoder => "libx264";
 
+    public override string DescribeEncoder(EncoderSettings settings) => $"{VideoEncoder} {settings.Preset}";
+
     public override IReadOnlyList<string> CopyableAudioCodecs { get; } = ["aac", "mp3", "ac3", "eac3", "alac"];
 
     public override string AudioFallbackCodec => "aac";

@@ -24,6 +24,11 @@ internal abstract class OutputProfile
     /// <summary>The ffmpeg video encoder, e.g. <c>libx264</c> (named in progress and timings).</summary>
     public abstract string VideoEncoder { get; }
 
+    /// <summary>The encoder as a person tuning speed wants it named: <see cref="VideoEncoder"/> and the setting that sets its
+    /// speed, such as <c>libx264 veryfast</c> or <c>libvpx-vp9 realtime</c>.</summary>
+    /// <param name="settings">The settings the encoder runs with.</param>
+    public virtual string DescribeEncoder(EncoderSettings settings) => VideoEncoder;
+
     /// <summary>Audio codecs (ffprobe names) the container takes as they are; empty when it carries no audio.</summary>
     public virtual IReadOnlyList<string> CopyableAudioCodecs => [];
 

@@ -15,27 +15,9 @@ public sealed record VideoWriterOptions(string OutputPath, int Width, int Height
     /// <summary>Format, CRF, preset and VP9 deadline.</summary>
     public EncoderSettings Encoder { get; init; } = EncoderSettings.Default;
 
-    /// <summary>The output format: <see cref="EncoderSettings.Format"/> when set, else <see cref="OutputFormats.FromPath"/> of <see cref="OutputPath"/>.
-    /// Setting it sets <see cref="Encoder"/>'s format (set <see cref="Encoder"/> first when giving both).</summary>
-    public OutputFormat Format
-    {
-        get => Encoder.FormatFor(OutputPath);
-        init => Encoder = Encoder with { Format = value };
-    }
-
-    /// <summary>Shorthand for <see cref="Encoder"/>'s <see cref="EncoderSettings.Crf"/>.</summary>
-    public int Crf
-    {
-        get => Encoder.Crf;
-        init => Encoder = Encoder with { Crf = value };
-    }
-
-    /// <summary>Shorthand for <see cref="Encoder"/>'s <see cref="EncoderSettings.Preset"/>.</summary>
-    public string Preset
-    {
-        get => Encoder.Preset;
-        init => Encoder = Encoder with { Preset = value };
-    }
+    /// <summary>The output format: <see cref="EncoderSettings.Format"/> when set, else <see cref="OutputFormats.FromPath"/> of <see cref="OutputPath"/>.</summary>
+    /// <exception cref="SynthstageException">No format is set and the extension is not supported (<see cref="ExitCodes.Usage"/>).</exception>
+    public OutputFormat Format => Encoder.FormatFor(OutputPath);
 
     /// <summary>Layout of the frames passed to <see cref="VideoFrameWriter.WriteFrameAsync"/>. RGBA keeps alpha in
     /// formats that support it (<see cref="OutputFormats.SupportsAlpha"/>); MP4 drops it.</summary>

@@ -7,6 +7,9 @@ internal sealed class WebMProfile : OutputProfile
 
     public override string VideoEncoder => "libvpx-vp9";
 
+    public override string DescribeEncoder(EncoderSettings settings) =>
+        settings.Vp9Deadline == Vp9Deadline.Realtime ? $"{VideoEncoder} realtime" : $"{VideoEncoder} good, cpu-used {GoodSpeed(settings.Preset)}";
+
     public override IReadOnlyList<string> CopyableAudioCodecs { get; } = ["opus", "vorbis"];
 
     public override string AudioFallbackCodec => "libopus";

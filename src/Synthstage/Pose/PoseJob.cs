@@ -31,11 +31,8 @@ public sealed record PoseJobOptions
     /// <summary>Move the landmarks to the heatmap's peaks (see <see cref="PoseTrackerOptions.HeatmapRefinement"/>).</summary>
     public bool HeatmapRefinement { get; init; } = true;
 
-    /// <summary>Overlay quality for H.264/VP9.</summary>
-    public int Crf { get; init; } = 18;
-
-    /// <summary>Overlay x264 preset.</summary>
-    public string Preset { get; init; } = "veryfast";
+    /// <summary>Format (null: from the overlay's extension), CRF, preset and VP9 deadline of the overlay video.</summary>
+    public EncoderSettings Encoder { get; init; } = EncoderSettings.Default;
 
     /// <summary>Copy the input's audio into the overlay video.</summary>
     public bool KeepAudio { get; init; } = true;
@@ -71,8 +68,11 @@ public static class PoseJob
     /// <exception cref="SynthstageException">Bad input, no output requested, model or output problems.</exception>
     public static async Task<PoseJobResult> RunAsync(string inputPath, PoseJobOptions options, IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (options.JsonPath is null && options.OverlayPath is null)
             throw new SynthstageException("nothing to write: give --json FILE and/or -o OVERLAY", ExitCodes.Usage);
+        ArgumentNullException.ThrowIfNull(options.Encoder);
+        options.Encoder.Validate();
         var clock = Stopwatch.StartNew();
         var info = await MediaProbe.ProbeAsync(inputPath, ct).ConfigureAwait(false);
         await using var reader = VideoFrameReader.Open(info, FramePixelFormat.Rgb24);
@@ -82,8 +82,7 @@ public static class PoseJob
 
         await using var writer = options.OverlayPath is null ? null : VideoFrameWriter.Create(new VideoWriterOptions(options.OverlayPath, width, height, info.FrameRate)
         {
-            Crf = options.Crf,
-            Preset = options.Preset,
+            Encoder = options.Encoder,
             AudioSourcePath = options.KeepAudio && info.AudioStreams.Count > 0 ? inputPath : null,
         });
         var json = options.JsonPath is null ? null : new JsonOutput(options.JsonPath);

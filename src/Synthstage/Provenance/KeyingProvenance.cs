@@ -30,7 +30,7 @@ public static class KeyingProvenance
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(settings);
         record.AddInput("footage", inputPath);
-        foreach (var setting in settings) record.Set(setting.Name, setting.Value);
+        record.Set(settings);
         record.Set("size", string.Create(CultureInfo.InvariantCulture, $"{width}x{height}"));
         var choice = SegmentationModelResolver.ChooseVariant(model, width, height);
         if (choice is "general" or "landscape")

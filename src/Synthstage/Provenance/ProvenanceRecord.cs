@@ -57,6 +57,14 @@ public sealed class ProvenanceRecord(string command)
         return this;
     }
 
+    /// <summary>Sets one parameter per setting a description wrote (<see cref="SettingsWriter.Collect"/>), by its name and shown value.</summary>
+    public ProvenanceRecord Set(IEnumerable<Setting> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var setting in settings) Parameters[setting.Name] = setting.Value;
+        return this;
+    }
+
     /// <summary>Adds a part of the picture.</summary>
     public ProvenanceRecord AddPart(string part, string origin, string detail)
     {

@@ -76,7 +76,7 @@ public sealed record SceneWalkFrames(string Folder, int Count, int Width, int He
             FrameRate = 24,
             OutputPath = done,
             FramesFolder = frames,
-            Preset = "ultrafast",
+            Encoder = Media.EncoderSettings.Default with { Preset = "ultrafast" },
             ChunkFrames = 1,
             // An intermediate: the composite that uses it carries the provenance.
             Provenance = ProvenanceOptions.None,

@@ -9,7 +9,7 @@ public static class CompositeJob
 {
     /// <summary>Renders the composite into a plain output with the default look.</summary>
     /// <param name="inputPath">A video or still image ffmpeg can read.</param>
-    /// <param name="outputPath">Output file; its extension picks the format unless <see cref="KeyingOptions.Format"/> is set.</param>
+    /// <param name="outputPath">Output file; its extension picks the format unless <see cref="KeyingOptions.Encoder"/> names a format.</param>
     /// <param name="background">Colour, image (scaled to cover) or blurred frame.</param>
     /// <param name="options">Model, matte and encoder settings.</param>
     /// <param name="progress">Receives install and per-frame progress.</param>

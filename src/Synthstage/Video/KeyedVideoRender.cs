@@ -19,6 +19,9 @@ internal static class KeyedVideoRender
     /// <summary>Frames before the resume point that go through segmentation and matte shaping again (output dropped).</summary>
     public const int WarmUpFrames = 8;
 
+    /// <summary>How often the progress reports' bottleneck is measured again.</summary>
+    private static readonly TimeSpan LoadSampleInterval = TimeSpan.FromSeconds(0.5);
+
     /// <summary>
     /// Checks a render before any model loads or frame decodes: validates <paramref name="options"/>, checks the output,
     /// probes the footage (the only probe of the render) and refuses an output that cannot hold the input.
@@ -38,7 +41,7 @@ internal static class KeyedVideoRender
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var format = options.Format ?? OutputFormats.FromPath(output.Path);
+        var format = options.Encoder.FormatFor(output.Path);
         if (output is RenderOutput.Resumable resumable)
         {
             resumable.Validate();
@@ -114,19 +117,24 @@ internal static class KeyedVideoRender
 
         var total = plan.Input.FrameCount;
         var pipeline = stages.CreatePipeline(reader.FrameSizeBytes, startIndex: skipped);
+        // The encoder is named with the encode stage's load: when it is the bottleneck, its speed setting is the fix.
+        var encoder = new Dictionary<string, string> { [pipeline.SinkName] = OutputProfile.For(plan.Format).DescribeEncoder(plan.Options.Encoder) };
+        var load = new PipelineLoadSampler(pipeline, encoder, LoadSampleInterval);
         var written = await pipeline.RunAsync(
             (work, token) => reader.ReadFrameAsync(work.Input, token),
             async (work, token) =>
             {
                 await output.WriteFrameAsync(work.Output, token).ConfigureAwait(false);
-                progress?.Report(new PipelineProgress("render", work.Index + 1, total, name));
+                progress?.Report(new PipelineProgress("render", work.Index + 1, total, name) { Bottleneck = load.Sample() });
             },
             ct).ConfigureAwait(false);
 
         var frames = written + skipped;
         if (frames == 0)
             throw new SynthstageException($"'{plan.InputPath}' has no decodable video frames{(reader.Warning is null ? "" : ": " + reader.Warning)}", ExitCodes.BadInput);
+        var finishing = Stopwatch.StartNew();
         var path = await output.CompleteAsync(ct).ConfigureAwait(false);
+        var frameLoad = load.Total(finishing.Elapsed);
         await ProvenanceWriter.CompleteAsync(path, manifest, embedded: plain?.WroteContainerTags ?? false, ct).ConfigureAwait(false);
         var warning = reader.EndedEarly
             ? $"'{name}' is damaged or truncated: rendered the {frames} frames that decode ({reader.Warning})"
@@ -136,6 +144,7 @@ internal static class KeyedVideoRender
             EmptyMatteFrames = stages.EmptyMattes,
             FramesResumed = skipped,
             StageTimes = pipeline.BusyTimes,
+            Load = frameLoad,
         };
     }
 
@@ -160,8 +169,7 @@ internal static class KeyedVideoRender
                 // part is one more encoder start and join entry), no raw copy on disk.
                 ChunkFrames = Math.Max(1, (int)Math.Round(info.FrameRate * resumable.PartSeconds)),
                 KeepPendingFrames = false,
-                Crf = options.Crf,
-                Preset = options.Preset,
+                Encoder = options.Encoder,
                 Restart = resumable.Restart,
                 Audio = keepAudio ? new ResumableAudio(plan.InputPath, 0, false) { CopyStreams = true } : null,
             }, ct).ConfigureAwait(false);
@@ -174,10 +182,8 @@ internal static class KeyedVideoRender
         var keepAudio = options.KeepAudio && info.AudioStreams.Count > 0;
         return new PlainFrameOutput(VideoFrameWriter.Create(new VideoWriterOptions(plan.Output.Path, width, height, info.FrameRate)
         {
-            Format = plan.Format,
+            Encoder = options.Encoder,
             InputPixelFormat = plan.OutputPixels,
-            Crf = options.Crf,
-            Preset = options.Preset,
             AudioSourcePath = keepAudio ? plan.InputPath : null,
             ContainerTags = manifest is null ? null : manifest.ContainerTags,
         }));

@@ -20,14 +20,8 @@ public sealed record KeyingOptions : ISettingsDescription
     /// <summary>The pose models' tracker: crop smoothing (off by default) and the frame rate its filters assume.</summary>
     public Pose.PoseTrackerOptions PoseTracking { get; init; } = new();
 
-    /// <summary>Container/codec of the output; null picks it from the output's extension.</summary>
-    public OutputFormat? Format { get; init; }
-
-    /// <summary>H.264/VP9 constant rate factor (lower is better quality).</summary>
-    public int Crf { get; init; } = 18;
-
-    /// <summary>x264 preset.</summary>
-    public string Preset { get; init; } = "veryfast";
+    /// <summary>Format (null: from the output's extension), CRF, preset and VP9 deadline of the output.</summary>
+    public EncoderSettings Encoder { get; init; } = EncoderSettings.Default;
 
     /// <summary>Copy the input's audio into the output when the format carries audio.</summary>
     public bool KeepAudio { get; init; } = true;
@@ -45,8 +39,13 @@ public sealed record KeyingOptions : ISettingsDescription
     public KeyingOptions AtFrameRate(double framesPerSecond) => this with { PoseTracking = PoseTracking with { FrameRate = framesPerSecond } };
 
     /// <summary>Throws when a setting is out of range; a render checks this once, before anything is loaded or decoded.</summary>
-    /// <exception cref="SynthstageException">With <see cref="ExitCodes.Usage"/>: a matte setting is out of range.</exception>
-    public void Validate() => Matte.Validate();
+    /// <exception cref="SynthstageException">With <see cref="ExitCodes.Usage"/>: a matte or encoder setting is out of range.</exception>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Encoder);
+        Matte.Validate();
+        Encoder.Validate();
+    }
 
     /// <summary>
     /// The settings that change the frames: model, matte, pose tracking, encoder, audio and the provenance marks in the
@@ -55,12 +54,9 @@ public sealed record KeyingOptions : ISettingsDescription
     public void Describe(SettingsWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.Add("model", Model).Add(Matte).Add(PoseTracking)
-            .Add("crf", Crf)
-            .Add("preset", Preset)
+        writer.Add("model", Model).Add(Matte).Add(PoseTracking).Add(Encoder)
             .Add("audio", KeepAudio ? "copied" : "dropped")
             .Add("watermark", Provenance.Watermark ? Provenance.WatermarkStrength.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "off")
             .Add("label", string.IsNullOrWhiteSpace(Provenance.Label) ? "none" : Provenance.Label.Trim());
-        if (Format is { } format) writer.Add("format", format.ToString().ToLowerInvariant());
     }
 }

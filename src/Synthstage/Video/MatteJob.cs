@@ -12,7 +12,7 @@ public static class MatteJob
 
     /// <summary>Renders the matte of one input.</summary>
     /// <param name="inputPath">A video or still image ffmpeg can read.</param>
-    /// <param name="outputPath">Output file (or folder for a PNG sequence); its extension picks the format unless <see cref="KeyingOptions.Format"/> is set.</param>
+    /// <param name="outputPath">Output file (or folder for a PNG sequence); its extension picks the format unless <see cref="KeyingOptions.Encoder"/> names a format.</param>
     /// <param name="kind">Alpha or mask; <see cref="MatteOutputKind.Auto"/> chooses by format.</param>
     /// <param name="options">Model, matte and encoder settings.</param>
     /// <param name="progress">Receives install and per-frame progress.</param>
@@ -25,7 +25,7 @@ public static class MatteJob
         IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var format = options.Format ?? OutputFormats.FromPath(outputPath);
+        var format = options.Encoder.FormatFor(outputPath);
         var alpha = kind switch
         {
             MatteOutputKind.Alpha when !OutputFormats.SupportsAlpha(format) =>
@@ -36,7 +36,7 @@ public static class MatteJob
         };
         // A grey mask must keep exact values, so it gets no watermark or label (the manifest says so).
         var provenance = alpha ? options.Provenance : options.Provenance with { Watermark = false, Label = null, WatermarkNote = "mask output: matte values are kept exact" };
-        var plan = await KeyedVideoRender.PrepareAsync(inputPath, new RenderOutput.Plain(outputPath), options with { Format = format, Provenance = provenance },
+        var plan = await KeyedVideoRender.PrepareAsync(inputPath, new RenderOutput.Plain(outputPath), options with { Encoder = options.Encoder with { Format = format }, Provenance = provenance },
             alpha ? FramePixelFormat.Rgba32 : FramePixelFormat.Rgb24, ct, probed).ConfigureAwait(false);
         return await KeyedVideoRender.RunAsync(plan,
             (w, h, stages) => alpha ? new AlphaFinisher(w, h, stages.Enlarger) : new MaskFinisher(w, h, stages.Enlarger),
@@ -62,7 +62,7 @@ public static class MatteJob
             var ext = extension ?? (info.IsStillImage ? ".png" : ".webm");
             if (!ext.StartsWith('.')) ext = "." + ext;
             var output = Path.Combine(outputFolder, Path.GetFileNameWithoutExtension(file) + ext);
-            results.Add(await RunAsync(file, info, output, kind, options with { Format = null }, progress, ct).ConfigureAwait(false));
+            results.Add(await RunAsync(file, info, output, kind, options with { Encoder = options.Encoder with { Format = null } }, progress, ct).ConfigureAwait(false));
         }
         return results;
     }

@@ -10,6 +10,11 @@ public sealed record RenderResult(string OutputPath, int FramesWritten, TimeSpan
     /// <summary>Busy time of each pipeline thread by name (decode, segment, finish, encode), for diagnosing speed.</summary>
     public IReadOnlyDictionary<string, TimeSpan> StageTimes { get; init; } = new Dictionary<string, TimeSpan>();
 
+    /// <summary>How busy each stage was over the frame loop and the output's completion (the encoder draining, the audio
+    /// mux or the join, counted as the encode stage's; model loading and the manifest left out), and the slowest one,
+    /// with the encoder named when that is the encode stage; null when the render ran no frame loop.</summary>
+    public Pipeline.PipelineLoad? Load { get; init; }
+
     /// <summary>Frames whose matte was empty (no pixel reached <see cref="EmptyMatte.Level"/>): no person was found in them.</summary>
     public int EmptyMatteFrames { get; init; }
 

@@ -72,8 +72,7 @@ public static class WalkJob
         {
             Parameters = Parameters(modelFolder, options, plan),
             ChunkFrames = options.ChunkFrames,
-            Crf = options.Crf,
-            Preset = options.Preset,
+            Encoder = options.Encoder,
             Restart = options.Restart,
             Audio = options.AudioPath is { } a ? new ResumableAudio(a, audioStart, options.PadAudio) : null,
         }, ct).ConfigureAwait(false);
@@ -104,7 +103,7 @@ public static class WalkJob
         return new WalkResult(path, plan.FrameCount, plan.FrameCount - firstFrame, firstFrame, Stopwatch.GetElapsedTime(started)) { Warnings = warnings };
     }
 
-    /// <summary>What the manifest says about a walk: keyframe prompts and seeds, the model's UNet (hashed), the settings.</summary>
+    /// <summary>What the manifest says about a walk: keyframe prompts and seeds, the model's UNet (hashed), the settings (the encoder's as its resume key names them).</summary>
     private static ProvenanceRecord Describe(string modelFolder, WalkOptions options, WalkPlan plan)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -117,7 +116,8 @@ public static class WalkJob
             .Set("size", $"{options.Width}x{options.Height}")
             .Set("upscale", options.Upscale.ToString(inv))
             .Set("fps", options.FrameRate.ToString("R", inv))
-            .Set("scheduler", options.Scheduler ?? "model default");
+            .Set("scheduler", options.Scheduler ?? "model default")
+            .Set(SettingsWriter.Collect(options.Encoder));
         for (var k = 0; k < options.Keyframes.Count; k++)
         {
             var keyframe = options.Keyframes[k];

@@ -65,11 +65,8 @@ public sealed record WalkOptions
     /// <summary>Also keep every frame as <c>frame_000001.png</c> … in this folder (created if its parent exists), or null.</summary>
     public string? FramesFolder { get; init; }
 
-    /// <summary>Constant rate factor of the encoder.</summary>
-    public int Crf { get; init; } = 18;
-
-    /// <summary>Encoder preset.</summary>
-    public string Preset { get; init; } = "veryfast";
+    /// <summary>CRF, preset and VP9 deadline of the video; a format, when set, must be the one <see cref="OutputPath"/>'s extension names.</summary>
+    public Media.EncoderSettings Encoder { get; init; } = Media.EncoderSettings.Default;
 
     /// <summary>Frames per resumable part file.</summary>
     public int ChunkFrames { get; init; } = 16;

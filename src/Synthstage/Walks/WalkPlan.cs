@@ -158,7 +158,7 @@ public sealed class WalkPlan
             throw new SynthstageException("an audio start needs an audio file", ExitCodes.Usage);
         if (options.AudioPath is { } audio && !File.Exists(audio))
             throw new SynthstageException($"audio file '{audio}' does not exist", ExitCodes.BadInput);
-        ResumableVideoOutput.CheckOutputPath(options.OutputPath);
+        ResumableVideoOutput.CheckOutputPath(options.OutputPath, options.Encoder);
         if (options.FramesFolder is { } folder)
         {
             var parent = Path.GetDirectoryName(Path.GetFullPath(folder));

@@ -55,7 +55,7 @@ public class FfmpegToolsTests
         SharedData.RequireFfmpeg();
         using var dir = new ScratchFolder();
         var e = await Assert.ThrowsAsync<SynthstageException>(() =>
-            WritePatternAsync(new VideoWriterOptions(dir["a.mp4"], 64, 32, 24) { Preset = "no-such-preset" }, 3));
+            WritePatternAsync(new VideoWriterOptions(dir["a.mp4"], 64, 32, 24) { Encoder = EncoderSettings.Default with { Preset = "no-such-preset" } }, 3));
         Assert.Equal(ExitCodes.Failure, e.ExitCode);
         Assert.Contains("a.mp4", e.Message);
         Assert.DoesNotContain('\n', e.Message);

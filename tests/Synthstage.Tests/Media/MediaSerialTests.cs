@@ -45,7 +45,7 @@ public class MediaSerialTests
     {
         using var dir = new ScratchFolder();
         var frame = Pattern(320, 180, FramePixelFormat.Rgb24, 0);
-        await using var writer = VideoFrameWriter.Create(new VideoWriterOptions(dir["a.mp4"], 320, 180, 24) { Preset = "ultrafast" });
+        await using var writer = VideoFrameWriter.Create(new VideoWriterOptions(dir["a.mp4"], 320, 180, 24) { Encoder = EncoderSettings.Default with { Preset = "ultrafast" } });
         for (var i = 0; i < 10; i++) await writer.WriteFrameAsync(frame, Ct);
         var before = GC.GetTotalAllocatedBytes(precise: true);
         for (var i = 0; i < 240; i++) await writer.WriteFrameAsync(frame, Ct);

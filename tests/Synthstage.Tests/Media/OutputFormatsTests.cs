@@ -43,8 +43,8 @@ public class OutputFormatsTests
         var options = new VideoWriterOptions("a.webm", 2, 2, 24);
         Assert.Equal(OutputFormat.WebM, options.Format);
         Assert.Equal(OutputFormat.Mp4, (options with { OutputPath = "b.mp4" }).Format);
-        Assert.Equal(OutputFormat.ProRes, new VideoWriterOptions("x.avi", 2, 2, 24) { Format = OutputFormat.ProRes }.Format);
-        Assert.Equal((FramePixelFormat.Rgb24, 18, "veryfast"), (options.InputPixelFormat, options.Crf, options.Preset));
+        Assert.Equal(OutputFormat.ProRes, new VideoWriterOptions("x.avi", 2, 2, 24) { Encoder = new EncoderSettings { Format = OutputFormat.ProRes } }.Format);
+        Assert.Equal((FramePixelFormat.Rgb24, 18, "veryfast"), (options.InputPixelFormat, options.Encoder.Crf, options.Encoder.Preset));
     }
 
     [Fact]

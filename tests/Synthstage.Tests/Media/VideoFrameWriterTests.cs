@@ -121,7 +121,7 @@ public class VideoFrameWriterTests
     public async Task RgbaKeepsAlphaAtOddSizes(string name, string codec, double minPsnr)
     {
         using var dir = new ScratchFolder();
-        await WritePatternAsync(new VideoWriterOptions(dir[name], 97, 65, 24) { InputPixelFormat = FramePixelFormat.Rgba32, Crf = 20 }, 6);
+        await WritePatternAsync(new VideoWriterOptions(dir[name], 97, 65, 24) { InputPixelFormat = FramePixelFormat.Rgba32, Encoder = EncoderSettings.Default with { Crf = 20 } }, 6);
 
         var info = await MediaProbe.ProbeAsync(dir[name], Ct);
         Assert.Equal(codec, info.VideoCodec);

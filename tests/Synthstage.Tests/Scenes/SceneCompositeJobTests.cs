@@ -33,7 +33,7 @@ public sealed class SceneCompositeJobTests(ForgedFolders forged) : IClassFixture
     // Provenance off: these tests compare pixels with the source and the plate, which the watermark would change.
     private static async Task<KeyingOptions> KeyingAsync() => new()
     {
-        Store = await TestModels.RequireSelfieStoreAsync(), Preset = "ultrafast", Provenance = Synthstage.Provenance.ProvenanceOptions.None,
+        Store = await TestModels.RequireSelfieStoreAsync(), Encoder = Synthstage.Media.EncoderSettings.Default with { Preset = "ultrafast" }, Provenance = Synthstage.Provenance.ProvenanceOptions.None,
     };
 
     /// <summary>The first <paramref name="frames"/> frames of coffee.mp4 (stream copy, audio kept).</summary>

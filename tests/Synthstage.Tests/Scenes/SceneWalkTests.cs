@@ -62,7 +62,7 @@ public sealed class SceneWalkTests(ForgedFolders forged) : IClassFixture<ForgedF
         var coffee = SharedData.Require("footage/coffee.mp4");
         var excerpt = Path.Combine(_dir, "coffee20.mp4");
         await KeyingJobTests.RunFfmpegAsync("-i", coffee, "-frames:v", "20", "-c", "copy", excerpt);
-        var keying = new KeyingOptions { Store = await TestModels.RequireSelfieStoreAsync(), Preset = "ultrafast", Provenance = Synthstage.Provenance.ProvenanceOptions.None };
+        var keying = new KeyingOptions { Store = await TestModels.RequireSelfieStoreAsync(), Encoder = Synthstage.Media.EncoderSettings.Default with { Preset = "ultrafast" }, Provenance = Synthstage.Provenance.ProvenanceOptions.None };
         var scene = new SceneOptions
         {
             Prompt = "", WalkPrompts = ["a beach at dusk", "a snowy forest", "a city at night"], Seed = 5, Steps = 2,

@@ -39,7 +39,7 @@ public sealed class KeyedResumeTests : IDisposable
         var plateB = WritePlate("plate-b.png", new SKColor(40, 200, 40));
         var output = new RenderOutput.Resumable(Path.Combine(_dir, "keyed.mp4")) { PartSeconds = 0.25 }; // 6 frames a part
 
-        var keying = new KeyingOptions { Store = store, Model = "general", Preset = "ultrafast" };
+        var keying = new KeyingOptions { Store = store, Model = "general", Encoder = EncoderSettings.Default with { Preset = "ultrafast" } };
         var original = new Settings(keying, new BackgroundSpec.Image(plateA), new CompositeLook());
 
         // Interrupted once two parts are written: the frames of finished parts stay beside the output.
@@ -69,8 +69,10 @@ public sealed class KeyedResumeTests : IDisposable
             ("watermark", original with { Keying = keying with { Provenance = keying.Provenance with { Watermark = false } } }),
             ("watermark", original with { Keying = keying with { Provenance = keying.Provenance with { WatermarkStrength = 3 } } }),
             ("label", original with { Keying = keying with { Provenance = keying.Provenance with { Label = "AI-generated" } } }),
-            ("crf", original with { Keying = keying with { Crf = 23 } }),
-            ("preset", original with { Keying = keying with { Preset = "superfast" } }),
+            ("crf", original with { Keying = keying with { Encoder = keying.Encoder with { Crf = 23 } } }),
+            ("preset", original with { Keying = keying with { Encoder = keying.Encoder with { Preset = "superfast" } } }),
+            ("vp9 deadline", original with { Keying = keying with { Encoder = keying.Encoder with { Vp9Deadline = Vp9Deadline.Good } } }),
+            ("format", original with { Keying = keying with { Encoder = keying.Encoder with { Format = OutputFormat.Mp4 } } }),
             ("audio", original with { Keying = keying with { KeepAudio = false } }),
             ("background", original with { Background = new BackgroundSpec.Image(plateB) }),
             ("background", original with { Background = new BackgroundSpec.Solid(1, 2, 3) }),

@@ -92,7 +92,7 @@ public sealed class KeyingJobTests : IDisposable
         var clip = Path.Combine(_dir, "uhd.mp4");
         await RunFfmpegAsync("-f", "lavfi", "-i", "testsrc2=size=3840x2160:rate=5:duration=0.6", "-c:v", "libx264", "-preset", "ultrafast", clip);
         var output = Path.Combine(_dir, "uhd-out.mp4");
-        var result = await CompositeJob.RunAsync(clip, output, new BackgroundSpec.Blur(), await OptionsAsync() with { Preset = "ultrafast" }, ct: TestContext.Current.CancellationToken);
+        var result = await CompositeJob.RunAsync(clip, output, new BackgroundSpec.Blur(), await OptionsAsync() with { Encoder = Synthstage.Media.EncoderSettings.Default with { Preset = "ultrafast" } }, ct: TestContext.Current.CancellationToken);
         Assert.Equal(3, result.FramesWritten);
         var info = await MediaProbe.ProbeAsync(output, TestContext.Current.CancellationToken);
         Assert.Equal((3840, 2160), (info.Width, info.Height));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Synthstage.Media;
 using Synthstage.Tests.Video;
 using Synthstage.Video.Resume;
 
@@ -73,6 +74,35 @@ public sealed class ResumableVideoOutputTests : IDisposable
         Assert.Contains("--restart", error.Message);
         await using var restarted = await ResumableVideoOutput.OpenAsync(Options("w.mp4", "a dog", restart: true), ct);
         Assert.Equal(0, restarted.FramesDone);
+    }
+
+    [Fact]
+    public async Task EachEncoderSettingIsPartOfTheKeyAndTheSameSettingsResume()
+    {
+        SharedData.RequireFfmpeg();
+        var ct = TestContext.Current.CancellationToken;
+        var original = Options("e.webm") with { Encoder = new EncoderSettings { Crf = 30, Preset = "ultrafast" } };
+        await using (var first = await ResumableVideoOutput.OpenAsync(original, ct)) await WriteAsync(first, 5);
+        var changes = new (string Difference, EncoderSettings Encoder)[]
+        {
+            ("output.crf: \"30\" → \"31\"", original.Encoder with { Crf = 31 }),
+            ("output.preset: \"ultrafast\" → \"superfast\"", original.Encoder with { Preset = "superfast" }),
+            ("output.vp9 deadline: \"realtime\" → \"good\"", original.Encoder with { Vp9Deadline = Vp9Deadline.Good }),
+            ("output.format: (none) → \"webm\"", original.Encoder with { Format = OutputFormat.WebM }),
+        };
+        foreach (var (difference, encoder) in changes)
+        {
+            var refused = await Assert.ThrowsAsync<SynthstageException>(() => ResumableVideoOutput.OpenAsync(original with { Encoder = encoder }, ct));
+            Assert.Equal(ExitCodes.Usage, refused.ExitCode);
+            Assert.Contains(difference, refused.Message);
+        }
+        // Another format than the extension's is refused before the state is looked at: the parts could not be joined.
+        var mismatch = await Assert.ThrowsAsync<SynthstageException>(() =>
+            ResumableVideoOutput.OpenAsync(original with { Encoder = original.Encoder with { Format = OutputFormat.Mp4 } }, ct));
+        Assert.Contains("does not match", mismatch.Message);
+        await using var resumed = await ResumableVideoOutput.OpenAsync(original, ct);
+        Assert.True(resumed.Resumed);
+        Assert.Equal(5, resumed.FramesDone);
     }
 
     [Fact]

@@ -26,11 +26,9 @@ public sealed record ResumableVideoOptions(string OutputPath, int Width, int Hei
     /// </summary>
     public bool KeepPendingFrames { get; init; } = true;
 
-    /// <summary>Constant rate factor (see <see cref="Media.VideoWriterOptions.Crf"/>).</summary>
-    public int Crf { get; init; } = 18;
-
-    /// <summary>Encoder preset (see <see cref="Media.VideoWriterOptions.Preset"/>).</summary>
-    public string Preset { get; init; } = "veryfast";
+    /// <summary>CRF, preset and VP9 deadline of every part. A format, when set, must be the one <see cref="OutputPath"/>'s
+    /// extension names: the parts are joined by stream copy into that container.</summary>
+    public Media.EncoderSettings Encoder { get; init; } = Media.EncoderSettings.Default;
 
     /// <summary>Discard an existing state and its parts instead of refusing when the parameters differ.</summary>
     public bool Restart { get; init; }

@@ -81,7 +81,7 @@ public sealed class ResumableVideoOutput : IFrameOutput
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkFrames, 1);
-        var finalPath = CheckOutput(options.OutputPath, out var format);
+        var finalPath = CheckOutput(options.OutputPath, options.Encoder, out var format);
         var parameters = EffectiveParameters(options);
         var statePath = StatePathOf(finalPath);
         var partsFolder = finalPath + ".parts";
@@ -202,9 +202,11 @@ public sealed class ResumableVideoOutput : IFrameOutput
         }
     }
 
-    private static string CheckOutput(string outputPath, out OutputFormat format)
+    private static string CheckOutput(string outputPath, EncoderSettings encoder, out OutputFormat format)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
+        ArgumentNullException.ThrowIfNull(encoder);
+        encoder.Validate();
         var full = Path.GetFullPath(outputPath);
         var folder = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(folder))
@@ -212,30 +214,34 @@ public sealed class ResumableVideoOutput : IFrameOutput
         format = OutputFormats.FromPath(outputPath);
         if (format is not (OutputFormat.Mp4 or OutputFormat.WebM or OutputFormat.ProRes))
             throw new SynthstageException($"output '{outputPath}' must be a video file (.mp4, .webm or .mov)", ExitCodes.Usage);
+        if (encoder.Format is { } asked && asked != format)
+            throw new SynthstageException($"a resumable output writes the format its extension names; {asked.ToString().ToLowerInvariant()} does not match '{outputPath}'", ExitCodes.Usage);
         return full;
     }
 
-    /// <summary>Validates an output path as <see cref="OpenAsync"/> will, without touching anything.</summary>
-    /// <exception cref="SynthstageException">The folder is missing or the path is not a video file.</exception>
-    public static void CheckOutputPath(string outputPath) => CheckOutput(outputPath, out _);
+    /// <summary>Validates an output path and its encoder settings as <see cref="OpenAsync"/> will, without touching anything.</summary>
+    /// <exception cref="SynthstageException">The folder is missing, the path is not a video file, an encoder setting is
+    /// out of range, or the settings name another format than the extension.</exception>
+    public static void CheckOutputPath(string outputPath, EncoderSettings? encoder = null) => CheckOutput(outputPath, encoder ?? EncoderSettings.Default, out _);
 
     private static JsonObject EffectiveParameters(ResumableVideoOptions options)
     {
         var inv = CultureInfo.InvariantCulture;
         var parameters = (JsonObject)options.Parameters.DeepClone();
-        parameters["output"] = new JsonObject
+        var output = new JsonObject
         {
             ["width"] = options.Width,
             ["height"] = options.Height,
             ["fps"] = options.FrameRate.ToString("R", inv),
-            ["crf"] = options.Crf,
-            ["preset"] = options.Preset,
             ["chunkFrames"] = options.ChunkFrames,
             ["audio"] = options.Audio is { } a ? Path.GetFullPath(a.SourcePath) : null,
             ["audioStart"] = options.Audio?.StartSeconds.ToString("R", inv),
             ["padAudio"] = options.Audio?.PadWithSilence,
             ["copyAudio"] = options.Audio?.CopyStreams,
         };
+        // The encoder as its one description names it, so the key lists the same settings as a keyed render's manifest.
+        foreach (var setting in SettingsWriter.Collect(options.Encoder)) output[setting.Name] = setting.Value;
+        parameters["output"] = output;
         return parameters;
     }
 
@@ -280,11 +286,10 @@ public sealed class ResumableVideoOutput : IFrameOutput
         if (_pendingFrames == _options.ChunkFrames) await FinishPartAsync(ct).ConfigureAwait(false);
     }
 
+    // A part has the output's extension, so the encoder settings pick the output's format for it as they are.
     private VideoFrameWriter StartPart(int index) => VideoFrameWriter.Create(new VideoWriterOptions(PartPath(index), _options.Width, _options.Height, _options.FrameRate)
     {
-        Format = _format,
-        Crf = _options.Crf,
-        Preset = _options.Preset,
+        Encoder = _options.Encoder,
     });
 
     private async Task FinishPartAsync(CancellationToken ct)
