@@ -30,7 +30,7 @@ public sealed class FastGuidedFilter
     // Per grid row: the frame columns where ā is widened, and runs of frame columns (start, end pairs) that need
     // the colour term because ā is not zero in this grid row or the next.
     private readonly int[] _spanLo, _spanHi, _runs, _runCount;
-    private readonly bool[] _active;
+    private readonly bool[] _active, _eitherRow;
     private readonly int[] _changingFrom, _changingTo;
 
     /// <summary>Prepares the filter for one mask size and one frame size.</summary>
@@ -80,6 +80,7 @@ public sealed class FastGuidedFilter
         _runs = new int[_gridHeight * (_gridWidth + 1)];
         _runCount = new int[_gridHeight];
         _active = new bool[_gridWidth * _gridHeight];
+        _eitherRow = new bool[_gridWidth];
         _changingFrom = new int[frameHeight];
         _changingTo = new int[frameHeight];
     }
@@ -257,19 +258,20 @@ public sealed class FastGuidedFilter
         for (var i = 0; i < n; i++) _rr[i] = _gg[i] - _mp[i] * _mp[i] > 1e-6f ? 1f : 0f;
         _box.Apply(_rr, _gg);
         for (var i = 0; i < n; i++) _active[i] = _gg[i] > 0;
+        var either = _eitherRow.AsSpan(0, gw);
         for (var gy = 0; gy < gh; gy++)
         {
             // Output rows between grid rows gy and gy + 1 read both; horizontal taps reach one cell to each side.
             var next = Math.Min(gh - 1, gy + 1);
+            var here = _active.AsSpan(gy * gw, gw);
+            var below = _active.AsSpan(next * gw, gw);
+            for (var gx = 0; gx < gw; gx++) either[gx] = here[gx] | below[gx];
             var runs = _runs.AsSpan(gy * (gw + 1), gw + 1);
             var count = 0;
             var runStart = -1;
             for (var gx = 0; gx <= gw; gx++)
             {
-                var on = false;
-                if (gx < gw)
-                    for (var k = Math.Max(0, gx - 1); k <= Math.Min(gw - 1, gx + 1) && !on; k++)
-                        on = _active[gy * gw + k] || _active[next * gw + k];
+                var on = gx < gw && (either[gx] || (gx > 0 && either[gx - 1]) || (gx + 1 < gw && either[gx + 1]));
                 if (on && runStart < 0) runStart = gx;
                 if (!on && runStart >= 0)
                 {
