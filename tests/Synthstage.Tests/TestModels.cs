@@ -4,8 +4,8 @@ using Synthstage.Segmentation;
 namespace Synthstage.Tests;
 
 /// <summary>
-/// A model store for tests (<c>$SYNTHSTAGE_TEST_CACHE</c>, else ~/.cache/synthstage/test) with MediaPipe's selfie
-/// models installed once per machine through the real installer (npm pack + our TFLite importer).
+/// The model store in the test cache (<see cref="TestEnvironment.CacheRoot"/>, also the tests' SYNTHSTAGE_HOME) with
+/// MediaPipe's models installed once through the real installers (npm pack + our TFLite importer).
 /// </summary>
 public static class TestModels
 {
@@ -13,7 +13,7 @@ public static class TestModels
     private static ModelStore? _store;
     private static string? _failure;
 
-    public static string CacheRoot => Tflite.SelfieSegmentationImportTests.CacheFolder;
+    public static string CacheRoot => TestEnvironment.CacheRoot;
 
     /// <summary>Returns the store with the selfie models installed, or skips the test when they cannot be fetched here.</summary>
     public static async Task<ModelStore> RequireSelfieStoreAsync()
