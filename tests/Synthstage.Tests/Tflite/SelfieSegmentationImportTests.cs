@@ -176,30 +176,6 @@ public class SelfieSegmentationImportTests
         Assert.True(background > 0.9, $"only {background:P1} of the background region is < 0.5");
     }
 
-    [Fact]
-    public async Task InferenceTimeAtOneThread()
-    {
-        var path = await RequireModelAsync(GeneralFile);
-        var graph = TfliteModelReader.Read(await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken)).SubGraphs[0];
-        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
-        using var session = new InferenceSession(TfliteImporter.ConvertToOnnx(path), options);
-        var input = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(TestImage(256, 256), [1, 256, 256, 3]);
-        var feeds = new[] { NamedOnnxValue.CreateFromTensor("input_1", input) };
-        for (var i = 0; i < 5; i++) session.Run(feeds).Dispose();
-        var times = new List<double>();
-        for (var i = 0; i < 50; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            session.Run(feeds).Dispose();
-            times.Add(sw.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        var median = (times[24] + times[25]) / 2;
-        TestContext.Current.TestOutputHelper?.WriteLine($"median of 50 runs at 1 intra-op thread: {median:F2} ms (min {times[0]:F2}, max {times[^1]:F2})");
-        await File.AppendAllTextAsync("/tmp/synthstage_tflite_report.txt", $"median {median:F2} ms min {times[0]:F2} max {times[^1]:F2}\n", TestContext.Current.CancellationToken);
-        Assert.True(median < 1000);
-    }
-
     private static double Fraction(float[] mask, int w, int h, double x0, double x1, double y0, double y1, Func<float, bool> test)
     {
         int hits = 0, count = 0;
