@@ -77,6 +77,8 @@ public sealed class ModelsCliTests : IDisposable
         Assert.Equal(5, code);
         Assert.Contains("set HF_TOKEN", stderr);
         Assert.Single(stderr.Trim().Split('\n'));
+        // No token of the developer's (HF_TOKEN, or huggingface-cli's token file) reached the child.
+        Assert.All(_server.Authorizations, Assert.Null);
     }
 
     [Fact]
