@@ -4,8 +4,9 @@ using Synthstage.Segmentation;
 namespace Synthstage.Tests;
 
 /// <summary>
-/// A model store for tests (<c>$SYNTHSTAGE_TEST_CACHE</c>, else ~/.cache/synthstage/test) with MediaPipe's selfie
-/// models installed once per machine through the real installer (npm pack + our TFLite importer).
+/// The model store in the test cache (<see cref="TestEnvironment.CacheRoot"/>, also the tests' SYNTHSTAGE_HOME) with
+/// MediaPipe's models installed once through the real installers (npm pack + our TFLite importer). A test skips when npm
+/// or its registry is unavailable here and fails when the catalog's pin or checksums are wrong (<see cref="NpmRegistry"/>).
 /// </summary>
 public static class TestModels
 {
@@ -13,7 +14,7 @@ public static class TestModels
     private static ModelStore? _store;
     private static string? _failure;
 
-    public static string CacheRoot => Tflite.SelfieSegmentationImportTests.CacheFolder;
+    public static string CacheRoot => TestEnvironment.CacheRoot;
 
     /// <summary>Returns the store with the selfie models installed, or skips the test when they cannot be fetched here.</summary>
     public static async Task<ModelStore> RequireSelfieStoreAsync()
@@ -34,7 +35,7 @@ public static class TestModels
                         }
                     _store = store;
                 }
-                catch (SynthstageException e) when (e.Message.Contains("npm", StringComparison.OrdinalIgnoreCase))
+                catch (SynthstageException e) when (NpmRegistry.IsUnavailable(e.Message))
                 {
                     _failure = e.Message;
                 }
@@ -68,7 +69,7 @@ public static class TestModels
                     if (missing.Length > 0) await Synthstage.Pose.PoseModelInstaller.InstallAsync(store, missing, null, null, CancellationToken.None);
                     _poseStore = store;
                 }
-                catch (SynthstageException e) when (e.Message.Contains("npm", StringComparison.OrdinalIgnoreCase))
+                catch (SynthstageException e) when (NpmRegistry.IsUnavailable(e.Message))
                 {
                     _poseFailure = e.Message;
                 }

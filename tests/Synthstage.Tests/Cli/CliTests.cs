@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Synthstage.Tests.Cli;
 
 /// <summary>Runs the real synthstage command as a child process and checks exit codes and messages.</summary>
@@ -9,27 +7,12 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    internal static async Task<(int Code, string Stdout, string Stderr)> RunAsync(IDictionary<string, string>? env, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Synthstage.Cli.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var (k, v) in env ?? new Dictionary<string, string>()) info.Environment[k] = v;
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await stdout, await stderr);
-    }
-
-    private static Dictionary<string, string> TestStore() => new() { ["SYNTHSTAGE_HOME"] = TestModels.CacheRoot };
-
     [Fact]
     public async Task MissingInputIsOneLineAndExitCode3()
     {
         SharedData.RequireFfmpeg();
         await TestModels.RequireSelfieStoreAsync();
-        var (code, _, stderr) = await RunAsync(TestStore(), "composite", Path.Combine(_dir, "nope.mp4"), "--background", "#112233", "-o", Path.Combine(_dir, "o.mp4"));
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "composite", Path.Combine(_dir, "nope.mp4"), "--background", "#112233", "-o", Path.Combine(_dir, "o.mp4"));
         Assert.Equal(3, code);
         Assert.StartsWith("error: ", stderr);
         Assert.Contains("nope.mp4", stderr);
@@ -39,7 +22,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task BadBackgroundColourIsAUsageError()
     {
-        var (code, _, stderr) = await RunAsync(null, "composite", "in.mp4", "--background", "#12", "-o", "o.mp4");
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "composite", "in.mp4", "--background", "#12", "-o", "o.mp4");
         Assert.Equal(2, code);
         Assert.Equal("error: background colour '#12' must look like #RRGGBB", stderr.Trim());
     }
@@ -50,7 +33,7 @@ public sealed class CliTests : IDisposable
         SharedData.RequireFfmpeg();
         await TestModels.RequireSelfieStoreAsync();
         var coffee = SharedData.Require("footage/coffee.mp4");
-        var (code, _, stderr) = await RunAsync(TestStore(), "matte", coffee, "-o", Path.Combine(_dir, "missing-folder", "m.webm"));
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "matte", coffee, "-o", Path.Combine(_dir, "missing-folder", "m.webm"));
         Assert.Equal(4, code);
         Assert.StartsWith("error: ", stderr);
         Assert.Single(stderr.Trim().Split('\n'));
@@ -63,7 +46,7 @@ public sealed class CliTests : IDisposable
         await TestModels.RequireSelfieStoreAsync();
         if (File.Exists("/dev/nvidia0")) Assert.Skip("a GPU is present; this test covers machines without CUDA");
         var coffee = SharedData.Require("footage/coffee.mp4");
-        var (code, _, stderr) = await RunAsync(TestStore(), "matte", coffee, "-o", Path.Combine(_dir, "m.webm"), "--device", "cuda");
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "matte", coffee, "-o", Path.Combine(_dir, "m.webm"), "--device", "cuda");
         Assert.Equal(1, code);
         Assert.StartsWith("error: CUDA is not available", stderr);
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
@@ -78,7 +61,7 @@ public sealed class CliTests : IDisposable
         var still = Path.Combine(_dir, "still.png");
         await Video.KeyingJobTests.RunFfmpegAsync("-i", coffee, "-frames:v", "1", still);
         var output = Path.Combine(_dir, "out.png");
-        var (code, _, stderr) = await RunAsync(TestStore(), "composite", still, "--background", "#102030", "-o", output);
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "composite", still, "--background", "#102030", "-o", output);
         Assert.True(code == 0, stderr);
         using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output + ".manifest.json"));
         Assert.Equal("composite", manifest.RootElement.GetProperty("command").GetString());
@@ -95,25 +78,14 @@ public sealed class CliTests : IDisposable
         await TestModels.RequireSelfieStoreAsync();
         var juggle = SharedData.Require("footage/juggle.mp4");
         var output = Path.Combine(_dir, "interrupted.mp4");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Synthstage.Cli.dll"), "composite", juggle, "-b", "blur", "-o", output })
-            info.ArgumentList.Add(a);
-        info.Environment["SYNTHSTAGE_HOME"] = TestModels.CacheRoot;
-        using var p = Process.Start(info)!;
-        var stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        // Wait until frames are flowing, then interrupt as a terminal's Ctrl+C would.
-        var started = DateTime.UtcNow;
-        while (!p.HasExited && DateTime.UtcNow - started < TimeSpan.FromSeconds(60))
-        {
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-            if (Directory.GetFileSystemEntries(_dir).Length > 0) break;
-        }
-        await Task.Delay(500, TestContext.Current.CancellationToken);
-        Assert.False(p.HasExited, "the render finished before it could be interrupted");
-        using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
-        await p.WaitForExitAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(130, p.ExitCode);
-        Assert.StartsWith("error: cancelled", (await stderr).Split('\n').Last(l => l.Length > 0));
+        using var child = CliProcess.Start(null, "composite", juggle, "-b", "blur", "-o", output);
+        // Interrupt as a terminal's Ctrl+C would once frames are flowing: the first progress line counts a rendered frame.
+        var rendering = await child.WaitForStderrLineAsync(l => l.StartsWith("render: ", StringComparison.Ordinal));
+        Assert.True(rendering is not null, $"no render progress line before the end: {child.Stderr}");
+        Assert.False(child.HasExited, "the render finished before it could be interrupted");
+        child.Signal(CliChild.SigInt);
+        Assert.Equal(130, await child.WaitForExitAsync());
+        Assert.StartsWith("error: cancelled", child.Stderr.Split('\n').Last(l => l.Length > 0));
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
     }
 
@@ -128,7 +100,7 @@ public sealed class CliTests : IDisposable
         foreach (var n in new[] { 10, 200 })
             await Video.KeyingJobTests.RunFfmpegAsync("-i", coffee, "-vf", $"select=eq(n\\,{n})", "-frames:v", "1", Path.Combine(inputs, $"frame{n}.png"));
         await File.WriteAllTextAsync(Path.Combine(inputs, "notes.txt"), "ignored", TestContext.Current.CancellationToken);
-        var (code, stdout, stderr) = await RunAsync(TestStore(), "matte", inputs, "-o", outputs, "--model", "general");
+        var (code, stdout, stderr) = await CliProcess.RunAsync(null, "matte", inputs, "-o", outputs, "--model", "general");
         Assert.True(code == 0, stderr);
         Assert.Equal(["frame10.png", "frame200.png"], Directory.GetFiles(outputs, "*.png").Select(Path.GetFileName).Order()); // sidecar manifests beside them
         Assert.Equal(2, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("wrote ")));

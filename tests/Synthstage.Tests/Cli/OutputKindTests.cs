@@ -27,7 +27,7 @@ public sealed class OutputKindTests : IDisposable
         var coffee = SharedData.Require("footage/coffee.mp4");
         var output = Path.Combine(_dir, "out.png");
         // An empty home: a command that went on to load or install a model would fail differently (or download it).
-        var (code, _, stderr) = await CliTests.RunAsync(new Dictionary<string, string> { ["SYNTHSTAGE_HOME"] = _home },
+        var (code, _, stderr) = await CliProcess.RunAsync(new Dictionary<string, string> { ["SYNTHSTAGE_HOME"] = _home },
             [command[0], coffee, .. command[1..], "-o", output]);
 
         Assert.Equal(ExitCodes.Usage, code);

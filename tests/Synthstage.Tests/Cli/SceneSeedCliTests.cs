@@ -13,8 +13,6 @@ public sealed class SceneSeedCliTests(ForgedFolders forged) : IClassFixture<Forg
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static readonly Dictionary<string, string> Home = new() { ["SYNTHSTAGE_HOME"] = TestModels.CacheRoot };
-
     [Fact]
     public async Task PreviewThenRenderShowTheSameSceneWithThePrintedSeed()
     {
@@ -29,13 +27,13 @@ public sealed class SceneSeedCliTests(ForgedFolders forged) : IClassFixture<Forg
         var expectedSeed = ((ulong)hash[0] << 24) | ((ulong)hash[1] << 16) | ((ulong)hash[2] << 8) | hash[3];
         string[] common = ["composite", clip, "--prompt", prompt, "--steps", "2", "--scene-model", forged.Get("tiny"), "--preset", "ultrafast", "--no-watermark"];
 
-        var preview = await CliTests.RunAsync(Home, [.. common, "--preview", "-o", Path.Combine(_dir, "preview.png")]);
+        var preview = await CliProcess.RunAsync(null, [.. common, "--preview", "-o", Path.Combine(_dir, "preview.png")]);
         Assert.True(preview.Code == 0, preview.Stderr);
         var seedLine = $"seed {expectedSeed}: from the prompt and the input, so --preview and the full render show the same scene (--seed N for another)";
         Assert.Contains(seedLine, preview.Stdout.Split('\n').Select(l => l.TrimEnd()));
         Assert.Contains($"(seed {expectedSeed}) generated in", preview.Stdout);
 
-        var render = await CliTests.RunAsync(Home, [.. common, "-o", Path.Combine(_dir, "full.mp4")]);
+        var render = await CliProcess.RunAsync(null, [.. common, "-o", Path.Combine(_dir, "full.mp4")]);
         Assert.True(render.Code == 0, render.Stderr);
         Assert.Contains(seedLine, render.Stdout.Split('\n').Select(l => l.TrimEnd()));
         // The plate the preview generated is the one the render uses: same seed, same cache entry.

@@ -72,16 +72,11 @@ public sealed partial class SetupTests : IDisposable
     {
         if (!OperatingSystem.IsLinux()) Assert.Skip("the apt-get suggestion is for Linux");
         await TestModels.RequireSelfieStoreAsync();
-        var dotnet = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Select(d => Path.Combine(d, "dotnet")).FirstOrDefault(File.Exists);
-        if (dotnet is null) Assert.Skip("dotnet is not on PATH");
         var still = Path.Combine(_dir, "still.png");
         File.WriteAllBytes(still, [0x89, (byte)'P', (byte)'N', (byte)'G']);
-        var info = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Synthstage.Cli.dll"), "composite", still, "-b", "#102030", "-o", Path.Combine(_dir, "out.png") })
-            info.ArgumentList.Add(a);
-        info.Environment["PATH"] = FakeAptGet();
-        info.Environment["SYNTHSTAGE_HOME"] = TestModels.CacheRoot;
+        // The CLI's host is found before PATH is replaced; the child then sees only the fake apt-get folder.
+        var info = CliProcess.StartInfo(new Dictionary<string, string> { ["PATH"] = FakeAptGet() }, ["composite", still, "-b", "#102030", "-o", Path.Combine(_dir, "out.png")]);
+        if (!Path.IsPathRooted(info.FileName)) Assert.Skip("dotnet is not on PATH");
         info.Environment.Remove("SYNTHSTAGE_FFMPEG");
         info.Environment.Remove("SYNTHSTAGE_FFPROBE");
         using var p = Process.Start(info)!;

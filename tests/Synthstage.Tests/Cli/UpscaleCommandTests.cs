@@ -32,11 +32,11 @@ public sealed class UpscaleCommandTests : IDisposable
         try
         {
             var onnx = Path.Combine(_dir, "x3.onnx");
-            var (code, stdout, stderr) = await CliTests.RunAsync(null, "models", "import-tfjs", json, "-o", onnx);
+            var (code, stdout, stderr) = await CliProcess.RunAsync(null, "models", "import-tfjs", json, "-o", onnx);
             Assert.True(code == 0, stderr);
             Assert.Contains("wrote", stdout);
             var output = Path.Combine(_dir, "out.png");
-            (code, stdout, stderr) = await CliTests.RunAsync(null, "upscale", WritePng(20, 12), "-o", output, "--model", onnx, "--threads", "1");
+            (code, stdout, stderr) = await CliProcess.RunAsync(null, "upscale", WritePng(20, 12), "-o", output, "--model", onnx, "--threads", "1");
             Assert.True(code == 0, stderr);
             Assert.Contains("60×36", stdout);
             Assert.Equal((60, 36), (RgbImage.Load(output).Width, RgbImage.Load(output).Height));
@@ -47,7 +47,7 @@ public sealed class UpscaleCommandTests : IDisposable
     [Fact]
     public async Task UnknownModelIsAUsageError()
     {
-        var (code, _, stderr) = await CliTests.RunAsync(null, "upscale", WritePng(4, 4), "-o", Path.Combine(_dir, "o.png"), "--model", "esrgan-x5");
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "upscale", WritePng(4, 4), "-o", Path.Combine(_dir, "o.png"), "--model", "esrgan-x5");
         Assert.Equal(ExitCodes.Usage, code);
         Assert.StartsWith("error: unknown super-resolution model 'esrgan-x5'", stderr);
         Assert.Single(stderr.Trim().Split('\n'));
@@ -60,7 +60,7 @@ public sealed class UpscaleCommandTests : IDisposable
         var json = m.Save(m.Add("Dense", "dense_1", new System.Text.Json.Nodes.JsonObject { ["units"] = 4 }, [m.Input(3)]));
         try
         {
-            var (code, _, stderr) = await CliTests.RunAsync(null, "models", "import-tfjs", json, "-o", Path.Combine(_dir, "m.onnx"));
+            var (code, _, stderr) = await CliProcess.RunAsync(null, "models", "import-tfjs", json, "-o", Path.Combine(_dir, "m.onnx"));
             Assert.Equal(ExitCodes.BadModel, code);
             Assert.Contains("Dense 'dense_1' (layer 1) is not supported", stderr);
             Assert.False(File.Exists(Path.Combine(_dir, "m.onnx")));

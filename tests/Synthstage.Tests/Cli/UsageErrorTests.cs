@@ -10,7 +10,7 @@ public sealed class UsageErrorTests
 {
     private static async Task<string> UsageErrorAsync(params string[] args)
     {
-        var (code, stdout, stderr) = await CliTests.RunAsync(null, args);
+        var (code, stdout, stderr) = await CliProcess.RunAsync(null, args);
         Assert.True(code == 2, $"exit {code}: {stderr}");
         Assert.Equal("", stdout);
         Assert.Single(stderr.TrimEnd().Split('\n'));
@@ -93,7 +93,7 @@ public sealed class UsageErrorTests
     public async Task AnOnOffSwitchTakesItsValue(string option, string value)
     {
         // The value is the switch's, not a stray argument: the command gets as far as looking for its input.
-        var (code, _, stderr) = await CliTests.RunAsync(null, "pose", "/nonexistent/clip.mp4", "--json", "x.json", option, value);
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "pose", "/nonexistent/clip.mp4", "--json", "x.json", option, value);
         Assert.Equal(3, code);
         Assert.Equal("error: input '/nonexistent/clip.mp4' does not exist", stderr.Trim());
     }
@@ -122,7 +122,7 @@ public sealed class UsageErrorTests
     [Fact]
     public async Task HelpNamesTheCommandSynthstageAndListsTheChoices()
     {
-        var (code, stdout, stderr) = await CliTests.RunAsync(null, "composite", "--help");
+        var (code, stdout, stderr) = await CliProcess.RunAsync(null, "composite", "--help");
         Assert.True(code == 0, stderr);
         Assert.Contains("Usage:\n  synthstage composite <input> [options]", stdout.Replace("\r", ""));
         Assert.DoesNotContain("Synthstage.Cli", stdout);
@@ -138,8 +138,7 @@ public sealed class UsageErrorTests
     {
         SharedData.RequireFfmpeg();
         await TestModels.RequireSelfieStoreAsync();
-        var home = new Dictionary<string, string> { ["SYNTHSTAGE_HOME"] = TestModels.CacheRoot };
-        var (code, _, stderr) = await CliTests.RunAsync(home, "matte", "-o", Path.Combine(Path.GetTempPath(), "never-written.webm"), "--", "--clip.mp4");
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "matte", "-o", Path.Combine(Path.GetTempPath(), "never-written.webm"), "--", "--clip.mp4");
         Assert.NotEqual(2, code);
         Assert.DoesNotContain("unknown option", stderr);
         Assert.Contains("--clip.mp4", stderr);

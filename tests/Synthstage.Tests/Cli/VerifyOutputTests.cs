@@ -10,8 +10,6 @@ public sealed class VerifyOutputTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static readonly Dictionary<string, string> Home = new() { ["SYNTHSTAGE_HOME"] = TestModels.CacheRoot };
-
     private static string[] ManifestLines(string stdout) => stdout.Split('\n').Where(l => l.StartsWith("manifest", StringComparison.Ordinal)).ToArray();
 
     private async Task<string> CompositeAsync()
@@ -21,7 +19,7 @@ public sealed class VerifyOutputTests : IDisposable
         var still = Path.Combine(_dir, "still.png");
         await KeyingJobTests.RunFfmpegAsync("-i", SharedData.Require("footage/coffee.mp4"), "-frames:v", "1", still);
         var output = Path.Combine(_dir, "out.png");
-        var (code, _, stderr) = await CliTests.RunAsync(Home, "composite", still, "--background", "#102030", "-o", output);
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "composite", still, "--background", "#102030", "-o", output);
         Assert.True(code == 0, stderr);
         return output;
     }
@@ -30,7 +28,7 @@ public sealed class VerifyOutputTests : IDisposable
     public async Task AgreeingCopiesArePrintedOnce()
     {
         var output = await CompositeAsync();
-        var (code, stdout, stderr) = await CliTests.RunAsync(Home, "verify", output);
+        var (code, stdout, stderr) = await CliProcess.RunAsync(null, "verify", output);
         Assert.True(code == 0, stderr + stdout);
         var line = Assert.Single(ManifestLines(stdout));
         Assert.StartsWith($"manifest: sidecar {output}.manifest.json and the embedded copy agree: signature valid", line);
@@ -45,7 +43,7 @@ public sealed class VerifyOutputTests : IDisposable
         var json = JsonNode.Parse(await File.ReadAllTextAsync(sidecar, TestContext.Current.CancellationToken))!;
         json["label"] = "edited";
         await File.WriteAllTextAsync(sidecar, json.ToJsonString(), TestContext.Current.CancellationToken);
-        var (code, stdout, _) = await CliTests.RunAsync(Home, "verify", output);
+        var (code, stdout, _) = await CliProcess.RunAsync(null, "verify", output);
         Assert.Equal(6, code);
         var lines = ManifestLines(stdout);
         Assert.Equal(2, lines.Length);

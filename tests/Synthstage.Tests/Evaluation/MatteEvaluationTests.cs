@@ -112,7 +112,7 @@ public sealed class MatteEvaluationTests : IDisposable
     [Fact]
     public async Task TheCommandWantsImagesAndMasksOrAVideo()
     {
-        var (code, _, stderr) = await Cli.CliTests.RunAsync(null, "eval", "matte", "--images", _dir);
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "eval", "matte", "--images", _dir);
         Assert.Equal(ExitCodes.Usage, code);
         Assert.StartsWith("error: give --images DIR --masks DIR, or --video FILE", stderr);
         Assert.Single(stderr.Trim().Split('\n'));

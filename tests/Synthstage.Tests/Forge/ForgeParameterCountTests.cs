@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Synthstage.Forge;
 
 namespace Synthstage.Tests.Forge;
@@ -8,13 +7,11 @@ public class ForgeParameterCountTests
     [Fact]
     public void FullScaleCountsEqualSd15PublishedCounts()
     {
-        var watch = Stopwatch.StartNew();
         var counts = StableDiffusionForge.CountParameters(StableDiffusionSize.Full);
-        TestContext.Current.TestOutputHelper?.WriteLine($"counted in {watch.ElapsedMilliseconds} ms: {counts}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"counts: {counts}");
 
         Assert.Equal(123_060_480, counts.TextEncoder);
         Assert.Equal(859_520_964, counts.UNet);
         Assert.Equal(83_653_863, counts.Vae);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"counting took {watch.Elapsed}");
     }
 }

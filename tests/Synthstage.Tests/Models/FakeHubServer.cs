@@ -11,7 +11,8 @@ namespace Synthstage.Tests.Models;
 /// LFS files to a blob URL with X-Linked-Etag / X-Linked-Size / X-Repo-Commit and answer regular files directly
 /// with an ETag, range requests (206), and switches to cut a body, corrupt it, gate the repository, or list file
 /// names only as some Hub mirrors do. Blobs are served by the Hub's own server or by a second server (another port,
-/// optionally under another host name), as the Hub's storage is another host. Counts requests and body bytes per file.
+/// optionally under another host name), as the Hub's storage is another host. Counts requests and body bytes per file,
+/// and records where each ranged body started.
 /// </summary>
 internal sealed class FakeHubServer : IDisposable
 {
@@ -22,6 +23,7 @@ internal sealed class FakeHubServer : IDisposable
     private readonly LoopbackHttpServer? _blobServer;
     private readonly Dictionary<string, (byte[] Content, bool Lfs, string Etag)> _files = [];
     private readonly ConcurrentDictionary<string, long> _bodyBytes = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<long>> _rangeStarts = new();
     private int _requests;
     private int _downloads;
 
@@ -68,6 +70,9 @@ internal sealed class FakeHubServer : IDisposable
     public IEnumerable<LoopbackRequest> AllRequests => _hub.Received.Concat(BlobRequests);
 
     public long BodyBytes(string path) => _bodyBytes.GetValueOrDefault(path);
+
+    /// <summary>Where each body of this file that was served for a <c>Range: bytes=N-</c> request asked to start, in order.</summary>
+    public IReadOnlyList<long> RangeStarts(string path) => _rangeStarts.TryGetValue(path, out var starts) ? [.. starts] : [];
     public (byte[] Content, bool Lfs, string Etag) File(string path) => _files[path];
 
     public void Dispose()
@@ -153,6 +158,7 @@ internal sealed class FakeHubServer : IDisposable
         if (request.Header("Range") is { } range && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-') && !IgnoreRange)
         {
             start = long.Parse(range["bytes=".Length..^1], CultureInfo.InvariantCulture);
+            if (request.Method == "GET") _rangeStarts.GetOrAdd(path, _ => new ConcurrentQueue<long>()).Enqueue(start);
             response.Status = 206;
             response.Headers["Content-Range"] = $"bytes {start}-{content.Length - 1}/{content.Length}";
         }

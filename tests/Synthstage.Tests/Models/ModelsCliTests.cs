@@ -1,5 +1,3 @@
-using Synthstage.Tests.Cli;
-
 namespace Synthstage.Tests.Models;
 
 /// <summary>The <c>synthstage models</c> commands as a child process against the fake Hub.</summary>
@@ -29,19 +27,19 @@ public sealed class ModelsCliTests : IDisposable
     [Fact]
     public async Task PullPathVerifyAndRmWorkOnAHubName()
     {
-        var pull = await CliTests.RunAsync(Env(), "models", "pull", FakeHubServer.Repository);
+        var pull = await CliProcess.RunAsync(Env(), "models", "pull", FakeHubServer.Repository);
         Assert.True(pull.Code == 0, pull.Stderr);
         var snapshot = Path.Combine(_dir, "hub", "models--acme--tiny-diffusion", "snapshots", FakeHubServer.Commit);
         Assert.Contains(snapshot, pull.Stdout);
 
-        var path = await CliTests.RunAsync(Env(), "models", "path", FakeHubServer.Repository);
+        var path = await CliProcess.RunAsync(Env(), "models", "path", FakeHubServer.Repository);
         Assert.Equal(snapshot, path.Stdout.Trim());
 
-        var verify = await CliTests.RunAsync(Env(), "models", "verify", FakeHubServer.Repository);
+        var verify = await CliProcess.RunAsync(Env(), "models", "verify", FakeHubServer.Repository);
         Assert.True(verify.Code == 0, verify.Stdout + verify.Stderr);
         Assert.Equal(2, verify.Stdout.Split('\n').Count(l => l.StartsWith("ok ")));
 
-        var rm = await CliTests.RunAsync(Env(), "models", "rm", FakeHubServer.Repository);
+        var rm = await CliProcess.RunAsync(Env(), "models", "rm", FakeHubServer.Repository);
         Assert.Equal(0, rm.Code);
         Assert.False(Directory.Exists(snapshot));
     }
@@ -49,7 +47,7 @@ public sealed class ModelsCliTests : IDisposable
     [Fact]
     public async Task AnUnknownIdIsAOneLineUsageErrorWithASuggestion()
     {
-        var (code, _, stderr) = await CliTests.RunAsync(Env(), "models", "pull", "sd-trubo");
+        var (code, _, stderr) = await CliProcess.RunAsync(Env(), "models", "pull", "sd-trubo");
 
         Assert.Equal(2, code);
         Assert.Equal("error: unknown model 'sd-trubo'; did you mean 'sd-turbo'? (synthstage models list shows all)", stderr.Trim());
@@ -62,7 +60,7 @@ public sealed class ModelsCliTests : IDisposable
         var file = Path.Combine(_dir, "file");
         File.WriteAllText(file, "x");
 
-        var (code, _, stderr) = await CliTests.RunAsync(Env(Path.Combine(file, "hub")), "models", "pull", FakeHubServer.Repository);
+        var (code, _, stderr) = await CliProcess.RunAsync(Env(Path.Combine(file, "hub")), "models", "pull", FakeHubServer.Repository);
 
         Assert.Equal(4, code);
         Assert.StartsWith("error: cannot write to the Hugging Face cache", stderr);
@@ -74,17 +72,19 @@ public sealed class ModelsCliTests : IDisposable
     {
         _server.RequiredToken = "hf_x";
 
-        var (code, _, stderr) = await CliTests.RunAsync(Env(), "models", "pull", FakeHubServer.Repository);
+        var (code, _, stderr) = await CliProcess.RunAsync(Env(), "models", "pull", FakeHubServer.Repository);
 
         Assert.Equal(5, code);
         Assert.Contains("set HF_TOKEN", stderr);
         Assert.Single(stderr.Trim().Split('\n'));
+        // No token of the developer's (HF_TOKEN, or huggingface-cli's token file) reached the child.
+        Assert.All(_server.Authorizations, Assert.Null);
     }
 
     [Fact]
     public async Task ListShowsSizeAndLicence()
     {
-        var (code, stdout, _) = await CliTests.RunAsync(Env(), "models", "list");
+        var (code, stdout, _) = await CliProcess.RunAsync(Env(), "models", "list");
 
         Assert.Equal(0, code);
         Assert.Contains(stdout.Split('\n'), l => l.StartsWith("sd-turbo") && l.Contains("GB") && l.Contains("Non-Commercial"));

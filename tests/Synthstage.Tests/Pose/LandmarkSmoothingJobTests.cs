@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Synthstage.Pose;
-using Synthstage.Tests.Cli;
 
 namespace Synthstage.Tests.Pose;
 
@@ -14,7 +13,7 @@ public class LandmarkSmoothingJobTests
     [InlineData("--crop-smoothing", "eval", "matte", "--video", "clip.mp4")]
     public async Task UnknownValueIsAUsageError(string option, params string[] command)
     {
-        var (code, _, stderr) = await CliTests.RunAsync(null, [.. command, option, "maybe"]);
+        var (code, _, stderr) = await CliProcess.RunAsync(null, [.. command, option, "maybe"]);
         Assert.Equal(2, code);
         Assert.Equal($"error: unknown {option} 'maybe'; use on or off", stderr.Trim());
     }

@@ -1,5 +1,3 @@
-using Synthstage.Tests.Cli;
-
 namespace Synthstage.Tests.Pose;
 
 /// <summary>The real <c>synthstage pose</c> command as a child process: usage errors are one line with exit code 2.</summary>
@@ -8,7 +6,7 @@ public class PoseCommandTests
     [Fact]
     public async Task WithoutJsonOrOverlayItSaysThereIsNothingToWrite()
     {
-        var (code, _, stderr) = await CliTests.RunAsync(null, "pose", "clip.mp4");
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "pose", "clip.mp4");
         Assert.Equal(2, code);
         Assert.Equal("error: nothing to write: give --json FILE and/or -o OVERLAY", stderr.Trim());
     }
@@ -16,7 +14,7 @@ public class PoseCommandTests
     [Fact]
     public async Task UnknownPersonChoiceIsAUsageError()
     {
-        var (code, _, stderr) = await CliTests.RunAsync(null, "pose", "clip.mp4", "--json", "x.json", "--person", "tallest");
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "pose", "clip.mp4", "--json", "x.json", "--person", "tallest");
         Assert.Equal(2, code);
         Assert.Equal("error: unknown --person 'tallest'; use largest or confident", stderr.Trim());
     }

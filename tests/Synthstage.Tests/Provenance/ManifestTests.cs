@@ -86,14 +86,10 @@ public sealed class ManifestTests : IDisposable
     }
 
     [Fact]
-    public void DefaultKeyFolderFollowsSynthstageHomeThenXdg()
+    public void DefaultKeyFolderFollowsSynthstageHome()
     {
-        var home = Environment.GetEnvironmentVariable("SYNTHSTAGE_HOME");
-        var expected = string.IsNullOrWhiteSpace(home)
-            ? Path.Combine(Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg ? xdg
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config"), "synthstage")
-            : Path.Combine(home, "keys");
-        Assert.Equal(expected, SigningKeyStore.DefaultFolder());
+        // The test environment sets SYNTHSTAGE_HOME to the test cache, so no test signs with the developer's own key.
+        Assert.Equal(Path.Combine(TestEnvironment.CacheRoot, "keys"), SigningKeyStore.DefaultFolder());
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using Synthstage.Provenance;
 using Synthstage.Provenance.Manifest;
-using Synthstage.Tests.Cli;
 
 namespace Synthstage.Tests.Provenance;
 
@@ -16,10 +15,10 @@ public sealed class ProvenanceCliTests : IDisposable
     [Fact]
     public async Task KeysExportPrintsTheSamePublicKeyEveryTime()
     {
-        var (code, first, _) = await CliTests.RunAsync(Home(), "keys", "export");
+        var (code, first, _) = await CliProcess.RunAsync(Home(), "keys", "export");
         Assert.Equal(0, code);
         Assert.Matches("^ed25519:[A-Za-z0-9+/]{43}=$", first.Trim());
-        var (_, second, _) = await CliTests.RunAsync(Home(), "keys", "export");
+        var (_, second, _) = await CliProcess.RunAsync(Home(), "keys", "export");
         Assert.Equal(first, second);
         Assert.Equal(first.Trim(), new SigningKeyStore(Path.Combine(_dir, "keys")).GetOrCreate().PublicKeyText);
     }
@@ -30,7 +29,7 @@ public sealed class ProvenanceCliTests : IDisposable
         SharedData.RequireFfmpeg();
         var path = Path.Combine(_dir, "plain.png");
         new Synthstage.Diffusion.Pipelines.GeneratedImage(TestImages.Scene(256, 192, 3), 1, []).SavePng(path);
-        var (code, stdout, stderr) = await CliTests.RunAsync(Home(), "verify", path);
+        var (code, stdout, stderr) = await CliProcess.RunAsync(Home(), "verify", path);
         Assert.True(code == 0, stderr);
         Assert.Contains("manifest: none", stdout);
         Assert.Contains("watermark: not found", stdout);
@@ -48,7 +47,7 @@ public sealed class ProvenanceCliTests : IDisposable
         Assert.NotNull(written);
         Assert.True(written.Embedded);
 
-        var (code, stdout, stderr) = await CliTests.RunAsync(Home(), "verify", path);
+        var (code, stdout, stderr) = await CliProcess.RunAsync(Home(), "verify", path);
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains("signature valid", stdout);
         Assert.Contains("(this user's key)", stdout);
@@ -58,7 +57,7 @@ public sealed class ProvenanceCliTests : IDisposable
         var sidecar = written.SidecarPath;
         var ct = TestContext.Current.CancellationToken;
         await File.WriteAllTextAsync(sidecar, (await File.ReadAllTextAsync(sidecar, ct)).Replace("a beach", "a forest", StringComparison.Ordinal), ct);
-        (code, stdout, _) = await CliTests.RunAsync(Home(), "verify", path);
+        (code, stdout, _) = await CliProcess.RunAsync(Home(), "verify", path);
         Assert.Equal(VerifyExitCodes.ManifestTampered, code);
         Assert.Contains("the file's manifest was changed after signing", stdout);
     }
@@ -66,7 +65,7 @@ public sealed class ProvenanceCliTests : IDisposable
     [Fact]
     public async Task VerifyOfAMissingFileIsOneLineAndExitCode3()
     {
-        var (code, _, stderr) = await CliTests.RunAsync(Home(), "verify", Path.Combine(_dir, "nope.mp4"));
+        var (code, _, stderr) = await CliProcess.RunAsync(Home(), "verify", Path.Combine(_dir, "nope.mp4"));
         Assert.Equal(3, code);
         Assert.StartsWith("error: ", stderr);
         Assert.Single(stderr.Trim().Split('\n'));

@@ -191,7 +191,7 @@ public sealed class SceneCompositeJobTests(ForgedFolders forged) : IClassFixture
     {
         SharedData.RequireFfmpeg();
         var coffee = SharedData.Require("footage/coffee.mp4");
-        var (code, _, stderr) = await Cli.CliTests.RunAsync(null, "composite", coffee, "--background", "#102030", "--prompt", "x", "-o", Path.Combine(_dir, "o.mp4"));
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "composite", coffee, "--background", "#102030", "--prompt", "x", "-o", Path.Combine(_dir, "o.mp4"));
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("exactly one", stderr);
 
@@ -201,7 +201,7 @@ public sealed class SceneCompositeJobTests(ForgedFolders forged) : IClassFixture
             ["HF_HUB_CACHE"] = Path.Combine(_dir, "hf"),
             ["HF_HUB_OFFLINE"] = "1",
         };
-        (code, _, stderr) = await Cli.CliTests.RunAsync(env, "composite", coffee, "--prompt", "a beach", "-o", Path.Combine(_dir, "o.mp4"));
+        (code, _, stderr) = await CliProcess.RunAsync(env, "composite", coffee, "--prompt", "a beach", "-o", Path.Combine(_dir, "o.mp4"));
         Assert.Equal(ExitCodes.BadModel, code);
         Assert.StartsWith("error: --prompt needs a Stable Diffusion model", stderr);
         Assert.Contains("synthstage models pull sd15-onnx", stderr);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Synthstage.Media;
@@ -24,11 +23,6 @@ public sealed class SceneResumeTests(ForgedFolders forged) : IClassFixture<Forge
         "--seed", "3", "--steps", "2", "--scene-model", forged.Get("tiny"), "--preset", "ultrafast", .. extra, "-o", output,
     ];
 
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
-
-    private static readonly Dictionary<string, string> Home = new() { ["SYNTHSTAGE_HOME"] = TestModels.CacheRoot };
-
     private static int FramesStored(string output)
     {
         try
@@ -51,34 +45,30 @@ public sealed class SceneResumeTests(ForgedFolders forged) : IClassFixture<Forge
         await KeyingJobTests.RunFfmpegAsync("-i", SharedData.Require("footage/coffee.mp4"), "-frames:v", Frames.ToString(CultureInfo.InvariantCulture), "-c", "copy", excerpt);
         var output = Path.Combine(_dir, "scene.mp4");
 
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Synthstage.Cli.dll"));
-        foreach (var a in Args(excerpt, output)) info.ArgumentList.Add(a);
-        info.Environment["SYNTHSTAGE_HOME"] = TestModels.CacheRoot;
         int stored;
-        using (var process = Process.Start(info)!)
+        using (var render = CliProcess.Start(null, Args(excerpt, output)))
         {
-            var stderr = process.StandardError.ReadToEndAsync(Ct);
-            var clock = Stopwatch.StartNew();
-            while (!process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3) && FramesStored(output) < 16)
-                await Task.Delay(10, Ct);
-            Assert.False(process.HasExited, "the render ended before it could be killed");
-            Assert.Equal(0, Kill(process.Id, 9)); // SIGKILL: no chance to clean up
-            await process.WaitForExitAsync(Ct);
-            Assert.Equal(137, process.ExitCode);
-            Assert.DoesNotContain("error", await stderr);
+            // Each rendered frame prints a progress line (after it is stored): check the state as each one arrives and
+            // kill once whole parts hold 16 frames. The render goes on until the signal lands, so more may be stored by
+            // then; the slack allowed is anything short of the whole clip, which would leave nothing to resume.
+            var line = await render.WaitForStderrLineAsync(l => l.StartsWith("render: ", StringComparison.Ordinal) && FramesStored(output) >= 16);
+            if (line is null) Assert.Fail($"the render never stored 16 frames in finished parts: {render.Stderr}");
+            Assert.False(render.HasExited, "the render ended before it could be killed");
+            render.Signal(CliChild.SigKill); // no chance to clean up
+            Assert.Equal(137, await render.WaitForExitAsync());
+            Assert.DoesNotContain("error", render.Stderr);
             stored = FramesStored(output);
         }
         Assert.InRange(stored, 16, Frames - 1);
         Assert.False(File.Exists(output));
 
         // Other parameters: refused, the unfinished render left alone.
-        var changed = await Cli.CliTests.RunAsync(Home, Args(excerpt, output, "--harmonize", "0.5"));
+        var changed = await CliProcess.RunAsync(null, Args(excerpt, output, "--harmonize", "0.5"));
         Assert.Equal(ExitCodes.Usage, changed.Code);
         Assert.Contains("other parameters", changed.Stderr);
         Assert.Equal(stored, FramesStored(output));
 
-        var resumed = await Cli.CliTests.RunAsync(Home, Args(excerpt, output));
+        var resumed = await CliProcess.RunAsync(null, Args(excerpt, output));
         Assert.True(resumed.Code == 0, resumed.Stderr);
         Assert.Contains("from the cache", resumed.Stdout); // the walk frames were not generated again
         Assert.Contains("resumed: ", resumed.Stdout);

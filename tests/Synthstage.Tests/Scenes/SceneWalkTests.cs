@@ -97,10 +97,10 @@ public sealed class SceneWalkTests(ForgedFolders forged) : IClassFixture<ForgedF
     {
         SharedData.RequireFfmpeg();
         var coffee = SharedData.Require("footage/coffee.mp4");
-        var (code, _, stderr) = await Cli.CliTests.RunAsync(null, "composite", coffee, "--prompt", "a beach", "--background-motion", "walk", "-o", Path.Combine(_dir, "o.mp4"));
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "composite", coffee, "--prompt", "a beach", "--background-motion", "walk", "-o", Path.Combine(_dir, "o.mp4"));
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Equal("error: --background-motion walk needs two or more --prompt values (got 1)", stderr.Trim());
-        (code, _, stderr) = await Cli.CliTests.RunAsync(null, "composite", coffee, "--prompt", "a beach", "--prompt", "a forest", "-o", Path.Combine(_dir, "o.mp4"));
+        (code, _, stderr) = await CliProcess.RunAsync(null, "composite", coffee, "--prompt", "a beach", "--prompt", "a forest", "-o", Path.Combine(_dir, "o.mp4"));
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Equal("error: several --prompt values make a walking background: add --background-motion walk", stderr.Trim());
     }

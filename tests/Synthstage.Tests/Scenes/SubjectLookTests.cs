@@ -118,12 +118,25 @@ public sealed class SubjectLookTests
         harmonizer.MeasureBackground(plate);
         harmonizer.Apply(frame, alpha);
 
-        var before = MeanLab(original, alpha);
-        var after = MeanLab(frame, alpha);
-        var target = harmonizer.BackgroundStats;
-        Assert.True(Math.Abs(after.L - target[0].Mean) < 0.01, $"L {after.L} vs {target[0].Mean} (was {before.L})");
-        Assert.True(Math.Abs(after.A - target[1].Mean) < 0.01, $"a {after.A} vs {target[1].Mean} (was {before.A})");
-        Assert.True(Math.Abs(after.B - target[2].Mean) < 0.01, $"b {after.B} vs {target[2].Mean} (was {before.B})");
+        // The target, measured here with a direct per-pixel loop: the plate's Oklab mean and deviation over the rows the
+        // harmoniser documents it reads (every fourth row, every pixel weighted alike).
+        var target = LabStats(plate, p => p / width % 4 == 0);
+        for (var c = 0; c < 3; c++)
+        {
+            Assert.Equal(target.Mean[c], harmonizer.BackgroundStats[c].Mean, 1e-4);
+            Assert.Equal(target.Deviation[c], harmonizer.BackgroundStats[c].Deviation, 1e-4);
+        }
+        var before = LabStats(original, p => alpha[p] > 0);
+        var after = LabStats(frame, p => alpha[p] > 0);
+        for (var c = 0; c < 3; c++)
+        {
+            var channel = "Lab"[c];
+            Assert.True(Math.Abs(after.Mean[c] - target.Mean[c]) < 0.01, $"{channel} mean {after.Mean[c]} vs {target.Mean[c]} (was {before.Mean[c]})");
+            // The spread follows too where the ratio is inside the ½..2 the transfer allows.
+            var ratio = target.Deviation[c] / before.Deviation[c];
+            var expectedDeviation = before.Deviation[c] * Math.Clamp(ratio, 0.5, 2);
+            Assert.True(Math.Abs(after.Deviation[c] - expectedDeviation) < 0.01, $"{channel} deviation {after.Deviation[c]} vs {expectedDeviation} (was {before.Deviation[c]})");
+        }
         for (var p = 0; p < width * height; p++)
             if (alpha[p] == 0)
                 Assert.True(original.AsSpan(p * 3, 3).SequenceEqual(frame.AsSpan(p * 3, 3)), $"pixel {p} outside the matte changed");
@@ -133,7 +146,9 @@ public sealed class SubjectLookTests
         var halfHarmonizer = new ColorHarmonizer(width, height, 0.5f);
         halfHarmonizer.MeasureBackground(plate);
         halfHarmonizer.Apply(half, alpha);
-        Assert.Equal((before.L + target[0].Mean) / 2, MeanLab(half, alpha).L, 2);
+        var halfway = LabStats(half, p => alpha[p] > 0);
+        for (var c = 0; c < 3; c++)
+            Assert.True(Math.Abs(halfway.Mean[c] - (before.Mean[c] + target.Mean[c]) / 2) < 0.005, $"{"Lab"[c]} mean at half strength {halfway.Mean[c]}, expected {(before.Mean[c] + target.Mean[c]) / 2}");
     }
 
     [Fact]
@@ -162,24 +177,40 @@ public sealed class SubjectLookTests
             if (alpha[p] == 0) Assert.True(original.AsSpan(p * 3, 3).SequenceEqual(frame.AsSpan(p * 3, 3)));
     }
 
-    private static (float L, float A, float B) MeanLab(byte[] frame, byte[] alpha)
+    /// <summary>Oklab mean and (population) standard deviation per channel over the pixels <paramref name="include"/> picks.</summary>
+    private static (double[] Mean, double[] Deviation) LabStats(byte[] rgb, Func<int, bool> include)
     {
-        var width = alpha.Length;
-        var row = new OklabRow(width);
-        var l = new float[width];
-        var a = new float[width];
-        var b = new float[width];
-        row.FromRgb(frame, l, a, b);
-        double sl = 0, sa = 0, sb = 0, n = 0;
-        for (var i = 0; i < width; i++)
+        double[] sum = new double[3], squares = new double[3];
+        var n = 0;
+        for (var p = 0; p < rgb.Length / 3; p++)
         {
-            if (alpha[i] == 0) continue;
-            sl += l[i];
-            sa += a[i];
-            sb += b[i];
+            if (!include(p)) continue;
+            var lab = Oklab(rgb[p * 3], rgb[p * 3 + 1], rgb[p * 3 + 2]);
+            for (var c = 0; c < 3; c++)
+            {
+                sum[c] += lab[c];
+                squares[c] += lab[c] * lab[c];
+            }
             n++;
         }
-        return ((float)(sl / n), (float)(sa / n), (float)(sb / n));
+        var mean = sum.Select(v => v / n).ToArray();
+        return (mean, squares.Select((v, c) => Math.Sqrt(Math.Max(0, v / n - mean[c] * mean[c]))).ToArray());
+    }
+
+    /// <summary>Oklab of one sRGB colour, straight from the definitions (sRGB transfer curve, Ottosson's two matrices).</summary>
+    private static double[] Oklab(byte r8, byte g8, byte b8)
+    {
+        static double Linear(byte v) => v / 255.0 <= 0.04045 ? v / 255.0 / 12.92 : Math.Pow((v / 255.0 + 0.055) / 1.055, 2.4);
+        double r = Linear(r8), g = Linear(g8), b = Linear(b8);
+        var l = Math.Cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b);
+        var m = Math.Cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b);
+        var s = Math.Cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b);
+        return
+        [
+            0.2104542553 * l + 0.7936177850 * m - 0.0040720468 * s,
+            1.9779984951 * l - 2.4285922050 * m + 0.4505937099 * s,
+            0.0259040371 * l + 0.7827717662 * m - 0.8086757660 * s,
+        ];
     }
 
     private sealed class Near(float tolerance) : IEqualityComparer<(float, float, float)>

@@ -80,6 +80,8 @@ public class NpmPackageFetcherTests
             Assert.Equal(ExitCodes.BadModel, e.ExitCode);
             Assert.StartsWith("npm pack @mediapipe/selfie_segmentation@0.0.0-does-not-exist failed", e.Message);
             Assert.Contains("No matching version", e.Message);
+            // The registry answered: a wrongly pinned version fails a test instead of skipping it as "offline".
+            Assert.False(NpmRegistry.IsUnavailable(e.Message));
         }
         finally { Directory.Delete(dir, true); }
     }

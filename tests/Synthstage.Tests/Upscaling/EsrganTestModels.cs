@@ -5,7 +5,8 @@ namespace Synthstage.Tests.Upscaling;
 
 /// <summary>
 /// UpscalerJS's ESRGAN models for tests: installed once per machine into the test store through the real installer
-/// (npm pack + our TF.js importer), and the package's own model.json for the direct-loop reference. Skips without npm.
+/// (npm pack + our TF.js importer), and the package's own model.json for the direct-loop reference. Skips without npm or
+/// its registry; a wrong pin fails (<see cref="NpmRegistry"/>).
 /// </summary>
 public static class EsrganTestModels
 {
@@ -25,7 +26,7 @@ public static class EsrganTestModels
                 {
                     Installed[name] = await EsrganModelInstaller.EnsureInstalledAsync(new ModelStore(TestModels.CacheRoot), EsrganModel.Parse(name), null, CancellationToken.None);
                 }
-                catch (SynthstageException e) when (e.Message.Contains("npm", StringComparison.OrdinalIgnoreCase))
+                catch (SynthstageException e) when (NpmRegistry.IsUnavailable(e.Message))
                 {
                     _failure = e.Message;
                 }

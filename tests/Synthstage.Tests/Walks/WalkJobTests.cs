@@ -2,7 +2,6 @@ using Synthstage.Imaging;
 using System.Globalization;
 using Synthstage.Diffusion;
 using Synthstage.Diffusion.Pipelines;
-using Synthstage.Tests.Cli;
 using Synthstage.Tests.Diffusion.Models;
 using Synthstage.Walks;
 
@@ -30,7 +29,7 @@ public sealed class WalkJobTests(TinyDiffusionModels models) : IClassFixture<Tin
         var walkArgs = new List<string> { "walk" };
         foreach (var (prompt, seed, negative) in Keyframes) walkArgs.AddRange(["--prompt", prompt, "--seed", seed.ToString(CultureInfo.InvariantCulture), "--negative", negative]);
         walkArgs.AddRange([.. common, "--frames", "3,5", "--frames-dir", Path.Combine(dir, "frames"), "-o", Path.Combine(dir, "walk.mp4")]);
-        var walk = await CliTests.RunAsync(null, [.. walkArgs]);
+        var walk = await CliProcess.RunAsync(null, [.. walkArgs]);
         Assert.True(walk.Code == 0, walk.Stderr);
 
         // Documented count: Σ frames per segment + 1 (the last keyframe) = 3 + 5 + 1.
@@ -42,7 +41,7 @@ public sealed class WalkJobTests(TinyDiffusionModels models) : IClassFixture<Tin
         {
             var (prompt, seed, negative) = Keyframes[k];
             var png = Path.Combine(dir, $"generate-{k}.png");
-            var generate = await CliTests.RunAsync(null, ["generate", "--prompt", prompt, "--seed", seed.ToString(CultureInfo.InvariantCulture), "--negative", negative, .. common, "-o", png]);
+            var generate = await CliProcess.RunAsync(null, ["generate", "--prompt", prompt, "--seed", seed.ToString(CultureInfo.InvariantCulture), "--negative", negative, .. common, "-o", png]);
             Assert.True(generate.Code == 0, generate.Stderr);
             var expected = RgbImage.Load(png).Pixels;
             var frame = RgbImage.Load(Path.Combine(dir, "frames", $"frame_{keyframeFrames[k]:D6}.png")).Pixels;

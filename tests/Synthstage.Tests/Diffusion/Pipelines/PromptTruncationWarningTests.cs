@@ -1,5 +1,4 @@
 using Synthstage.Diffusion.Pipelines;
-using Synthstage.Tests.Cli;
 using Synthstage.Tests.Diffusion.Models;
 
 namespace Synthstage.Tests.Diffusion.Pipelines;
@@ -32,7 +31,7 @@ public sealed class PromptTruncationWarningTests(TinyDiffusionModels models) : I
     public async Task GenerateCommandPrintsTheWarning()
     {
         var output = Path.Combine(models.NewTempFolder(), "out.png");
-        var (code, _, stderr) = await CliTests.RunAsync(null, "generate", "-m", models.Folder("fp32"), "-p", LongPrompt, "--steps", "1",
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "generate", "-m", models.Folder("fp32"), "-p", LongPrompt, "--steps", "1",
             "-W", "64", "-H", "48", "--seed", "1", "--no-ort-cache", "--no-watermark", "-o", output);
         Assert.True(code == 0, stderr);
         Assert.Contains($"warning: prompt longer than 77 tokens; dropped \"{Dropped}\"", stderr);
@@ -43,7 +42,7 @@ public sealed class PromptTruncationWarningTests(TinyDiffusionModels models) : I
     {
         SharedData.RequireFfmpeg();
         var output = Path.Combine(models.NewTempFolder(), "walk.mp4");
-        var (code, _, stderr) = await CliTests.RunAsync(null, "walk", "-m", models.Folder("fp32"), "--prompt", "a cat", "--seed", "1",
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "walk", "-m", models.Folder("fp32"), "--prompt", "a cat", "--seed", "1",
             "--prompt", LongPrompt, "--seed", "2", "--frames", "1", "--steps", "1", "-W", "64", "-H", "48", "--no-ort-cache", "--no-watermark", "-o", output);
         Assert.True(code == 0, stderr);
         Assert.Contains($"warning: keyframe 2 prompt longer than 77 tokens; dropped \"{Dropped}\"", stderr);

@@ -1,4 +1,3 @@
-using Synthstage.Tests.Cli;
 using Synthstage.Tests.Forge;
 
 namespace Synthstage.Tests.Diffusion.Tokenization;
@@ -15,7 +14,7 @@ public sealed class TokenizeCommandTests(ForgedFolders forged) : IClassFixture<F
     [Fact]
     public async Task PrintsIndexIdTokenAndTheCount()
     {
-        var (code, stdout, stderr) = await CliTests.RunAsync(null, "tokenize", "--model", Model(), "a photo of a cat");
+        var (code, stdout, stderr) = await CliProcess.RunAsync(null, "tokenize", "--model", Model(), "a photo of a cat");
         Assert.Equal(0, code);
         Assert.Equal("", stderr);
         Assert.Equal(
@@ -27,7 +26,7 @@ public sealed class TokenizeCommandTests(ForgedFolders forged) : IClassFixture<F
     public async Task VocabAndMergesOptionsWorkWithoutAModelFolder()
     {
         var tokenizer = Path.Combine(Model(), "tokenizer");
-        var (code, stdout, _) = await CliTests.RunAsync(null, "tokenize", "--vocab", Path.Combine(tokenizer, "vocab.json"), "--merges", Path.Combine(tokenizer, "merges.txt"), "hello world");
+        var (code, stdout, _) = await CliProcess.RunAsync(null, "tokenize", "--vocab", Path.Combine(tokenizer, "vocab.json"), "--merges", Path.Combine(tokenizer, "merges.txt"), "hello world");
         Assert.Equal(0, code);
         Assert.Equal(["0 49406 <|startoftext|>", "1 3306 hello</w>", "2 1002 world</w>", "3 49407 <|endoftext|>", "4 of 77 tokens"], stdout.TrimEnd().Split('\n'));
     }
@@ -36,7 +35,7 @@ public sealed class TokenizeCommandTests(ForgedFolders forged) : IClassFixture<F
     public async Task TruncationWarnsOnStderrNamingTheDroppedText()
     {
         var prompt = string.Join(' ', Enumerable.Repeat("a", 75)) + " photo of a cat";
-        var (code, stdout, stderr) = await CliTests.RunAsync(null, "tokenize", "--model", Model(), prompt);
+        var (code, stdout, stderr) = await CliProcess.RunAsync(null, "tokenize", "--model", Model(), prompt);
         Assert.Equal(0, code);
         Assert.EndsWith("77 of 77 tokens", stdout.TrimEnd());
         Assert.Equal("warning: prompt truncated to 75 tokens; dropped: \"photo of a cat\"", stderr.Trim());
@@ -45,7 +44,7 @@ public sealed class TokenizeCommandTests(ForgedFolders forged) : IClassFixture<F
     [Fact]
     public async Task MissingTokenizerSourceIsAUsageError()
     {
-        var (code, _, stderr) = await CliTests.RunAsync(null, "tokenize", "a cat");
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "tokenize", "a cat");
         Assert.Equal(2, code);
         Assert.StartsWith("error: tokenize needs either --model", stderr);
         Assert.Single(stderr.Trim().Split('\n'));
@@ -57,7 +56,7 @@ public sealed class TokenizeCommandTests(ForgedFolders forged) : IClassFixture<F
         var empty = Directory.CreateTempSubdirectory("ss-tok-cli-").FullName;
         try
         {
-            var (code, _, stderr) = await CliTests.RunAsync(null, "tokenize", "--model", empty, "a cat");
+            var (code, _, stderr) = await CliProcess.RunAsync(null, "tokenize", "--model", empty, "a cat");
             Assert.Equal(5, code);
             Assert.StartsWith("error: ", stderr);
             Assert.Contains("vocab.json", stderr);
