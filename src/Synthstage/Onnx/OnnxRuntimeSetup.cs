@@ -7,7 +7,7 @@ namespace Synthstage.Onnx;
 /// Starts ONNX Runtime once per process, with its usage telemetry off. Since 1.31 the Linux and macOS packages keep a
 /// device id and an event cache under <c>~/.cache/Microsoft/DeveloperTools</c> and upload events unless
 /// <c>ORT_DISABLE_TELEMETRY=1</c> is in the native environment when the runtime starts; a local tool has no business
-/// doing either, so the variable is set (unless the user set it) before the runtime loads, and the runtime's own
+/// doing either, so the variable is set (unless the user set it to a value) before the runtime loads, and the runtime's own
 /// switch is turned off too (the only one on Windows, where events go to ETW).
 /// </summary>
 public static partial class OnnxRuntimeSetup
@@ -28,11 +28,11 @@ public static partial class OnnxRuntimeSetup
 
     private static OrtEnv Start()
     {
-        if (System.Environment.GetEnvironmentVariable(TelemetryVariable) is null)
+        if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(TelemetryVariable)))
         {
             // .NET keeps its own copy of the environment on Unix; the native runtime reads the C library's.
             System.Environment.SetEnvironmentVariable(TelemetryVariable, "1");
-            if (!OperatingSystem.IsWindows()) _ = NativeEnvironment.setenv(TelemetryVariable, "1", 0);
+            if (!OperatingSystem.IsWindows()) _ = NativeEnvironment.setenv(TelemetryVariable, "1", 1);
         }
         var env = OrtEnv.Instance();
         env.DisableTelemetryEvents();

@@ -37,7 +37,7 @@ public sealed partial class BottleneckCliTests : IDisposable
             "-c:v", "libx264", "-preset", "ultrafast", clip);
         var output = Path.Combine(_dir, "matte.webm");
 
-        var (code, stdout, stderr) = await CliTests.RunAsync(new Dictionary<string, string> { ["SYNTHSTAGE_HOME"] = TestModels.CacheRoot },
+        var (code, stdout, stderr) = await CliProcess.RunAsync(null,
             "matte", clip, "-o", output, "--refine", "off", "--vp9-deadline", "good", "--preset", "veryslow", "--no-watermark", "-v");
 
         Assert.True(code == 0, stderr);
