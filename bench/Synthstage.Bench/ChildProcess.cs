@@ -2,17 +2,22 @@ using System.Diagnostics;
 
 namespace Synthstage.Bench;
 
-/// <summary>Runs a command to completion, timing it and sampling its peak resident memory (VmHWM) from /proc.</summary>
-internal static class ChildProcess
+/// <summary>
+/// Runs a command to completion, timing it, sampling its peak resident memory (VmHWM) from /proc, and taking the CPU
+/// time it and its descendants used from the kernel's account of waited-for children (<c>getrusage</c>).
+/// </summary>
+internal static partial class ChildProcess
 {
     /// <param name="PeakBytes">High-water mark of the process itself (VmHWM).</param>
     /// <param name="PeakTreeBytes">Largest sampled sum of resident memory of the process and all its descendants (ffmpeg included).</param>
-    public sealed record Outcome(TimeSpan Elapsed, long PeakBytes, long PeakTreeBytes, string StandardError);
+    /// <param name="CpuTime">User + system time of the process and every descendant it waited for (ffmpeg included).</param>
+    public sealed record Outcome(TimeSpan Elapsed, long PeakBytes, long PeakTreeBytes, string StandardError, TimeSpan CpuTime);
 
     public static async Task<Outcome> RunAsync(string fileName, params string[] arguments)
     {
         var info = new ProcessStartInfo(fileName) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in arguments) info.ArgumentList.Add(a);
+        var cpuBefore = ChildrenCpuTime();
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
         var stderr = process.StandardError.ReadToEndAsync();
@@ -29,8 +34,23 @@ internal static class ChildProcess
         await stdout;
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stderr}");
-        return new Outcome(clock.Elapsed, peak, Math.Max(peak, peakTree), await stderr);
+        return new Outcome(clock.Elapsed, peak, Math.Max(peak, peakTree), await stderr, ChildrenCpuTime() - cpuBefore);
     }
+
+    // RUSAGE_CHILDREN: every terminated child this process waited for, and their waited-for descendants. Runs are
+    // sequential, so the difference around one run is that run's tree.
+    private static TimeSpan ChildrenCpuTime()
+    {
+        if (!OperatingSystem.IsLinux()) return TimeSpan.Zero;
+        Span<long> usage = stackalloc long[18];
+        if (GetResourceUsage(-1, ref usage[0]) != 0) return TimeSpan.Zero;
+        // struct rusage starts with ru_utime and ru_stime, each { long tv_sec; long tv_usec; } on 64-bit Linux.
+        var microseconds = (usage[0] + usage[2]) * 1_000_000 + usage[1] + usage[3];
+        return TimeSpan.FromMicroseconds(microseconds);
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "getrusage")]
+    private static partial int GetResourceUsage(int who, ref long usage);
 
     private static long TreeResident(int pid)
     {

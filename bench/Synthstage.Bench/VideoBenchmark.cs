@@ -53,7 +53,7 @@ internal static class VideoBenchmark
             }
 
             Console.WriteLine();
-            Console.WriteLine($"{"job",-34} {"median s",9} {"frames/s",9} {"× ffmpeg",9} {"peak MB",8} {"tree MB",8}");
+            Console.WriteLine($"{"job",-34} {"median s",9} {"frames/s",9} {"× ffmpeg",9} {"CPU s",7} {"CPU ×",6} {"peak MB",8} {"tree MB",8}");
             Print("ffmpeg decode→rgb24→encode", baseline, frames, baseline);
             Print("synthstage matte (mask .mp4)", matte, frames, baseline);
             Print("synthstage composite --background", composite, frames, baseline);
@@ -81,7 +81,11 @@ internal static class VideoBenchmark
     {
         var median = Median(outcomes.Select(o => o.Elapsed.TotalSeconds));
         var ratio = median / Median(baseline.Select(o => o.Elapsed.TotalSeconds));
-        Console.WriteLine($"{name,-34} {median,9:F2} {frames / median,9:F1} {ratio,9:F2} {outcomes.Max(o => o.PeakBytes) / 1e6,8:F0} {outcomes.Max(o => o.PeakTreeBytes) / 1e6,8:F0}");
+        // CPU time (the whole process tree) is steadier than wall time on a shared machine, and says how much of a
+        // ratio is work added to ffmpeg's rather than waiting.
+        var cpu = Median(outcomes.Select(o => o.CpuTime.TotalSeconds));
+        var cpuRatio = cpu / Median(baseline.Select(o => o.CpuTime.TotalSeconds));
+        Console.WriteLine($"{name,-34} {median,9:F2} {frames / median,9:F1} {ratio,9:F2} {cpu,7:F2} {cpuRatio,6:F2} {outcomes.Max(o => o.PeakBytes) / 1e6,8:F0} {outcomes.Max(o => o.PeakTreeBytes) / 1e6,8:F0}");
     }
 
     private static async Task<int> CountFramesAsync(string clip) =>
