@@ -76,6 +76,10 @@ internal static class CompositeCommand
                 System.Console.WriteLine(plate.FromCache
                     ? $"scene: {plate.Image.Width}×{plate.Image.Height} (seed {sceneOptions.Seed}) from the cache {plate.CachePath}"
                     : $"scene: {plate.Image.Width}×{plate.Image.Height} (seed {sceneOptions.Seed}) generated in {plate.GenerationTime.TotalSeconds:F1} s, cached as {plate.CachePath}");
+                if (render.Enlarged.Upscaler.Factor > 1)
+                    System.Console.WriteLine(render.Enlarged.FromCache
+                        ? $"plate: {render.Enlarged.Upscaler.Name} to {render.Enlarged.Image.Width}×{render.Enlarged.Image.Height} from the cache"
+                        : $"plate: {render.Enlarged.Upscaler.Name} to {render.Enlarged.Image.Width}×{render.Enlarged.Image.Height} in {render.Enlarged.Elapsed.TotalSeconds:F1} s");
                 if (result.GetValue(scene.Seed) is null)
                     System.Console.WriteLine($"seed {sceneOptions.Seed}: from the prompt and the input, so --preview and the full render show the same scene (--seed N for another)");
                 if (render.Render.FramesResumed > 0) System.Console.WriteLine($"resumed: {render.Render.FramesResumed} frames kept from an earlier run");

@@ -8,7 +8,7 @@ namespace Synthstage.Scenes;
 /// <summary>
 /// The scene plate enlarged toward the frame before the cover resampling fits it exactly: generated at the model's
 /// native size, super-resolved by an integer factor (ESRGAN or Lanczos), or left to the cubic cover alone. A
-/// super-resolved plate is cached beside the generated one, keyed by the plate and the resolved upscaler.
+/// super-resolved plate is cached in the <c>enlarged</c> folder beside the generated one, keyed by the plate and the resolved upscaler.
 /// </summary>
 public sealed class PlateEnlargement : ISettingsDescription
 {
@@ -54,7 +54,8 @@ public sealed class PlateEnlargement : ISettingsDescription
         var upscaler = await UpscalerResolver.ForScaleAsync(choice, needed, store, progress, ct).ConfigureAwait(false);
         if (upscaler.Factor == 1) return new PlateEnlargement(upscaler, plate.Image, false, TimeSpan.Zero);
 
-        var cache = new ScenePlateCache(Path.GetDirectoryName(plate.CachePath)!);
+        // A folder of its own beside the generated plates: those stay one file per generated scene.
+        var cache = new ScenePlateCache(Path.Combine(Path.GetDirectoryName(plate.CachePath)!, "enlarged"));
         var key = ScenePlateCache.EnlargedKey(Path.GetFileNameWithoutExtension(plate.CachePath), upscaler);
         if (cache.TryLoad(key) is { } hit && hit.Image.Width == plate.Image.Width * upscaler.Factor && hit.Image.Height == plate.Image.Height * upscaler.Factor)
             return new PlateEnlargement(upscaler, hit.Image, true, TimeSpan.Zero);

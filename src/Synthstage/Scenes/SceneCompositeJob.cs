@@ -33,7 +33,7 @@ public static class SceneCompositeJob
             .ConfigureAwait(false);
         var render = await CompositeJob.RunAsync(plan, new GeneratedPlate(enlarged, scene.Motion), look, [scene], Record(scene, plate, enlarged), progress, ct)
             .ConfigureAwait(false);
-        return new SceneRenderResult(render with { Warning = Join(plate.SizeNote, render.Warning) }, plate);
+        return new SceneRenderResult(render with { Warning = Join(plate.SizeNote, render.Warning) }, plate, enlarged);
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ public static class SceneCompositeJob
             .ConfigureAwait(false);
         var render = await CompositePreview.RenderAsync(inputPath, info, outputPng, new GeneratedPlate(enlarged, scene.Motion), keying, look, frameIndex,
             plate.Parameters.Where(p => p.Key != "Software").ToArray(), [scene], Record(scene, plate, enlarged), progress, ct).ConfigureAwait(false);
-        return new SceneRenderResult(render with { Warning = Join(plate.SizeNote, render.Warning) }, plate);
+        return new SceneRenderResult(render with { Warning = Join(plate.SizeNote, render.Warning) }, plate, enlarged);
     }
 
     private static CompositeLook CheckLook(CompositeLook? look)
