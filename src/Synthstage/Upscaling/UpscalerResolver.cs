@@ -76,10 +76,11 @@ public static class UpscalerResolver
         ArgumentNullException.ThrowIfNull(choice);
         if (choice.Kind == UpscalerKind.Cubic)
             throw new SynthstageException("frames are enlarged by an integer factor: use auto, lanczos or an ESRGAN model, not cubic", ExitCodes.Usage);
-        if (choice.Kind == UpscalerKind.Esrgan && choice.Model!.Scale != factor)
-            throw new SynthstageException(EsrganScales.Contains(factor)
-                ? $"{choice.Model.Name} enlarges ×{choice.Model.Scale}, not ×{factor}"
-                : $"the ESRGAN models enlarge ×2, ×3, ×4 or ×8, not ×{factor}; use lanczos for ×{factor}", ExitCodes.Usage);
+        if (choice.Kind != UpscalerKind.Esrgan) return;
+        if (!EsrganScales.Contains(factor))
+            throw new SynthstageException($"the ESRGAN models enlarge ×2, ×3, ×4 or ×8, not ×{factor}; use lanczos for ×{factor}", ExitCodes.Usage);
+        if (choice.Model!.Scale != factor)
+            throw new SynthstageException($"{choice.Model.Name} enlarges ×{choice.Model.Scale}, not ×{factor}", ExitCodes.Usage);
     }
 
     private static async Task<ResolvedUpscaler> InstalledAsync(EsrganModel model, ModelStore store, IProgress<PipelineProgress>? progress, CancellationToken ct)
