@@ -11,6 +11,7 @@ namespace Synthstage.Scenes;
 /// Generated scenes on disk (<c>$SYNTHSTAGE_HOME/cache/scenes/&lt;hash&gt;.png</c>), keyed by a SHA-256 of everything
 /// that decides the pixels: model identity, prompt, negative prompt, seed, size, steps, guidance and scheduler. The
 /// same request never generates twice; files are written under a temporary name and renamed, so a crash leaves none half-written.
+/// Super-resolved plates use the same class over <c>cache/scenes/enlarged</c>, keyed by <see cref="EnlargedKey"/>.
 /// </summary>
 public sealed class ScenePlateCache
 {
