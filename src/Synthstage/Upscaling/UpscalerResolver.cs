@@ -78,7 +78,9 @@ public static class UpscalerResolver
             throw new SynthstageException("frames are enlarged by an integer factor: use auto, lanczos or an ESRGAN model, not cubic", ExitCodes.Usage);
         if (choice.Kind != UpscalerKind.Esrgan) return;
         if (!EsrganScales.Contains(factor))
-            throw new SynthstageException($"the ESRGAN models enlarge ×2, ×3, ×4 or ×8, not ×{factor}; use lanczos for ×{factor}", ExitCodes.Usage);
+            throw new SynthstageException(factor == 1
+                ? "an ESRGAN model needs an upscale of 2, 3, 4 or 8"
+                : $"the ESRGAN models enlarge ×2, ×3, ×4 or ×8, not ×{factor}; use lanczos for ×{factor}", ExitCodes.Usage);
         if (choice.Model!.Scale != factor)
             throw new SynthstageException($"{choice.Model.Name} enlarges ×{choice.Model.Scale}, not ×{factor}", ExitCodes.Usage);
     }

@@ -77,6 +77,7 @@ public sealed class WalkUpscalerTests(TinyDiffusionModels models) : IClassFixtur
 
     [Theory]
     [InlineData(5, "slim", "the ESRGAN models enlarge ×2, ×3, ×4 or ×8, not ×5; use lanczos for ×5")]
+    [InlineData(1, "medium", "an ESRGAN model needs an upscale of 2, 3, 4 or 8")]
     [InlineData(2, "cubic", "not cubic")]
     public void AFactorTheChoiceCannotMakeIsAUsageError(int upscale, string choice, string message)
     {
