@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "scene" => await SceneBenchmark.RunAsync(args[1..]),
     "walk" => await Synthstage.Bench.Walks.WalkBenchmark.RunAsync(args[1..]),
     "upscale" => await Synthstage.Bench.Upscaling.SuperResolutionBenchmark.RunAsync(args[1..]),
+    "upscale-plate" => await Synthstage.Bench.Upscaling.PlateUpscaleBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -34,5 +35,6 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- hub [--size-mb 1024] [--runs 3]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- provenance [--clip FILE] [--runs 3]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- walk memory [--runs 3] | full [--frames 4] [--steps 4]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- upscale [--runs 3] [--threads 0] [--size slim|medium] | upscale-plate [--runs 3] [--threads 0]");
     return 2;
 }

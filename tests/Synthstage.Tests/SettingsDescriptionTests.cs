@@ -61,7 +61,8 @@ public sealed class SettingsDescriptionTests
     public void EverySceneSettingIsDescribed()
     {
         string[] elsewhere = [nameof(SceneOptions.CacheFolder), nameof(SceneOptions.Session), // where the work runs
-            nameof(SceneOptions.Motion)]; // the background's own setting
+            nameof(SceneOptions.Motion), // the background's own setting
+            nameof(SceneOptions.PlateUpscale)]; // the background describes the method it resolves to (PlateEnlargement)
         AssertEverySettingDescribed(new SceneOptions { Prompt = "a beach" }, [.. elsewhere, nameof(SceneOptions.WalkEvery)]); // walks only
         AssertEverySettingDescribed(new SceneOptions { Prompt = "", WalkPrompts = ["a beach", "a forest"] }, [.. elsewhere, nameof(SceneOptions.Prompt)]); // a walk uses its prompts
     }

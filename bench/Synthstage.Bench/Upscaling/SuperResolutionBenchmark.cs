@@ -78,7 +78,7 @@ public static class SuperResolutionBenchmark
         return 10 * Math.Log10(255.0 * 255.0 / Math.Max(sum / a.Length, 1e-12));
     }
 
-    private static async Task<byte[]> FrameAsync(string video, double seconds, string filter)
+    internal static async Task<byte[]> FrameAsync(string video, double seconds, string filter)
     {
         var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "-v", "error", "-ss", seconds.ToString(CultureInfo.InvariantCulture), "-i", video, "-vf", filter,

@@ -4,6 +4,7 @@ using Synthstage.Compositing;
 using Synthstage.Models;
 using Synthstage.Onnx;
 using Synthstage.Scenes;
+using Synthstage.Upscaling;
 using Synthstage.Video;
 
 namespace Synthstage.Cli.Commands;
@@ -75,6 +76,10 @@ internal static class CompositeCommand
                 System.Console.WriteLine(plate.FromCache
                     ? $"scene: {plate.Image.Width}×{plate.Image.Height} (seed {sceneOptions.Seed}) from the cache {plate.CachePath}"
                     : $"scene: {plate.Image.Width}×{plate.Image.Height} (seed {sceneOptions.Seed}) generated in {plate.GenerationTime.TotalSeconds:F1} s, cached as {plate.CachePath}");
+                if (render.Enlarged.Upscaler.Factor > 1)
+                    System.Console.WriteLine(render.Enlarged.FromCache
+                        ? $"plate: {render.Enlarged.Upscaler.Name} to {render.Enlarged.Image.Width}×{render.Enlarged.Image.Height} from the cache"
+                        : $"plate: {render.Enlarged.Upscaler.Name} to {render.Enlarged.Image.Width}×{render.Enlarged.Image.Height} in {render.Enlarged.Elapsed.TotalSeconds:F1} s");
                 if (result.GetValue(scene.Seed) is null)
                     System.Console.WriteLine($"seed {sceneOptions.Seed}: from the prompt and the input, so --preview and the full render show the same scene (--seed N for another)");
                 if (render.Render.FramesResumed > 0) System.Console.WriteLine($"resumed: {render.Render.FramesResumed} frames kept from an earlier run");
@@ -106,6 +111,12 @@ internal static class CompositeCommand
         public Option<string?> SceneModel { get; } = new("--scene-model") { Description = $"Stable Diffusion model: folder, catalog id or Hub name, as generate --model (default: {SceneOptions.DefaultModel}, if installed)" };
         public Option<string> Motion { get; } = ChoiceOption.Create("--background-motion", "none, pan or zoom: a slow eased camera move over a larger plate; walk: a walk through two or more --prompt values (seeds S, S+1, …)",
             new Choices<string>([("none", "none"), ("pan", "pan"), ("zoom", "zoom"), ("walk", "walk")]), "none");
+        public Option<UpscalerChoice> PlateUpscale { get; } = ChoiceOption.Create("--plate-upscale",
+            "With --prompt: how the generated scene is enlarged to the frame. auto: the installed ESRGAN (UpscalerJS, MIT) of the smallest factor reaching the frame, else cubic; " +
+            "cubic or lanczos: filters only; esrgan-xN or medium-xN: that model (installed from npm on first use)",
+            new Choices<UpscalerChoice>([.. UpscalerChoice.Names.Select(n => (n, UpscalerChoice.Parse(n)))],
+                [.. EsrganModel.Names.Select(n => (n.Replace("esrgan-", "esrgan-slim-", StringComparison.Ordinal).Replace("medium-", "esrgan-medium-", StringComparison.Ordinal), UpscalerChoice.Parse(n)))]),
+            UpscalerChoice.Auto);
         public Option<float> Harmonize { get; } = new("--harmonize") { Description = "0..1: move the subject's colours toward the background's (0 = off)", DefaultValueFactory = _ => 0f };
         public Option<float> LightWrap { get; } = new("--light-wrap") { Description = "0..1: let the blurred background bleed into the subject's edge (0 = off)", DefaultValueFactory = _ => 0f };
         public Option<bool> Preview { get; } = new("--preview") { Description = "Write the composite of one frame as a PNG and stop" };
@@ -116,7 +127,7 @@ internal static class CompositeCommand
             foreach (var option in new Option[] { Prompt, Negative, Seed })
                 command.Options.Add(option);
             Diffusion.AddTo(command);
-            foreach (var option in new Option[] { SceneModel, Motion, Harmonize, LightWrap, Preview, PreviewFrame, WalkEvery, PartSeconds, Restart })
+            foreach (var option in new Option[] { SceneModel, Motion, PlateUpscale, Harmonize, LightWrap, Preview, PreviewFrame, WalkEvery, PartSeconds, Restart })
                 command.Options.Add(option);
         }
 
@@ -130,6 +141,7 @@ internal static class CompositeCommand
             Scheduler = result.GetValue(Diffusion.Scheduler),
             Model = result.GetValue(SceneModel),
             Motion = motion,
+            PlateUpscale = result.GetValue(PlateUpscale)!,
             // As generate: optimised graphs kept in $SYNTHSTAGE_HOME/ort, so a large model's second load takes seconds.
             Session = keyingSession with { IntraOpThreads = 0, OptimizedModelCacheFolder = Path.Combine(ModelStore.DefaultRoot(), "ort") },
         };

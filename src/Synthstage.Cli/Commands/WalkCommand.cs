@@ -3,6 +3,7 @@ using System.Globalization;
 using Synthstage.Cli.Console;
 using Synthstage.Models;
 using Synthstage.Onnx;
+using Synthstage.Upscaling;
 using Synthstage.Walks;
 
 namespace Synthstage.Cli.Commands;
@@ -32,7 +33,10 @@ internal static class WalkCommand
         var audioStart = new Option<double?>("--audio-start") { Description = "Seconds into the audio where the walk starts (default 0)" };
         var padAudio = new Option<bool>("--pad-audio") { Description = "Accept audio shorter than the walk and continue with silence" };
         var smooth = new Option<double>("--smooth") { Description = "0..1: share of a steady linear pace mixed into the audio pace", DefaultValueFactory = _ => 0.2 };
-        var upscale = new Option<int>("--upscale") { Description = "Enlarge frames N times (Lanczos) before encoding", DefaultValueFactory = _ => 1 };
+        var upscale = new Option<int>("--upscale") { Description = "Enlarge frames N times before encoding (see --upscaler)", DefaultValueFactory = _ => 1 };
+        var upscaler = ChoiceOption.Create("--upscaler",
+            "With --upscale N: auto (the installed ESRGAN ×N, UpscalerJS, MIT, else Lanczos), lanczos, or esrgan / medium (that ESRGAN ×N, installed from npm on first use; N = 2, 3, 4 or 8)",
+            new Choices<string>([("auto", "auto"), ("lanczos", "lanczos"), ("esrgan", "slim"), ("medium", "medium")]), "auto");
         var framesDir = new Option<string?>("--frames-dir") { Description = "Also keep every frame as a PNG in this folder" };
         var encoder = new EncoderOptions();
         var restart = new Option<bool>("--restart") { Description = "Discard an unfinished run of this output made with other parameters" };
@@ -44,7 +48,7 @@ internal static class WalkCommand
         var command = new Command("walk", "Render a video that morphs between prompts and seeds (optionally paced by audio); rerun to resume")
         {
             model, prompts, seeds, negatives, script, frames, segmentTimes, steps, guidance, scheduler, width, height, fps, batch,
-            audio, audioStart, padAudio, smooth, upscale, framesDir, restart, device, noCache, noWatermark, label, output,
+            audio, audioStart, padAudio, smooth, upscale, upscaler, framesDir, restart, device, noCache, noWatermark, label, output,
         };
         encoder.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
@@ -90,6 +94,12 @@ internal static class WalkCommand
                 PadAudio = result.GetValue(padAudio),
                 Smooth = result.GetValue(smooth),
                 Upscale = result.GetValue(upscale),
+                Upscaler = result.GetValue(upscaler) switch
+                {
+                    "auto" => UpscalerChoice.Auto,
+                    "lanczos" => UpscalerChoice.Lanczos,
+                    var size => UpscalerChoice.Of(new EsrganModel(size!, result.GetValue(upscale))),
+                },
                 FramesFolder = result.GetValue(framesDir),
                 Encoder = encoder.Read(result),
                 Restart = result.GetValue(restart),

@@ -32,6 +32,13 @@ public sealed record SceneOptions : ISettingsDescription
     /// <summary>Camera move over the plate.</summary>
     public PlateMotion Motion { get; init; } = PlateMotion.Still;
 
+    /// <summary>
+    /// How the plate is enlarged toward the frame before the cover resampling: auto (the installed ESRGAN of the smallest
+    /// factor that reaches the cover size, else cubic), cubic, lanczos, or a named ESRGAN model (installed on first use).
+    /// The method actually used is the background's setting (<see cref="PlateEnlargement"/>), not this choice.
+    /// </summary>
+    public Upscaling.UpscalerChoice PlateUpscale { get; init; } = Upscaling.UpscalerChoice.Auto;
+
     /// <summary>Folder of the generated-scene cache; null for <c>cache/scenes</c> in the keying options' model store.</summary>
     public string? CacheFolder { get; init; }
 
@@ -47,7 +54,7 @@ public sealed record SceneOptions : ISettingsDescription
 
     /// <summary>
     /// What the generated background depends on: prompt (or walk prompts and spacing), negative prompt, seed, steps,
-    /// guidance, scheduler (when chosen) and model. The camera move is the background's own setting; cache folder and
+    /// guidance, scheduler (when chosen) and model. The camera move and the plate's enlargement are the background's own settings; cache folder and
     /// execution device change where the work happens, not the picture.
     /// </summary>
     public void Describe(SettingsWriter writer)

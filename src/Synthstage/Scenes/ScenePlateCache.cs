@@ -11,6 +11,7 @@ namespace Synthstage.Scenes;
 /// Generated scenes on disk (<c>$SYNTHSTAGE_HOME/cache/scenes/&lt;hash&gt;.png</c>), keyed by a SHA-256 of everything
 /// that decides the pixels: model identity, prompt, negative prompt, seed, size, steps, guidance and scheduler. The
 /// same request never generates twice; files are written under a temporary name and renamed, so a crash leaves none half-written.
+/// Super-resolved plates use the same class over <c>cache/scenes/enlarged</c>, keyed by <see cref="EnlargedKey"/>.
 /// </summary>
 public sealed class ScenePlateCache
 {
@@ -31,13 +32,35 @@ public sealed class ScenePlateCache
     public static string Key(string modelIdentity, SceneOptions options, int width, int height)
     {
         var inv = CultureInfo.InvariantCulture;
-        // Length-prefixed fields, so no two different requests can concatenate to the same text.
-        var fields = new[]
+        return Hash(new[]
         {
             "scene-v1", modelIdentity, options.Prompt, options.NegativePrompt, options.Seed.ToString(inv),
             width.ToString(inv), height.ToString(inv), options.Steps.ToString(inv),
             options.GuidanceScale.ToString("R", inv), options.Scheduler ?? "(model default)",
-        };
+        });
+    }
+
+    /// <summary>
+    /// The key of <paramref name="plateKey"/>'s plate enlarged by <paramref name="upscaler"/>: its method, factor and, for a
+    /// model, the file's path, size and modification time (a model replaced in place gives a new key).
+    /// </summary>
+    public static string EnlargedKey(string plateKey, Upscaling.ResolvedUpscaler upscaler)
+    {
+        ArgumentNullException.ThrowIfNull(upscaler);
+        var inv = CultureInfo.InvariantCulture;
+        var model = "(none)";
+        if (upscaler.ModelPath is { } path)
+        {
+            var info = new FileInfo(path);
+            model = $"{info.FullName} {(info.Exists ? info.Length : -1).ToString(inv)} {info.LastWriteTimeUtc.Ticks.ToString(inv)}";
+        }
+        return Hash(["scene-enlarged-v1", plateKey, upscaler.Name, upscaler.Factor.ToString(inv), model]);
+    }
+
+    private static string Hash(IEnumerable<string> fields)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        // Length-prefixed fields, so no two different requests can concatenate to the same text.
         var text = new StringBuilder();
         foreach (var f in fields) text.Append(f.Length.ToString(inv)).Append(':').Append(f).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
@@ -94,6 +117,21 @@ public sealed class ScenePlateCache
         Directory.CreateDirectory(Folder);
         var path = PathOf(key);
         image.SavePng(path);
+        return path;
+    }
+
+    /// <summary>Stores an enlarged plate under <paramref name="key"/> (written under a temporary name, then renamed); returns its path.</summary>
+    public string Save(string key, RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        Directory.CreateDirectory(Folder);
+        var path = PathOf(key);
+        AtomicFile.Write(path, stream =>
+        {
+            using var bitmap = image.ToBitmap();
+            using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            data.SaveTo(stream);
+        }, "the enlarged scene");
         return path;
     }
 }

@@ -5,7 +5,8 @@ namespace Synthstage.Scenes;
 /// <summary>What a prompt-mode composite produced.</summary>
 /// <param name="Render">The video (or preview still) written.</param>
 /// <param name="Plate">The scene behind the subject: its size, whether it came from the cache, and how long generating it took.</param>
-public sealed record SceneRenderResult(RenderResult Render, ScenePlate Plate);
+/// <param name="Enlarged">The plate as enlarged toward the frame (super-resolved, or the plate itself for cubic) before the cover resampling.</param>
+public sealed record SceneRenderResult(RenderResult Render, ScenePlate Plate, PlateEnlargement Enlarged);
 
 /// <summary>What a walking-scene composite produced.</summary>
 /// <param name="Render">The video written.</param>

@@ -11,6 +11,7 @@ using Synthstage.Provenance;
 using Synthstage.Video;
 using Synthstage.Video.Resume;
 using Synthstage.Walks.Pacing;
+using Synthstage.Upscaling;
 using Synthstage.Walks.Upscaling;
 using SkiaSharp;
 
@@ -36,7 +37,7 @@ public static class WalkJob
     /// <param name="modelFolder">A diffusers ONNX Stable Diffusion folder.</param>
     /// <param name="session">Execution provider and threads for the model.</param>
     /// <param name="options">The walk.</param>
-    /// <param name="upscaler">Replaces the Lanczos upscaler for <see cref="WalkOptions.Upscale"/> &gt; 1 (its factor must match), or null.</param>
+    /// <param name="upscaler">Replaces the upscaler <see cref="WalkOptions.Upscaler"/> resolves to for <see cref="WalkOptions.Upscale"/> &gt; 1 (its factor must match), or null.</param>
     /// <param name="progress">"load" while the model loads, then "walk" per frame (Done, Total, rate and time left as Detail).</param>
     /// <param name="ct">Stops between steps; frames stored so far stay resumable.</param>
     /// <returns>What was written and how much of it this run rendered.</returns>
@@ -65,12 +66,17 @@ public static class WalkJob
             progress?.Report(new PipelineProgress("audio", 1, 1, Path.GetFileName(audio)));
         }
         var plan = WalkPlan.Create(options, energy);
+        // Resolved before the output opens: the method used (auto depends on what is installed) is part of the resume key.
+        var resolved = options.Upscale == 1 || upscaler is not null ? null
+            : await UpscalerResolver.ForFactorAsync(options.Upscaler, options.Upscale, options.Store ?? Models.ModelStore.Default, progress, ct).ConfigureAwait(false);
+        // A caller's own upscaler is named "custom".
+        var upscalerName = options.Upscale == 1 ? null : resolved?.Name ?? "custom";
 
         // 2. The output: continue an earlier run of the same walk, or start one.
         int outWidth = options.Width * options.Upscale, outHeight = options.Height * options.Upscale;
         await using var output = await ResumableVideoOutput.OpenAsync(new ResumableVideoOptions(options.OutputPath, outWidth, outHeight, options.FrameRate)
         {
-            Parameters = Parameters(modelFolder, options, plan),
+            Parameters = Parameters(modelFolder, options, plan, upscalerName, resolved),
             ChunkFrames = options.ChunkFrames,
             Encoder = options.Encoder,
             Restart = options.Restart,
@@ -89,7 +95,7 @@ public static class WalkJob
             using var model = StableDiffusionModel.Load(modelFolder, session);
             progress?.Report(new PipelineProgress("load", 1, 1));
             using var pipeline = new StableDiffusionPipeline(model);
-            using var ownedUpscaler = options.Upscale > 1 && upscaler is null ? new LanczosUpscaler(options.Upscale) : null;
+            using var ownedUpscaler = upscaler is null ? resolved?.CreateFrameUpscaler() : null;
             var renderer = new WalkRenderer(pipeline, options, plan, upscaler ?? ownedUpscaler, stamp);
             warnings = renderer.Prepare(progress, ct);
             await renderer.RenderAsync(output, firstFrame, progress, ct).ConfigureAwait(false);
@@ -99,12 +105,12 @@ public static class WalkJob
         progress?.Report(new PipelineProgress("join", 0, 1));
         var path = await output.CompleteAsync(ct).ConfigureAwait(false);
         progress?.Report(new PipelineProgress("join", 1, 1));
-        await ProvenanceWriter.WriteAsync(path, stamp, Describe(modelFolder, options, plan), ct).ConfigureAwait(false);
+        await ProvenanceWriter.WriteAsync(path, stamp, Describe(modelFolder, options, plan, upscalerName, resolved), ct).ConfigureAwait(false);
         return new WalkResult(path, plan.FrameCount, plan.FrameCount - firstFrame, firstFrame, Stopwatch.GetElapsedTime(started)) { Warnings = warnings };
     }
 
     /// <summary>What the manifest says about a walk: keyframe prompts and seeds, the model's UNet (hashed), the settings (the encoder's as its resume key names them).</summary>
-    private static ProvenanceRecord Describe(string modelFolder, WalkOptions options, WalkPlan plan)
+    private static ProvenanceRecord Describe(string modelFolder, WalkOptions options, WalkPlan plan, string? upscalerName, ResolvedUpscaler? upscaler)
     {
         var inv = CultureInfo.InvariantCulture;
         var record = new ProvenanceRecord("walk")
@@ -129,17 +135,19 @@ public static class WalkJob
         // The UNet decides the pixels and is hashed in full (hundreds of MB to a few GB: seconds, once per finished walk).
         var unet = Path.Combine(modelFolder, "unet", "model.onnx");
         record.AddModel("unet", id, File.Exists(unet) ? unet : Path.Combine(modelFolder, "model_index.json"));
+        if (upscalerName is not null) record.Set("upscaler", upscalerName);
+        upscaler?.AddModelTo(record, "frame super-resolution");
         if (options.AudioPath is { } audio) record.AddInput("audio", audio);
         return record;
     }
 
     /// <summary>The parameters a resumed run must repeat: everything the frames' pixels depend on.</summary>
-    private static JsonObject Parameters(string modelFolder, WalkOptions options, WalkPlan plan)
+    private static JsonObject Parameters(string modelFolder, WalkOptions options, WalkPlan plan, string? upscalerName, ResolvedUpscaler? upscaler)
     {
         var inv = CultureInfo.InvariantCulture;
         var positions = new byte[plan.FrameCount * sizeof(float)];
         for (var i = 0; i < plan.FrameCount; i++) BitConverter.TryWriteBytes(positions.AsSpan(i * 4), plan.Positions[i]);
-        return new JsonObject
+        var parameters = new JsonObject
         {
             ["model"] = Path.GetFullPath(modelFolder).TrimEnd('/'),
             ["keyframes"] = new JsonArray(options.Keyframes.Select(k => (JsonNode)new JsonObject
@@ -161,6 +169,17 @@ public static class WalkJob
             ["watermark"] = options.Provenance.Watermark ? options.Provenance.WatermarkStrength.ToString("R", inv) : "off",
             ["label"] = string.IsNullOrWhiteSpace(options.Provenance.Label) ? null : options.Provenance.Label,
         };
+        // Only with an enlargement, so unfinished walks without one keep their key.
+        if (upscalerName is not null) parameters["upscaler"] = upscalerName + ModelIdentity(upscaler);
+        return parameters;
+    }
+
+    /// <summary>Size and time of a model file, so a model replaced in place is another parameter.</summary>
+    private static string ModelIdentity(ResolvedUpscaler? upscaler)
+    {
+        if (upscaler?.ModelPath is not { } path) return "";
+        var info = new FileInfo(path);
+        return string.Create(CultureInfo.InvariantCulture, $" {info.Length} {info.LastWriteTimeUtc.Ticks}");
     }
 
     /// <summary>Per-run buffers and the frame loop.</summary>

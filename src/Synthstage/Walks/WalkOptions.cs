@@ -59,6 +59,15 @@ public sealed record WalkOptions
     /// <summary>Integer upscaling factor applied to every frame before encoding (1 = none).</summary>
     public int Upscale { get; init; } = 1;
 
+    /// <summary>
+    /// How frames are enlarged for <see cref="Upscale"/> &gt; 1: auto (the installed slim ESRGAN of that factor, else
+    /// Lanczos; nothing is installed), lanczos, or an ESRGAN model of that factor (installed on first use).
+    /// </summary>
+    public Synthstage.Upscaling.UpscalerChoice Upscaler { get; init; } = Synthstage.Upscaling.UpscalerChoice.Auto;
+
+    /// <summary>Where ESRGAN models are looked for and installed; null for <see cref="Models.ModelStore.Default"/>.</summary>
+    public Models.ModelStore? Store { get; init; }
+
     /// <summary>The video to write (.mp4, .webm or .mov); its folder must exist.</summary>
     public string OutputPath { get; init; } = "";
 

@@ -151,6 +151,7 @@ public sealed class WalkPlan
         if (!double.IsFinite(options.Smooth) || options.Smooth is < 0 or > 1)
             throw new SynthstageException($"smooth must be between 0 and 1; got {Seconds(options.Smooth)}", ExitCodes.Usage);
         if (options.Upscale is < 1 or > 8) throw new SynthstageException($"upscale must be 1 to 8; got {options.Upscale}", ExitCodes.Usage);
+        if (options.Upscale > 1 || options.Upscaler.Kind == Synthstage.Upscaling.UpscalerKind.Esrgan) Synthstage.Upscaling.UpscalerResolver.CheckFactor(options.Upscaler, options.Upscale);
         if (options.ChunkFrames < 1) throw new SynthstageException($"chunk frames must be at least 1; got {options.ChunkFrames}", ExitCodes.Usage);
         if (options.AudioStart is { } start && (!double.IsFinite(start) || start < 0))
             throw new SynthstageException($"audio start must be a number of seconds ≥ 0; got {Seconds(start)}", ExitCodes.Usage);

@@ -94,7 +94,7 @@ public sealed class SceneCompositeJobTests(ForgedFolders forged) : IClassFixture
         var masks = Path.Combine(_dir, "masks");
         await MatteJob.RunAsync(excerpt, masks, MatteOutputKind.Mask, keying, ct: Ct);
 
-        using var plateSource = PlateBackground.Create(result.Plate.Image, PlateMotion.Still, 1280, 720, 12);
+        using var plateSource = PlateBackground.Create(result.Enlarged.Image, PlateMotion.Still, 1280, 720, 12);
         var plate = new byte[1280 * 720 * 3];
         plateSource.Render(0, [], plate);
         var info = await MediaProbe.ProbeAsync(excerpt, Ct);
