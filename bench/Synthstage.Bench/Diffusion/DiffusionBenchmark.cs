@@ -42,7 +42,7 @@ public static class DiffusionBenchmark
                     Force = true,
                     VocabularySource = Option(args, "--vocab") ?? FindVocabulary(),
                 }).ConfigureAwait(false);
-                Console.WriteLine($"forged full SD 1.5 (fp32) into {folder} in {watch.Elapsed.TotalSeconds:F1} s");
+                Console.WriteLine($"forged {(Option(args, "--scale") == "tiny" ? "tiny" : "full")} SD 1.5 (fp32) into {folder} in {watch.Elapsed.TotalSeconds:F1} s");
             }
             var spec = new SessionOptionsSpec(ExecutionDevice.Cpu, IntraOpThreads: 0, OptimizationLevel: level, CpuMemoryArena: !args.Contains("--no-arena"),
                 OptimizedModelCacheFolder: Option(args, "--cache"));
