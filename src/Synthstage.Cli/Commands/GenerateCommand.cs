@@ -86,7 +86,7 @@ internal static class GenerateCommand
             {
                 // A folder, a catalog id or a Hub name: fetched into the Hugging Face cache on first use.
                 var folder = modelFolder = await ModelResolver.ResolveAsync(result.GetValue(model)!, progress: progress, cancellationToken: token);
-                return await Task.Run(() => Render(folder, spec, options, given, progress, token), token);
+                return await Task.Run(() => Render(folder, result.GetValue(model)!, spec, options, given, progress, token), token);
             });
             foreach (var warning in images[0].Warnings) System.Console.Error.WriteLine($"warning: {warning}");
             foreach (var image in images)
@@ -101,13 +101,13 @@ internal static class GenerateCommand
         return command;
     }
 
-    private static IReadOnlyList<GeneratedImage> Render(string folder, SessionOptionsSpec spec, StableDiffusionOptions options,
+    private static IReadOnlyList<GeneratedImage> Render(string folder, string reference, SessionOptionsSpec spec, StableDiffusionOptions options,
         GivenSettings given, IProgress<PipelineProgress> progress, CancellationToken token)
     {
         progress.Report(new PipelineProgress("load", 0, null, Path.GetFileName(folder)));
         using var sd = StableDiffusionModel.Load(folder, spec);
         progress.Report(new PipelineProgress("load", 1, 1));
-        var recommended = RecommendedSettings.For(sd);
+        var recommended = RecommendedSettings.For(sd, reference);
         options = options with
         {
             Steps = given.Steps ?? recommended.Steps,

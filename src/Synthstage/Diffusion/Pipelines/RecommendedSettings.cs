@@ -23,26 +23,37 @@ public sealed record RecommendedSettings(int Steps, float GuidanceScale, string?
     /// <summary>
     /// The settings for a model named <paramref name="reference"/> (catalog id, Hub name or folder): "turbo" in the
     /// name picks <see cref="Turbo"/>, "lcm" picks <see cref="Lcm"/>, anything else <see cref="StableDiffusion"/>.
-    /// Used before the model is loaded; <see cref="For(Models.StableDiffusionModel)"/> looks at the model itself.
+    /// For a folder only its own name counts, or the <c>models--org--name</c> part of a Hugging Face cache path (whose
+    /// last part is a commit hash).
     /// </summary>
     public static RecommendedSettings ForName(string reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        var name = reference.TrimEnd('/', '\\');
+        var name = NamePart(reference);
         if (name.Contains("turbo", StringComparison.OrdinalIgnoreCase)) return Turbo;
         if (name.Contains("lcm", StringComparison.OrdinalIgnoreCase)) return Lcm;
         return StableDiffusion;
     }
 
     /// <summary>
-    /// The settings for a loaded model: a UNet with <c>timestep_cond</c> is an LCM; otherwise its folder name decides
-    /// as in <see cref="ForName"/>.
+    /// The settings for a loaded model: a UNet with <c>timestep_cond</c> is an LCM whatever its name; otherwise
+    /// <see cref="ForName"/> of <paramref name="reference"/> (what the user named it), or of the model's folder.
     /// </summary>
-    public static RecommendedSettings For(Models.StableDiffusionModel model)
+    public static RecommendedSettings For(Models.StableDiffusionModel model, string? reference = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.UNet.TimeCondProjDim is not null) return Lcm;
-        var byName = ForName(model.Folder);
+        var byName = ForName(reference ?? model.Folder);
+        // Without timestep_cond the LCM path cannot run, whatever the name says.
         return byName == Lcm ? StableDiffusion : byName;
+    }
+
+    private static string NamePart(string reference)
+    {
+        var parts = reference.Split(['/', '\\'], StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) return reference;
+        // A Hub name "org/name[@rev]" is two parts and both count; a path's parent folders do not.
+        if (parts.Length == 2 && !Path.IsPathRooted(reference) && !reference.StartsWith('.')) return reference;
+        return parts.FirstOrDefault(p => p.StartsWith("models--", StringComparison.Ordinal)) ?? parts[^1];
     }
 }

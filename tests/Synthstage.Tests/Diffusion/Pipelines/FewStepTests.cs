@@ -5,6 +5,7 @@ using Synthstage.Diffusion.Models;
 using Synthstage.Diffusion.Pipelines;
 using Synthstage.Diffusion.Schedulers;
 using Synthstage.Forge;
+using Synthstage.Imaging;
 using Synthstage.Tests.Diffusion.Models;
 using Synthstage.Tests.Forge;
 
@@ -157,6 +158,41 @@ public sealed class FewStepTests(ForgedFolders folders) : IClassFixture<ForgedFo
         Assert.NotEqual(a.Pixels, pipeline.Generate(options with { GuidanceScale = 7.5f }, null, TestContext.Current.CancellationToken).Single().Image.Pixels);
     }
 
+    [Theory]
+    [InlineData("sd-turbo", "turbo")]
+    [InlineData("onnxruntime/sd-turbo", "turbo")]
+    [InlineData("/cache/hub/models--onnxruntime--sd-turbo/snapshots/0123abcd", "turbo")]
+    [InlineData("lcm-dreamshaper-v7", "lcm")]
+    [InlineData("SimianLuo/LCM_Dreamshaper_v7", "lcm")]
+    [InlineData("sd15-onnx", "sd")]
+    [InlineData("/home/turbo/models/sd15", "sd")]
+    public void RecommendationsFollowTheModelName(string reference, string expected)
+    {
+        var settings = RecommendedSettings.ForName(reference);
+        Assert.Equal(expected switch { "turbo" => RecommendedSettings.Turbo, "lcm" => RecommendedSettings.Lcm, _ => RecommendedSettings.StableDiffusion }, settings);
+    }
+
+    [Fact]
+    public async Task GenerateTakesTurboDefaultsWhenStepsAndGuidanceAreLeftOut()
+    {
+        var dir = Directory.CreateTempSubdirectory("ss-turbo-").FullName;
+        try
+        {
+            var output = Path.Combine(dir, "out.png");
+            var (code, _, stderr) = await CliProcess.RunAsync(null, ["generate", "--model", Turbo(), "--prompt", "a beach", "--width", "64", "--height", "48",
+                "--seed", "1", "--no-ort-cache", "--no-watermark", "-o", output]);
+            Assert.True(code == 0, stderr);
+            var chunks = PngTextChunks.Read(File.ReadAllBytes(output)).ToDictionary(k => k.Key, k => k.Value);
+            Assert.Equal("1", chunks["steps"]);
+            Assert.Equal("0", chunks["guidance"]);
+            Assert.Equal("EulerDiscreteScheduler", chunks["scheduler"]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void PreviewProjectsAPixelAsTheFactorsSay()
     {
@@ -175,6 +211,46 @@ public sealed class FewStepTests(ForgedFolders folders) : IClassFixture<ForgedFo
         for (var y = 0; y < 2; y++)
             for (var x = 0; x < 4; x++)
                 Assert.Equal(x < 2 ? first : second, rgb.AsSpan(3 * (y * 4 + x), 3).ToArray());
+    }
+
+    [Fact]
+    public void PreviewFileHoldsTheLastStepsProjection()
+    {
+        using var model = StableDiffusionModel.Load(Lcm(), TinyDiffusionModels.Spec);
+        using var pipeline = new StableDiffusionPipeline(model);
+        var dir = Directory.CreateTempSubdirectory("ss-preview-").FullName;
+        try
+        {
+            var file = new LatentPreviewFile(Path.Combine(dir, "p.png"));
+            float[] last = [];
+            var versions = new List<byte[]>();
+            pipeline.Generate(new StableDiffusionOptions
+            {
+                Prompt = "a cat", Steps = 3, GuidanceScale = 8.5f, Width = Width, Height = Height, Seed = 5,
+                OnStepEnd = step =>
+                {
+                    file.Write(step);
+                    versions.Add(File.ReadAllBytes(Path.Combine(dir, "p.png")));
+                    last = step.Latents.ToArray();
+                },
+            }, null, TestContext.Current.CancellationToken);
+            Assert.Equal(3, file.Written);
+            Assert.Equal(3, versions.Distinct(new BytesComparer()).Count());
+            var expected = new byte[LatentPreview.ByteCount(Width / 8, Height / 8, 2)];
+            LatentPreview.StableDiffusion1.Render(last, Height / 8, Width / 8, expected, 2);
+            Assert.Equal(expected, RgbImage.Load(Path.Combine(dir, "p.png")).Pixels);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private sealed class BytesComparer : IEqualityComparer<byte[]>
+    {
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => obj.Length;
     }
 
     [Fact]
