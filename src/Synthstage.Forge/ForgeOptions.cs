@@ -30,6 +30,12 @@ public sealed record ForgeOptions
     /// <summary>Element type of the UNet's <c>timestep</c>.</summary>
     public ForgeTimestepType TimestepType { get; init; } = ForgeTimestepType.Int64;
 
+    /// <summary>Which sampling setup to forge (SD 1.5, LCM with <c>timestep_cond</c>, or SD-Turbo's trailing Euler).</summary>
+    public ForgeVariant Variant { get; init; } = ForgeVariant.Sd15;
+
+    /// <summary>Width of the LCM guidance-scale embedding (<c>time_cond_proj_dim</c>; LCM Dreamshaper v7 uses 256); only for <see cref="ForgeVariant.Lcm"/>.</summary>
+    public int TimeCondProjDim { get; init; } = 256;
+
     /// <summary>Path of CLIP's <c>bpe_simple_vocab_16e6.txt.gz</c>, from which tokenizer/vocab.json and merges.txt are derived.</summary>
     public required string VocabularySource { get; init; }
 }

@@ -89,7 +89,7 @@ public static class StableDiffusionForge
         {
             DiffusersConfigFiles.WriteModelIndex(temp);
             var scheduler = Directory.CreateDirectory(Path.Combine(temp, "scheduler")).FullName;
-            DiffusersConfigFiles.WriteSchedulerConfig(scheduler);
+            DiffusersConfigFiles.WriteSchedulerConfig(scheduler, options.Variant);
             var tokenizer = Directory.CreateDirectory(Path.Combine(temp, "tokenizer")).FullName;
             ClipTokenizerFiles.Write(options.VocabularySource, size.TextEncoder.VocabSize, tokenizer);
             DiffusersConfigFiles.WriteTokenizerConfigs(tokenizer, size.TextEncoder.MaxPositions);
@@ -102,7 +102,7 @@ public static class StableDiffusionForge
                 switch (plan.Folder)
                 {
                     case "text_encoder": DiffusersConfigFiles.WriteTextEncoderConfig(folder, size.TextEncoder, options.Fp16); break;
-                    case "unet": DiffusersConfigFiles.WriteUNetConfig(folder, size.UNet); break;
+                    case "unet": DiffusersConfigFiles.WriteUNetConfig(folder, size.UNet, TimeCondProjDim(options)); break;
                     default: DiffusersConfigFiles.WriteVaeConfig(folder, size.Vae); break;
                 }
             }
@@ -160,13 +160,19 @@ public static class StableDiffusionForge
     private static IEnumerable<ModelPlan> Plans(ForgeOptions options, StableDiffusionSize size)
     {
         yield return new("text_encoder", g => ClipTextEncoderGraph.Build(g, size.TextEncoder, options.TextEncoderIdsType));
-        yield return new("unet", g => UNetGraph.Build(g, size.UNet, size.TextEncoder.MaxPositions, options.TimestepType));
+        yield return new("unet", g => UNetGraph.Build(g, size.UNet, size.TextEncoder.MaxPositions, options.TimestepType, TimeCondProjDim(options)));
         yield return new("vae_encoder", g => VaeGraphs.BuildEncoder(g, size.Vae));
         yield return new("vae_decoder", g => VaeGraphs.BuildDecoder(g, size.Vae));
     }
 
+    private static int? TimeCondProjDim(ForgeOptions options) => options.Variant == ForgeVariant.Lcm ? options.TimeCondProjDim : null;
+
     private static StableDiffusionSize ResolveSize(ForgeOptions options)
     {
+        if (!Enum.IsDefined(options.Variant))
+            throw new SynthstageException($"Unknown forge variant '{options.Variant}'; expected Sd15, Lcm or Turbo.", ExitCodes.Usage);
+        if (options.Variant == ForgeVariant.Lcm && options.TimeCondProjDim < 1)
+            throw new SynthstageException($"time_cond_proj_dim must be at least 1; got {options.TimeCondProjDim}.", ExitCodes.Usage);
         var preset = StableDiffusionSize.Preset(options.Architecture ?? "", options.Scale);
         if (!Enum.IsDefined(options.TextEncoderIdsType))
             throw new SynthstageException($"Unknown text encoder ids type '{options.TextEncoderIdsType}'; expected Int32 or Int64.", ExitCodes.Usage);

@@ -11,12 +11,13 @@ namespace Synthstage.Bench.Diffusion;
 
 /// <summary>
 /// End-to-end Stable Diffusion timing on the full-scale forged SD 1.5 model (random weights, real sizes).
-/// <c>diffusion [--model DIR] [--steps 10] [--scheduler NAME] [--opt all|extended] [--no-arena] [--cache DIR] [--no-memory] [--vocab PATH]</c>:
+/// <c>diffusion [--model DIR] [--few-step] [--scale tiny|full] [--steps 10] [--scheduler NAME] [--opt all|extended] [--no-arena] [--cache DIR] [--no-memory] [--vocab PATH]</c>:
 /// forges the fp32 folder into a temporary directory (~4.3 GB, deleted afterwards) unless <c>--model</c> is given, then
 /// prints session creation time, seconds per step of a 256×256 text-to-image run with guidance, the share of its
 /// wall time spent outside ONNX Runtime's Run calls, then runs 512×512 (fp32) and prints the process's peak resident
 /// memory. <c>--no-arena</c> turns ONNX Runtime's CPU memory arena off; <c>--cache DIR</c> keeps optimised models there
-/// (run twice to time a cached load).
+/// (run twice to time a cached load). <c>--few-step</c> instead times 512×512 images at 1, 2 and 4 steps with and without
+/// guidance; <c>--scale tiny</c> forges the tiny model instead of the full one.
 /// </summary>
 public static class DiffusionBenchmark
 {
@@ -37,15 +38,16 @@ public static class DiffusionBenchmark
                 await StableDiffusionForge.WriteAsync(new ForgeOptions
                 {
                     OutputDirectory = folder,
-                    Scale = ForgeScale.Full,
+                    Scale = Option(args, "--scale") == "tiny" ? ForgeScale.Tiny : ForgeScale.Full,
                     Force = true,
                     VocabularySource = Option(args, "--vocab") ?? FindVocabulary(),
                 }).ConfigureAwait(false);
-                Console.WriteLine($"forged full SD 1.5 (fp32) into {folder} in {watch.Elapsed.TotalSeconds:F1} s");
+                Console.WriteLine($"forged {(Option(args, "--scale") == "tiny" ? "tiny" : "full")} SD 1.5 (fp32) into {folder} in {watch.Elapsed.TotalSeconds:F1} s");
             }
             var spec = new SessionOptionsSpec(ExecutionDevice.Cpu, IntraOpThreads: 0, OptimizationLevel: level, CpuMemoryArena: !args.Contains("--no-arena"),
                 OptimizedModelCacheFolder: Option(args, "--cache"));
-            Run(folder, steps, scheduler, spec, memory: !args.Contains("--no-memory"));
+            if (args.Contains("--few-step")) RunFewStep(folder, spec);
+            else Run(folder, steps, scheduler, spec, memory: !args.Contains("--no-memory"));
         }
         finally
         {
@@ -90,6 +92,28 @@ public static class DiffusionBenchmark
         t = pipeline.LastTimings!;
         Console.WriteLine($"512x512 fp32 txt2img, 2 steps: {t.PerStep.TotalSeconds:F2} s per step, total {t.Total.TotalSeconds:F1} s; " +
             $"peak RSS of the process (model + 256 and 512 runs) {PeakRss() / 1e9:F2} GB");
+    }
+
+    // Seconds per 512×512 image at 1, 2 and 4 steps (euler-a, trailing as SD-Turbo samples), with guidance 7.5 (two
+    // UNet rows per step) and without (guidance 0, one row): the whole Generate call, text encoder and VAE included.
+    private static void RunFewStep(string folder, SessionOptionsSpec spec)
+    {
+        var watch = Stopwatch.StartNew();
+        using var model = StableDiffusionModel.Load(folder, spec);
+        Console.WriteLine($"model loaded in {watch.Elapsed.TotalSeconds:F1} s ({Environment.ProcessorCount} cores)");
+        using var pipeline = new StableDiffusionPipeline(model);
+        var options = new StableDiffusionOptions { Prompt = "a beach at dusk", Width = 512, Height = 512, Scheduler = "euler-a", Seed = 0 };
+        pipeline.Generate(options with { Steps = 1, GuidanceScale = 0f });
+        pipeline.Generate(options with { Steps = 1, GuidanceScale = 7.5f });
+        Console.WriteLine("512x512, euler-a: seconds per image (UNet share)");
+        foreach (var guidance in new[] { 0f, 7.5f })
+            foreach (var steps in new[] { 1, 2, 4 })
+            {
+                pipeline.Generate(options with { Steps = steps, GuidanceScale = guidance });
+                var t = pipeline.LastTimings!;
+                Console.WriteLine($"  guidance {guidance,3:0.#}  {steps} step{(steps == 1 ? " " : "s")}  {t.Total.TotalSeconds,7:F2} s  (UNet {t.UNetRun.TotalSeconds:F2} s)");
+            }
+        Console.WriteLine($"peak RSS {PeakRss() / 1e9:F2} GB");
     }
 
     // VmHWM: the resident-set high-water mark, which counts ONNX Runtime's native allocations too.

@@ -10,9 +10,9 @@ namespace Synthstage.Cli.Commands;
 /// </summary>
 internal sealed class DiffusionOptions
 {
-    public Option<int> Steps { get; } = new("--steps") { Description = "Denoising steps", DefaultValueFactory = _ => 25 };
+    public Option<int> Steps { get; } = new("--steps") { Description = "Denoising steps (generate: the model's recommendation when left out, 1 for SD-Turbo, 4 for LCM)", DefaultValueFactory = _ => 25 };
 
-    public Option<float> Guidance { get; } = new("--guidance", "-g") { Description = "Classifier-free guidance scale (≤ 1 turns it off)", DefaultValueFactory = _ => 7.5f };
+    public Option<float> Guidance { get; } = new("--guidance", "-g") { Description = "Classifier-free guidance scale (≤ 1 turns it off; generate: 0 for SD-Turbo, 8.5 for LCM when left out)", DefaultValueFactory = _ => 7.5f };
 
     public Option<string?> Scheduler { get; } = ChoiceOption.Create<string?>("--scheduler", "Scheduler (default: the model's own)",
         new Choices<string?>(SchedulerFactory.Names.Select(name => (name, (string?)name)).ToArray()), null);

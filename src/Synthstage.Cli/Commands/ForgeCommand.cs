@@ -21,10 +21,12 @@ internal static class ForgeCommand
             new Choices<ForgeIdsType>([("int32", ForgeIdsType.Int32), ("int64", ForgeIdsType.Int64)]), ForgeIdsType.Int32);
         var timestep = ChoiceOption.Create("--timestep", "timestep type of the UNet",
             new Choices<ForgeTimestepType>([("int64", ForgeTimestepType.Int64), ("float", ForgeTimestepType.Float)]), ForgeTimestepType.Int64);
+        var variant = ChoiceOption.Create("--variant", "sd15 (PNDM), lcm (UNet with timestep_cond, LCMScheduler) or turbo (Euler, trailing timesteps)",
+            new Choices<ForgeVariant>([("sd15", ForgeVariant.Sd15), ("lcm", ForgeVariant.Lcm), ("turbo", ForgeVariant.Turbo)]), ForgeVariant.Sd15);
         var vocab = new Option<string?>("--vocab") { Description = "CLIP BPE merges (bpe_simple_vocab_16e6.txt.gz); default: ../shared/data/clip beside the repository" };
         var command = new Command("forge", "Write a Stable Diffusion architecture with seeded random weights (for tests and benchmarks)")
         {
-            architecture, output, scale, fp16, force, seed, ids, timestep, vocab,
+            architecture, output, scale, fp16, force, seed, ids, timestep, variant, vocab,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
@@ -34,6 +36,7 @@ internal static class ForgeCommand
                 Scale = result.GetValue(scale),
                 Fp16 = result.GetValue(fp16),
                 Force = result.GetValue(force),
+                Variant = result.GetValue(variant),
                 Seed = result.GetValue(seed),
                 TextEncoderIdsType = result.GetValue(ids),
                 TimestepType = result.GetValue(timestep),

@@ -33,12 +33,13 @@ internal static class GenerateCommand
         var device = CommonOptions.Device();
         var noCache = new Option<bool>("--no-ort-cache") { Description = "Do not keep optimised models in ~/.cache/synthstage/ort (each run then re-optimises; full SD UNet ~50 s)" };
         var output = CommonOptions.Output("Output PNG (with --count > 1: OUT-SEED.png per image)");
+        var preview = new Option<string?>("--preview") { Description = "PNG rewritten after every step with a cheap preview of the latents (no model run)" };
         var noWatermark = CommonOptions.NoWatermark();
         var label = CommonOptions.Label();
         var command = new Command("generate", "Generate images with Stable Diffusion (text-to-image, or image-to-image with --init)")
         {
             model, prompt, negative, seed, width, height, roundSize, init, strength, count, device, noCache, output,
-            noWatermark, label,
+            preview, noWatermark, label,
         };
         diffusion.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
@@ -52,13 +53,22 @@ internal static class GenerateCommand
                 w = Math.Max(8, w / 8 * 8);
                 h = Math.Max(8, h / 8 * 8);
             }
+            // Steps, guidance and scheduler the user leaves out take the model's recommended settings (SD-Turbo: 1 step,
+            // guidance 0; LCM: 4 steps, guidance 8.5, lcm), first by its name, then again once the model is loaded.
+            var given = new GivenSettings(
+                result.GetResult(diffusion.Steps) is { Implicit: false } ? result.GetValue(diffusion.Steps) : null,
+                result.GetResult(diffusion.Guidance) is { Implicit: false } ? result.GetValue(diffusion.Guidance) : null,
+                result.GetValue(diffusion.Scheduler));
+            var recommended = RecommendedSettings.ForName(result.GetValue(model)!);
+            var previewFile = result.GetValue(preview) is { } previewPath ? new LatentPreviewFile(previewPath) : null;
             var options = new StableDiffusionOptions
             {
                 Prompt = result.GetValue(prompt)!,
                 NegativePrompt = result.GetValue(negative)!,
-                Steps = result.GetValue(diffusion.Steps),
-                GuidanceScale = result.GetValue(diffusion.Guidance),
-                Scheduler = result.GetValue(diffusion.Scheduler),
+                Steps = given.Steps ?? recommended.Steps,
+                GuidanceScale = given.Guidance ?? recommended.GuidanceScale,
+                Scheduler = given.Scheduler ?? recommended.Scheduler,
+                OnStepEnd = previewFile is null ? null : previewFile.Write,
                 Seed = result.GetValue(seed) ?? (ulong)Random.Shared.NextInt64(0, uint.MaxValue),
                 Count = result.GetValue(count),
                 Width = w,
@@ -76,7 +86,7 @@ internal static class GenerateCommand
             {
                 // A folder, a catalog id or a Hub name: fetched into the Hugging Face cache on first use.
                 var folder = modelFolder = await ModelResolver.ResolveAsync(result.GetValue(model)!, progress: progress, cancellationToken: token);
-                return await Task.Run(() => Render(folder, spec, options, progress, token), token);
+                return await Task.Run(() => Render(folder, result.GetValue(model)!, spec, options, given, progress, token), token);
             });
             foreach (var warning in images[0].Warnings) System.Console.Error.WriteLine($"warning: {warning}");
             foreach (var image in images)
@@ -91,15 +101,25 @@ internal static class GenerateCommand
         return command;
     }
 
-    private static IReadOnlyList<GeneratedImage> Render(string folder, SessionOptionsSpec spec, StableDiffusionOptions options,
-        IProgress<PipelineProgress> progress, CancellationToken token)
+    private static IReadOnlyList<GeneratedImage> Render(string folder, string reference, SessionOptionsSpec spec, StableDiffusionOptions options,
+        GivenSettings given, IProgress<PipelineProgress> progress, CancellationToken token)
     {
         progress.Report(new PipelineProgress("load", 0, null, Path.GetFileName(folder)));
         using var sd = StableDiffusionModel.Load(folder, spec);
         progress.Report(new PipelineProgress("load", 1, 1));
+        var recommended = RecommendedSettings.For(sd, reference);
+        options = options with
+        {
+            Steps = given.Steps ?? recommended.Steps,
+            GuidanceScale = given.Guidance ?? recommended.GuidanceScale,
+            Scheduler = given.Scheduler ?? recommended.Scheduler,
+        };
         using var pipeline = new StableDiffusionPipeline(sd);
         return pipeline.Generate(options, progress, token);
     }
+
+    // What the command line set explicitly; null takes the model's recommendation.
+    private sealed record GivenSettings(int? Steps, float? Guidance, string? Scheduler);
 
     private static string NumberedPath(string path, ulong seed)
     {

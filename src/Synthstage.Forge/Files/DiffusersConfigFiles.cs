@@ -30,8 +30,57 @@ internal static class DiffusersConfigFiles
         ["vae_encoder"] = new JsonArray("diffusers", "OnnxRuntimeModel"),
     });
 
-    /// <summary>SD 1.5's PNDMScheduler configuration with every key diffusers' <c>__init__</c> registers.</summary>
-    public static void WriteSchedulerConfig(string folder) => Write(Path.Combine(folder, "scheduler_config.json"), new JsonObject
+    /// <summary>The variant's scheduler configuration with every key diffusers' <c>__init__</c> registers.</summary>
+    public static void WriteSchedulerConfig(string folder, ForgeVariant variant) => Write(Path.Combine(folder, "scheduler_config.json"), variant switch
+    {
+        ForgeVariant.Lcm => LcmSchedulerConfig(),
+        ForgeVariant.Turbo => TurboSchedulerConfig(),
+        _ => Sd15SchedulerConfig(),
+    });
+
+    // LCM Dreamshaper v7's LCMScheduler keys.
+    private static JsonObject LcmSchedulerConfig() => new()
+    {
+        ["_class_name"] = "LCMScheduler",
+        ["_diffusers_version"] = DiffusersVersion,
+        ["beta_end"] = 0.012,
+        ["beta_schedule"] = "scaled_linear",
+        ["beta_start"] = 0.00085,
+        ["clip_sample"] = false,
+        ["clip_sample_range"] = 1.0,
+        ["num_train_timesteps"] = 1000,
+        ["original_inference_steps"] = 50,
+        ["prediction_type"] = "epsilon",
+        ["set_alpha_to_one"] = true,
+        ["steps_offset"] = 1,
+        ["thresholding"] = false,
+        ["timestep_scaling"] = 10.0,
+        ["timestep_spacing"] = "leading",
+        ["trained_betas"] = null,
+    };
+
+    // SD-Turbo's EulerDiscreteScheduler keys: trailing spacing, so one step starts at t = 999.
+    private static JsonObject TurboSchedulerConfig() => new()
+    {
+        ["_class_name"] = "EulerDiscreteScheduler",
+        ["_diffusers_version"] = DiffusersVersion,
+        ["beta_end"] = 0.012,
+        ["beta_schedule"] = "scaled_linear",
+        ["beta_start"] = 0.00085,
+        ["clip_sample"] = false,
+        ["interpolation_type"] = "linear",
+        ["num_train_timesteps"] = 1000,
+        ["prediction_type"] = "epsilon",
+        ["set_alpha_to_one"] = false,
+        ["skip_prk_steps"] = true,
+        ["steps_offset"] = 1,
+        ["timestep_spacing"] = "trailing",
+        ["trained_betas"] = null,
+        ["use_karras_sigmas"] = false,
+    };
+
+    // SD 1.5's PNDMScheduler keys.
+    private static JsonObject Sd15SchedulerConfig() => new()
     {
         ["_class_name"] = "PNDMScheduler",
         ["_diffusers_version"] = DiffusersVersion,
@@ -46,7 +95,7 @@ internal static class DiffusersConfigFiles
         ["steps_offset"] = 1,
         ["timestep_spacing"] = "leading",
         ["trained_betas"] = null,
-    });
+    };
 
     /// <summary>tokenizer_config.json and special_tokens_map.json as SD 1.5's tokenizer folder has them.</summary>
     public static void WriteTokenizerConfigs(string folder, int maxLength)
@@ -111,7 +160,7 @@ internal static class DiffusersConfigFiles
     });
 
     /// <summary>diffusers' UNet2DConditionModel config keys.</summary>
-    public static void WriteUNetConfig(string folder, UNetSize size)
+    public static void WriteUNetConfig(string folder, UNetSize size, int? timeCondProjDim)
     {
         var levels = size.BlockOutChannels.Count;
         var down = new JsonArray();
@@ -142,6 +191,7 @@ internal static class DiffusersConfigFiles
             ["norm_num_groups"] = size.NormGroups,
             ["out_channels"] = size.OutChannels,
             ["sample_size"] = size.SampleSize,
+            ["time_cond_proj_dim"] = timeCondProjDim,
             ["transformer_layers_per_block"] = size.TransformerLayers,
             ["up_block_types"] = up,
             ["use_linear_projection"] = false,

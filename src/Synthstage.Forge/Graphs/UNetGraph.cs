@@ -16,7 +16,12 @@ internal static class UNetGraph
 {
     private const float ResnetEpsilon = 1e-5f;
 
-    public static void Build(ForgeGraph g, UNetSize size, int sequenceLength, ForgeTimestepType timestepType)
+    /// <param name="g">The graph to fill.</param>
+    /// <param name="size">Network sizes.</param>
+    /// <param name="sequenceLength">Text tokens of <c>encoder_hidden_states</c>.</param>
+    /// <param name="timestepType">Element type of <c>timestep</c>.</param>
+    /// <param name="timeCondProjDim">When set, a fourth input <c>timestep_cond</c> [batch, this] (diffusers' <c>time_cond_proj_dim</c>, LCM's guidance embedding).</param>
+    public static void Build(ForgeGraph g, UNetSize size, int sequenceLength, ForgeTimestepType timestepType, int? timeCondProjDim = null)
     {
         Validate(size);
         var channels = size.BlockOutChannels.Select(c => (long)c).ToArray();
@@ -25,9 +30,10 @@ internal static class UNetGraph
         var sample = g.Builder.Input("sample", g.FloatType, "batch", size.InChannels, "height", "width");
         var timestep = g.Builder.Input("timestep", timestepType == ForgeTimestepType.Int64 ? DataType.Int64 : g.FloatType, "batch");
         var context = g.Builder.Input("encoder_hidden_states", g.FloatType, "batch", sequenceLength, size.CrossAttentionDim);
+        var condition = timeCondProjDim is { } condDim ? g.Builder.Input("timestep_cond", g.FloatType, "batch", condDim) : null;
 
         // 1. Time: sinusoidal projection (flip_sin_to_cos, freq_shift 0) in float32, then the two-layer embedding MLP.
-        var temb = TimestepEmbedding(g, timestep, size);
+        var temb = TimestepEmbedding(g, timestep, size, condition, timeCondProjDim ?? 0);
         var tembAct = g.SiLU(temb);
         var tembDim = size.TimeEmbeddingDim;
 
@@ -90,12 +96,16 @@ internal static class UNetGraph
     /// <summary>
     /// diffusers' Timesteps + TimestepEmbedding: emb = [cos(t·f), sin(t·f)] with f_i = exp(−ln(10000)·i/half),
     /// computed in float32 (as diffusers does before casting to the model's dtype), then linear_1 → SiLU → linear_2.
+    /// With a condition (LCM's <c>timestep_cond</c>), diffusers' TimestepEmbedding first adds <c>cond_proj(condition)</c>,
+    /// a bias-free linear map from <c>time_cond_proj_dim</c> to the projection's width.
     /// </summary>
-    private static string TimestepEmbedding(ForgeGraph g, string timestep, UNetSize size)
+    private static string TimestepEmbedding(ForgeGraph g, string timestep, UNetSize size, string? condition, int conditionDim)
     {
         var dim = size.TimeProjectionDim;
         var projection = SinusoidalProjection(g, timestep, dim);
         if (g.FloatType != DataType.Float) projection = g.Cast(projection, g.FloatType);
+        if (condition is not null)
+            projection = g.Add(projection, g.Linear(condition, "time_embedding.cond_proj", conditionDim, dim, bias: false));
         var emb = g.Linear(projection, "time_embedding.linear_1", dim, size.TimeEmbeddingDim);
         return g.Linear(g.SiLU(emb), "time_embedding.linear_2", size.TimeEmbeddingDim, size.TimeEmbeddingDim);
     }

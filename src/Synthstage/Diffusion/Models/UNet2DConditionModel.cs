@@ -6,7 +6,8 @@ namespace Synthstage.Diffusion.Models;
 
 /// <summary>
 /// The denoising UNet of a diffusers ONNX folder (<c>unet/model.onnx</c>): <c>sample</c> [batch, 4, h, w],
-/// <c>timestep</c>, <c>encoder_hidden_states</c> [batch, 77, W] → <c>out_sample</c> [batch, 4, h, w].
+/// <c>timestep</c>, <c>encoder_hidden_states</c> [batch, 77, W] → <c>out_sample</c> [batch, 4, h, w]; a latent
+/// consistency model's UNet has a fourth input, <c>timestep_cond</c> [batch, time_cond_proj_dim], the guidance-scale embedding.
 /// </summary>
 /// <remarks>
 /// <para>Everything the export decides is read from the session's metadata, never assumed: float32 or float16
@@ -24,9 +25,18 @@ public sealed class UNet2DConditionModel : IDisposable
     {
         _session = session;
         Path = path;
-        const string what = "an SD UNet with inputs 'sample' [batch, 4, h, w], 'timestep', 'encoder_hidden_states' [batch, 77, W]";
-        if (session.InputMetadata.Count != 3)
-            throw new SynthstageException($"'{path}' has {session.InputMetadata.Count} inputs ({string.Join(", ", session.InputNames)}); expected {what}", ExitCodes.BadModel);
+        const string what = "an SD UNet with inputs 'sample' [batch, 4, h, w], 'timestep', 'encoder_hidden_states' [batch, 77, W] (and for LCM 'timestep_cond' [batch, D])";
+        var inputs = session.InputMetadata.Count;
+        if (inputs is not (3 or 4) || (inputs == 4 && !session.InputMetadata.ContainsKey(TimestepCondInput)))
+            throw new SynthstageException($"'{path}' has {inputs} inputs ({string.Join(", ", session.InputNames)}); expected {what}", ExitCodes.BadModel);
+        if (inputs == 4)
+        {
+            var condition = session.InputMetadata[TimestepCondInput];
+            TimestepCondType = ModelInputs.FloatType(condition, path, TimestepCondInput);
+            ModelInputs.Rank(condition, path, TimestepCondInput, 2, "the guidance embedding [batch, time_cond_proj_dim]");
+            TimeCondProjDim = condition.Dimensions[1] > 0 ? condition.Dimensions[1] : ConfiguredTimeCondProjDim(path)
+                ?? throw new SynthstageException($"'{path}': '{TimestepCondInput}' has a dynamic width and unet/config.json gives no time_cond_proj_dim", ExitCodes.BadModel);
+        }
         var (sampleName, sample) = ModelInputs.Input(session, path, "sample", what);
         var (timestepName, timestep) = ModelInputs.Input(session, path, "timestep", what);
         var (statesName, states) = ModelInputs.Input(session, path, "encoder_hidden_states", what);
@@ -48,6 +58,9 @@ public sealed class UNet2DConditionModel : IDisposable
         HiddenStatesName = statesName;
         OutputName = outputName;
     }
+
+    /// <summary>The input name diffusers' ONNX exports give the LCM guidance embedding.</summary>
+    public const string TimestepCondInput = "timestep_cond";
 
     /// <summary>Opens <paramref name="path"/> (with its external data) and checks its inputs and outputs.</summary>
     /// <exception cref="SynthstageException">The file is missing, corrupt, or not an SD UNet.</exception>
@@ -86,6 +99,15 @@ public sealed class UNet2DConditionModel : IDisposable
     /// <summary>The fixed batch size of the export, or null for a dynamic batch.</summary>
     public int? StaticBatch { get; }
 
+    /// <summary>
+    /// Width of <c>timestep_cond</c> (diffusers' <c>time_cond_proj_dim</c>), or null for a UNet without it. When set, the
+    /// pipeline folds guidance into that embedding and runs no unconditional batch, as diffusers' LCM pipeline does.
+    /// </summary>
+    public int? TimeCondProjDim { get; }
+
+    /// <summary>Element type of <c>timestep_cond</c>, when the UNet has it.</summary>
+    public TensorElementType? TimestepCondType { get; }
+
     /// <summary>Latent channels (4 for SD).</summary>
     public int LatentChannels { get; }
 
@@ -117,6 +139,23 @@ public sealed class UNet2DConditionModel : IDisposable
             throw new SynthstageException($"'{Path}' is exported with a static batch of {fixedBatch}; it cannot run {perCall} latents per call", ExitCodes.BadModel);
         long[] timestepShape = _timestep.Dimensions.Length == 0 ? [] : [_timestep.Dimensions[0] > 0 ? _timestep.Dimensions[0] : perCall];
         return new UNetBinding(this, batch, perCall, latentHeight, latentWidth, sequenceLength, hiddenSize, timestepShape);
+    }
+
+    // time_cond_proj_dim from unet/config.json beside the model, for an export whose embedding width is symbolic.
+    private static int? ConfiguredTimeCondProjDim(string modelPath)
+    {
+        var config = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(modelPath) ?? ".", "config.json");
+        if (!File.Exists(config)) return null;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(config));
+            return doc.RootElement.TryGetProperty("time_cond_proj_dim", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.Number
+                ? value.GetInt32() : null;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new SynthstageException($"'{config}' is not valid JSON: {e.Message}", ExitCodes.BadModel);
+        }
     }
 
     /// <inheritdoc />

@@ -38,12 +38,14 @@ public sealed class UNetBinding : IDisposable
                     Timestep = OrtTensor.Create(model.TimestepType, timestepShape),
                     States = OrtTensor.Create(model.HiddenStatesType, perCall, sequenceLength, hiddenSize),
                     Output = OrtTensor.Create(model.OutputType, perCall, model.LatentChannels, latentHeight, latentWidth),
+                    Condition = model.TimeCondProjDim is { } condDim ? OrtTensor.Create(model.TimestepCondType!.Value, perCall, condDim) : null,
                     Binding = model.Session.CreateIoBinding(),
                 };
                 _calls[i] = call;
                 call.Binding.BindInput(model.SampleName, call.Sample.Value);
                 call.Binding.BindInput(model.TimestepName, call.Timestep.Value);
                 call.Binding.BindInput(model.HiddenStatesName, call.States.Value);
+                if (call.Condition is not null) call.Binding.BindInput(UNet2DConditionModel.TimestepCondInput, call.Condition.Value);
                 call.Binding.BindOutput(model.OutputName, call.Output.Value);
             }
         }
@@ -82,6 +84,21 @@ public sealed class UNetBinding : IDisposable
         for (var i = 0; i < _calls.Length; i++) _calls[i].States.WriteFloats(states.Slice(i * perCall, perCall));
     }
 
+    /// <summary>
+    /// Sets the guidance embedding every row's <c>timestep_cond</c> gets (one embedding, as the pipeline uses one
+    /// guidance scale per batch) for every following <see cref="Run"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The UNet has no <c>timestep_cond</c> input.</exception>
+    public void SetTimestepCond(ReadOnlySpan<float> embedding)
+    {
+        if (_model.TimeCondProjDim is not { } width)
+            throw new InvalidOperationException($"'{_model.Path}' has no {UNet2DConditionModel.TimestepCondInput} input");
+        if (embedding.Length != width)
+            throw new ArgumentException($"expected {width} embedding values, got {embedding.Length}", nameof(embedding));
+        foreach (var call in _calls)
+            for (var offset = 0; offset < call.Condition!.Length; offset += width) call.Condition.WriteFloats(embedding, offset);
+    }
+
     /// <summary>Predicts the noise at <paramref name="timestep"/> for the whole batch in <see cref="Sample"/>.</summary>
     /// <param name="timestep">The scheduler's timestep (converted to the model's timestep type; int64 truncates, as diffusers' export does).</param>
     /// <param name="runOptions">Run options; set <c>Terminate</c> from another thread to cancel.</param>
@@ -111,6 +128,7 @@ public sealed class UNetBinding : IDisposable
             call.Timestep?.Dispose();
             call.States?.Dispose();
             call.Output?.Dispose();
+            call.Condition?.Dispose();
         }
     }
 
@@ -120,6 +138,7 @@ public sealed class UNetBinding : IDisposable
         public required OrtTensor Timestep { get; init; }
         public required OrtTensor States { get; init; }
         public required OrtTensor Output { get; init; }
+        public required OrtTensor? Condition { get; init; }
         public required OrtIoBinding Binding { get; init; }
     }
 }

@@ -10,8 +10,10 @@ namespace Synthstage.Diffusion.Pipelines;
 /// </remarks>
 public readonly ref struct DenoisingStep
 {
-    internal DenoisingStep(int image, int step, int steps, float timestep, ReadOnlySpan<float> latents)
+    internal DenoisingStep(int image, int step, int steps, float timestep, ReadOnlySpan<float> latents, int latentHeight, int latentWidth)
     {
+        LatentHeight = latentHeight;
+        LatentWidth = latentWidth;
         Image = image;
         Step = step;
         Steps = steps;
@@ -33,4 +35,10 @@ public readonly ref struct DenoisingStep
 
     /// <summary>The latents [1, 4, H/8, W/8] after the step, scaled as the UNet sees them (decode ÷ scaling factor).</summary>
     public ReadOnlySpan<float> Latents { get; }
+
+    /// <summary>H/8: rows of <see cref="Latents"/>.</summary>
+    public int LatentHeight { get; }
+
+    /// <summary>W/8: columns of <see cref="Latents"/>.</summary>
+    public int LatentWidth { get; }
 }

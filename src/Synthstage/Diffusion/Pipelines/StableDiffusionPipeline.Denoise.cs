@@ -15,6 +15,13 @@ public sealed partial class StableDiffusionPipeline
     private float[] _states = [];
     private float[] _decodeScaled = [];
     private float[] _decodeOutput = [];
+    private float[] _guidanceEmbedding = [];
+
+    /// <summary>
+    /// Whether a guidance scale runs classifier-free guidance's unconditional batch: above 1, unless the UNet takes
+    /// the guidance as its <c>timestep_cond</c> embedding (LCM), which diffusers' LCM pipeline runs without one.
+    /// </summary>
+    public bool UsesUnconditionalBatch(float guidanceScale) => guidanceScale > 1f && _model.UNet.TimeCondProjDim is null;
 
     // Time inside ONNX Runtime's Run for the UNet, over every latent size bound so far.
     private TimeSpan UNetRunTime
@@ -31,10 +38,11 @@ public sealed partial class StableDiffusionPipeline
     /// Denoises <see cref="DenoiseBatch.Latents"/> in place over <see cref="DenoiseBatch.Steps"/> timesteps from
     /// <see cref="DenoiseBatch.Start"/>: per step the schedulers' scaled inputs go through one UNet call ([uncond…, text…]
     /// with guidance), guidance <c>uncond + g·(text − uncond)</c> combines the halves and each image's scheduler steps.
+    /// A UNet with <c>timestep_cond</c> (LCM) gets the guidance-scale embedding there instead and one row per image.
     /// </summary>
     private void Denoise(LatentDenoiseOptions options, DenoiseBatch batch, RunOptions runOptions, CancellationToken ct)
     {
-        var doGuidance = options.GuidanceScale > 1f;
+        var doGuidance = UsesUnconditionalBatch(options.GuidanceScale);
         var count = batch.Schedulers.Count;
         var latentLength = batch.Latents.Length / count;
         var embeddingLength = batch.Text.Length / count;
@@ -53,6 +61,13 @@ public sealed partial class StableDiffusionPipeline
             batch.Text.CopyTo(states);
         }
         binding.SetEncoderHiddenStates(states);
+        if (_model.UNet.TimeCondProjDim is { } condWidth)
+        {
+            // diffusers' LCM pipeline: w = guidance_scale − 1 embedded once for the whole run.
+            var embedding = Grow(ref _guidanceEmbedding, condWidth);
+            GuidanceScaleEmbedding.Compute(options.GuidanceScale, embedding);
+            binding.SetTimestepCond(embedding);
+        }
 
         var noisePred = Grow(ref _guided, latentLength);
         var timesteps = batch.Schedulers[0].Timesteps;
@@ -89,7 +104,7 @@ public sealed partial class StableDiffusionPipeline
                 {
                     batch.Schedulers[i].Step(eps.Slice(i * latentLength, latentLength), t, latents, latents, batch.StepNoise[i]);
                 }
-                options.OnStepEnd?.Invoke(new DenoisingStep(batch.FirstImage + i, step + 1, batch.Steps, t, latents));
+                options.OnStepEnd?.Invoke(new DenoisingStep(batch.FirstImage + i, step + 1, batch.Steps, t, latents, options.Height / 8, options.Width / 8));
             }
             var call = step + 1;
             if (call == batch.Steps || (call > warmupCalls && call % order == 0))

@@ -74,7 +74,7 @@ public sealed partial class StableDiffusionPipeline
         var embeddingLength = textEmbeddings.Length / count;
         if (embeddingLength % _model.TextEncoder.SequenceLength != 0)
             throw new ArgumentException($"a text embedding must be {_model.TextEncoder.SequenceLength} × width values, got {embeddingLength}", nameof(textEmbeddings));
-        if (options.GuidanceScale > 1f && negativeEmbeddings.Length != textEmbeddings.Length)
+        if (UsesUnconditionalBatch(options.GuidanceScale) && negativeEmbeddings.Length != textEmbeddings.Length)
             throw new ArgumentException($"expected {textEmbeddings.Length} negative embedding values, got {negativeEmbeddings.Length}", nameof(negativeEmbeddings));
         if (stepNoise.Count != count)
             throw new ArgumentException($"expected {count} step noise sources, got {stepNoise.Count}", nameof(stepNoise));

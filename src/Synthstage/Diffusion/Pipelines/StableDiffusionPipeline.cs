@@ -56,7 +56,7 @@ public sealed partial class StableDiffusionPipeline : IDisposable
         DiffusionInputValidator.Check(options);
         DiffusionInputValidator.CheckModel(_model, settings, 1, imageToImage: options.InitImage is not null);
         var schedulerName = options.Scheduler ?? _model.SchedulerConfig.ClassName ?? "default";
-        var doGuidance = options.GuidanceScale > 1f;
+        var doGuidance = UsesUnconditionalBatch(options.GuidanceScale);
         int latentHeight = options.Height / 8, latentWidth = options.Width / 8;
         var latentLength = 4 * latentHeight * latentWidth;
         var otherRunBefore = _model.NonUNetRunTime;
