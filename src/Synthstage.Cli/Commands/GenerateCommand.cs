@@ -45,7 +45,7 @@ internal static class GenerateCommand
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
             var outputPath = result.GetValue(output)!;
-            RgbImage? initImage = result.GetValue(init) is { } initPath ? RgbImage.Load(initPath) : null;
+            RgbImage? initImage = result.GetValue(init) is { } initPath ? RgbImage.Load(initPath, "init image") : null;
             var w = result.GetValue(width) ?? initImage?.Width ?? 512;
             var h = result.GetValue(height) ?? initImage?.Height ?? 512;
             if (result.GetValue(roundSize))

@@ -10,8 +10,9 @@ public sealed record RgbImage(int Width, int Height, byte[] Pixels)
 {
     /// <summary>Reads any image <see cref="ImageFiles"/> decodes (PNG, JPEG, WebP, …) as RGB; alpha is dropped.</summary>
     /// <param name="path">Image file.</param>
+    /// <param name="role">What the image is, for error messages ("input", "init image").</param>
     /// <exception cref="SynthstageException">The file is missing or not a readable image.</exception>
-    public static RgbImage Load(string path) => ImageFiles.ReadRgb(path, "init image");
+    public static RgbImage Load(string path, string role = "image") => ImageFiles.ReadRgb(path, role);
 
     /// <summary>Returns this image resized to <paramref name="width"/>×<paramref name="height"/> (bilinear with mipmaps), or itself when the size matches.</summary>
     public RgbImage Resize(int width, int height)

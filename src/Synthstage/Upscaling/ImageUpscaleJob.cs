@@ -22,7 +22,7 @@ public static class ImageUpscaleJob
             throw new SynthstageException($"the output '{outputPath}' must be a .png file", ExitCodes.Usage);
         var isFile = options.Model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
         var model = isFile ? null : EsrganModel.Parse(options.Model);
-        var image = RgbImage.Load(inputPath);
+        var image = RgbImage.Load(inputPath, "input");
 
         // 2. Resolve the model (first use installs it), 3. upscale, 4. write.
         var modelPath = model is null ? options.Model

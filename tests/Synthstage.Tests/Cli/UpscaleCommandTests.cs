@@ -54,6 +54,18 @@ public sealed class UpscaleCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AFileThatIsNotAnImageIsBadInputNamedAsTheInput()
+    {
+        var notImage = Path.Combine(_dir, "notes.png");
+        await File.WriteAllTextAsync(notImage, "not a picture", TestContext.Current.CancellationToken);
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "upscale", notImage, "-o", Path.Combine(_dir, "o.png"), "--model", "esrgan-x2");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.StartsWith($"error: input '{notImage}' is not an image", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(_dir, "o.png")));
+    }
+
+    [Fact]
     public async Task ImportOfAnUnsupportedLayerExits5()
     {
         var m = new TfjsTestModel();
