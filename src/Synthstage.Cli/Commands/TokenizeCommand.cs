@@ -29,8 +29,8 @@ internal static class TokenizeCommand
             for (var i = 0; i < encoded.TokenCount; i++)
                 System.Console.WriteLine($"{i} {encoded.Ids[i]} {encoded.Tokens[i]}");
             System.Console.WriteLine($"{encoded.TokenCount} of {tokenizer.MaxLength} tokens");
-            if (encoded.TruncatedText is { } dropped)
-                System.Console.Error.WriteLine($"warning: prompt truncated to {tokenizer.MaxLength - 2} tokens; dropped: \"{dropped}\"");
+            if (encoded.TruncationWarning("prompt") is { } warning)
+                System.Console.Error.WriteLine($"warning: {warning}");
             return Task.FromResult(ExitCodes.Success);
         }, ct));
         return command;

@@ -188,16 +188,13 @@ public sealed partial class StableDiffusionPipeline : IDisposable
     public string? TruncationWarning(string prompt, string what)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        return DroppedTextWarning(_model.Tokenizer.Encode(prompt).TruncatedText, what);
+        return _model.Tokenizer.Encode(prompt).TruncationWarning(what);
     }
-
-    private string? DroppedTextWarning(string? dropped, string what) =>
-        dropped is { Length: > 0 } ? $"{what} longer than {_model.Tokenizer.MaxLength} tokens; dropped \"{dropped}\"" : null;
 
     private float[] EncodePrompt(string prompt, string what, RunOptions runOptions, IProgress<PipelineProgress>? progress, ICollection<string>? warnings)
     {
         var tokens = _model.Tokenizer.Encode(prompt);
-        if (DroppedTextWarning(tokens.TruncatedText, what) is { } warning)
+        if (tokens.TruncationWarning(what) is { } warning)
         {
             warnings?.Add(warning);
             progress?.Report(new PipelineProgress("encode", 0, null, $"warning: {warning}"));

@@ -11,6 +11,19 @@ public sealed class PromptTruncationWarningTests(TinyDiffusionModels models) : I
     private const string Dropped = "red red red red red zebra giraffe";
 
     [Fact]
+    public void APastedEssayIsQuotedByItsFirstWordsAndCounted()
+    {
+        using var pipeline = new StableDiffusionPipeline(models.Get("fp32"));
+        // 75 words fit; 200 more of "café 🚀" pairs, non-ASCII included, are dropped.
+        var prompt = string.Join(' ', Enumerable.Repeat("red", 75)) + " " + string.Join(' ', Enumerable.Repeat("café 🚀", 100));
+        var warning = pipeline.TruncationWarning(prompt, "prompt");
+        Assert.NotNull(warning);
+        Assert.DoesNotContain('\n', warning);
+        var quoted = string.Join(' ', Enumerable.Repeat("café 🚀", 6));
+        Assert.Equal($"prompt longer than 77 tokens; dropped \"{quoted} …\" (200 words in all)", warning);
+    }
+
+    [Fact]
     public void GenerateNamesTheDroppedWordsOnTheResult()
     {
         using var pipeline = new StableDiffusionPipeline(models.Get("fp32"));

@@ -38,7 +38,7 @@ public sealed class TokenizeCommandTests(ForgedFolders forged) : IClassFixture<F
         var (code, stdout, stderr) = await CliProcess.RunAsync(null, "tokenize", "--model", Model(), prompt);
         Assert.Equal(0, code);
         Assert.EndsWith("77 of 77 tokens", stdout.TrimEnd());
-        Assert.Equal("warning: prompt truncated to 75 tokens; dropped: \"photo of a cat\"", stderr.Trim());
+        Assert.Equal("warning: prompt longer than 77 tokens; dropped \"photo of a cat\"", stderr.Trim());
     }
 
     [Fact]
