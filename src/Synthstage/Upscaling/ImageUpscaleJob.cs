@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SkiaSharp;
 using Synthstage.Imaging;
 using Synthstage.Models;
+using Synthstage.Provenance;
 
 namespace Synthstage.Upscaling;
 
@@ -33,8 +34,25 @@ public static class ImageUpscaleJob
         var result = upscaler.Upscale(image, cancellationToken);
         var elapsed = clock.Elapsed;
         progress?.Report(new PipelineProgress("upscale", 1, 1));
+        // Detail finer than the input's is the model's invention: the output is labelled like every other one.
+        var stamp = OutputStamp.Create(options.Provenance, result.Width, result.Height, 3);
+        stamp.Apply(result.Pixels);
         WritePng(result, outputPath);
+        await ProvenanceWriter.WriteAsync(outputPath, stamp, Record(inputPath, modelPath, model, upscaler.Factor), cancellationToken).ConfigureAwait(false);
         return new ImageUpscaleResult(outputPath, result.Width, result.Height, upscaler.Factor, elapsed);
+    }
+
+    private static ProvenanceRecord Record(string inputPath, string modelPath, EsrganModel? model, int factor)
+    {
+        var record = new ProvenanceRecord("upscale")
+            .AddPart("frame", "synthetic", $"the input enlarged ×{factor} by a super-resolution model, which generates the detail finer than the input's")
+            .AddInput("input", inputPath);
+        record.Set("factor", factor.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        record.Set("model", model?.Name ?? Path.GetFileName(modelPath));
+        // A catalog model's licence comes from the catalog; a file of the user's has none we know.
+        record.AddModel("super-resolution", model?.ModelId ?? Path.GetFileNameWithoutExtension(modelPath), modelPath,
+            model is null ? "unknown (a model file of the user's)" : null);
+        return record;
     }
 
     private static void WritePng(RgbImage image, string path) =>

@@ -8,4 +8,7 @@ public sealed record ImageUpscaleOptions
 
     /// <summary>Tiling, threads and device.</summary>
     public SuperResolutionOptions SuperResolution { get; init; } = new();
+
+    /// <summary>Watermark, label and manifest of the output (all on by default, as for every output).</summary>
+    public Provenance.ProvenanceOptions Provenance { get; init; } = new();
 }
