@@ -4,6 +4,7 @@ return args.FirstOrDefault() switch
 {
     "video" => await VideoBenchmark.RunAsync(args[1..]),
     "kernels" => await KernelBenchmark.RunAsync(args[1..]),
+    "matte" when args.Contains("--clip") => await RealFrameMatteBenchmark.RunAsync(args[1..]),
     "matte" => await MatteBenchmark.RunAsync(args[1..]),
     "forge" => await RunForgeAsync(args[1..]),
     "hub" => await Synthstage.Bench.Hub.HubBenchmark.RunAsync(args[1..]),
@@ -27,7 +28,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Synthstage.Bench -- video [--clip FILE] [--runs N] [--memory] [--model NAME] [--refine guided|off] [--smoothing S]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- kernels [MODEL_STORE]");
-    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- matte [ITERATIONS]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- matte [ITERATIONS] | matte --clip FILE");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- forge forge DIR | unet-step DIR | all");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- diffusion [--model DIR] [--steps 10] [--opt all|extended] [--no-memory]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- pose [CLIP]");

@@ -82,7 +82,7 @@ internal static class KeyedVideoRender
             ? await OpenResumableAsync(plan, width, height, settings, record.Command, ct).ConfigureAwait(false)
             : null;
         var stamp = OutputStamp.Create(plan.Options.Provenance, width, height, plan.OutputBytesPerPixel, resumable?.RunId);
-        KeyedFrameStages stages;
+        KeyedFrameStages? stages = null;
         PreparedManifest? manifest;
         // The manifest (files to hash, the signing key) does not depend on the model or the finisher: it is signed
         // while they load, and the finisher's background was started before either (BackgroundInAdvance).
@@ -92,21 +92,14 @@ internal static class KeyedVideoRender
             // One set of stages per video: smoothing history and recurrent model state start fresh.
             stages = await KeyedFrameStages.CreateAsync(plan.Options.AtFrameRate(plan.Input.FrameRate), width, height, createFinisher,
                 stamp, progress, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            await signing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
-                .ConfigureAwait(false);
-            if (resumable is not null) await resumable.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        try
-        {
             manifest = await signing.ConfigureAwait(false);
         }
         catch
         {
-            stages.Dispose();
+            stages?.Dispose();
+            // Let the signing finish (it writes into the record) before the caller sees the error; its own error is the lesser one.
+            await signing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                .ConfigureAwait(false);
             if (resumable is not null) await resumable.DisposeAsync().ConfigureAwait(false);
             throw;
         }

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using Synthstage.Compositing;
+using Synthstage.Imaging;
+using Synthstage.Models;
+using Synthstage.Segmentation;
+using static Synthstage.Bench.BenchTools;
+
+namespace Synthstage.Bench;
+
+/// <summary>
+/// Per-frame cost of the default keyed path's work on one real frame of a clip (at 4 s) and its real matte from the
+/// default landscape model, each piece alone on one thread: segmentation, one box filter of the guided filter's grid,
+/// the guided filter, feather over the changing spans, the whole enlargement, and the blend. Median milliseconds.
+/// </summary>
+internal static class RealFrameMatteBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var clip = ClipOption(args);
+        if (!File.Exists(clip))
+        {
+            Console.Error.WriteLine($"clip '{clip}' not found; pass --clip FILE");
+            return 2;
+        }
+        const int width = 1280, height = 720;
+        var frame = await FrameAsync(clip, width, height);
+        using var segmenter = await SegmentationModelResolver.CreateAsync("landscape", width, height, ModelStore.Default, new(), null, CancellationToken.None);
+        int maskWidth = segmenter.MaskWidth, maskHeight = segmenter.MaskHeight;
+        var mask = new float[maskWidth * maskHeight];
+        segmenter.Segment(frame, width, height, 3, mask);
+        var options = new MatteOptions();
+        using (var shaper = new MatteShaper(options, maskWidth, maskHeight, width, height)) shaper.Apply(mask);
+        var subsample = GuidedMatteEnlarger.GridSubsample(maskWidth, maskHeight, width, height);
+        var filter = new FastGuidedFilter(maskWidth, maskHeight, width, height, options.RefineRadius, options.RefineEpsilon, subsample);
+        var plane = new float[width * height];
+        var alpha = new byte[width * height];
+        filter.Filter(frame, mask, plane);
+        long changing = 0;
+        for (var y = 0; y < height; y++) changing += Math.Max(0, filter.ChangingTo[y] - filter.ChangingFrom[y]);
+        Console.WriteLine($"frame at 4 s of {Path.GetFileName(clip)}, mask {maskWidth}×{maskHeight}, grid 1/{subsample}, " +
+            $"changing span {100.0 * changing / (width * height):F1} % of pixels");
+        Console.WriteLine($"{"piece (1280×720, one thread)",-40} {"median ms",10}");
+
+        Print("segment (resize + ORT)", () => segmenter.Segment(frame, width, height, 3, mask));
+        int gridWidth = (width + subsample / 2) / subsample, gridHeight = (height + subsample / 2) / subsample;
+        var box = new BoxFilter(gridWidth, gridHeight, Math.Max(1, (int)MathF.Round((float)options.RefineRadius / subsample)));
+        var gridPlane = new float[gridWidth * gridHeight];
+        var gridMean = new float[gridPlane.Length];
+        for (var i = 0; i < gridPlane.Length; i++) gridPlane[i] = (i * 7919 % 1000) / 1000f;
+        Print($"one box filter, {gridWidth}×{gridHeight} grid (17 a frame)", () => box.Apply(gridPlane, gridMean));
+        Print("guided filter", () => filter.Filter(frame, mask, plane));
+        var feather = new GaussianFeather(width, height, options.Feather);
+        filter.Filter(frame, mask, plane);
+        var filtered = (float[])plane.Clone();
+        Print("feather over the changing spans", () =>
+        {
+            filtered.CopyTo(plane, 0);
+            feather.Apply(plane, alpha, filter.ChangingFrom, filter.ChangingTo);
+        });
+        using var enlarger = new GuidedMatteEnlarger(options, maskWidth, maskHeight, width, height);
+        Print("enlarge (filter, clip levels, feather)", () => enlarger.Enlarge(frame, mask, alpha));
+        var plate = new byte[frame.Length];
+        var output = new byte[frame.Length];
+        Print("blend over an image", () => AlphaBlend.BlendRgb(frame, plate, alpha, output));
+        return 0;
+    }
+
+    private static void Print(string name, Action action)
+    {
+        const int iterations = 100;
+        // Long enough for tiered compilation to replace the first, unoptimised code (30 calls, then a background JIT).
+        var warm = Stopwatch.StartNew();
+        for (var i = 0; i < 50 || warm.ElapsedMilliseconds < 500; i++) action();
+        var times = new double[iterations];
+        for (var i = 0; i < iterations; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            action();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Console.WriteLine($"{name,-40} {Median(times),10:F3}");
+    }
+
+    private static async Task<byte[]> FrameAsync(string clip, int width, int height)
+    {
+        var start = new ProcessStartInfo("ffmpeg", ["-v", "error", "-ss", "4", "-i", clip, "-frames:v", "1", "-vf",
+            string.Create(CultureInfo.InvariantCulture, $"scale={width}:{height}"), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        using var bytes = new MemoryStream();
+        await process.StandardOutput.BaseStream.CopyToAsync(bytes);
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0 || bytes.Length != width * height * 3) throw new InvalidOperationException($"ffmpeg could not read a frame of {clip}");
+        return bytes.ToArray();
+    }
+}
