@@ -102,6 +102,15 @@ public sealed class SuperResolutionUpscaler : IFrameUpscaler
     public void Upscale(ReadOnlySpan<byte> source, int width, int height, Span<byte> destination) =>
         Tiled(source, width, height, destination, CancellationToken.None);
 
+    /// <summary>Upscales interleaved RGB bytes into a caller buffer (a video frame), checking <paramref name="cancellationToken"/> before each tile.</summary>
+    /// <param name="source">width × height × 3 bytes, rows top first.</param>
+    /// <param name="width">Source width.</param>
+    /// <param name="height">Source height.</param>
+    /// <param name="destination">Receives (width·Factor) × (height·Factor) × 3 bytes, clamped and rounded.</param>
+    /// <param name="cancellationToken">Stops between tiles: a 4K frame is many seconds of work.</param>
+    public void Upscale(ReadOnlySpan<byte> source, int width, int height, Span<byte> destination, CancellationToken cancellationToken) =>
+        Tiled(source, width, height, destination, cancellationToken);
+
     /// <summary>Upscales interleaved float RGB (0..1) without rounding; the model's values are passed on unclipped.</summary>
     /// <param name="source">width × height × 3 floats, rows top first.</param>
     /// <param name="width">Source width.</param>
