@@ -13,9 +13,10 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var command = new Command("eval", "Measure quality: mattes against ground truth, the watermark against attacks");
+        var command = new Command("eval", "Measure quality: mattes against ground truth, the watermark against attacks, super-resolution against Lanczos");
         command.Subcommands.Add(CreateMatte());
         command.Subcommands.Add(EvalWatermarkCommand.Create());
+        command.Subcommands.Add(EvalUpscaleCommand.Create());
         return command;
     }
 

@@ -68,7 +68,7 @@ internal static class GenerateCommand
                 Steps = given.Steps ?? recommended.Steps,
                 GuidanceScale = given.Guidance ?? recommended.GuidanceScale,
                 Scheduler = given.Scheduler ?? recommended.Scheduler,
-                OnStepEnd = previewFile is null ? null : previewFile.Write,
+                Preview = previewFile,
                 Seed = result.GetValue(seed) ?? (ulong)Random.Shared.NextInt64(0, uint.MaxValue),
                 Count = result.GetValue(count),
                 Width = w,

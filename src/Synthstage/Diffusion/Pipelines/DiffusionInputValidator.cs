@@ -48,6 +48,11 @@ public static class DiffusionInputValidator
         CheckMemory(width, height, unetRows);
     }
 
+    private static void CheckPreviewScale(int scale)
+    {
+        if (scale is < 1 or > 16) throw new SynthstageException(Invariant($"the preview scale must be 1 to 16; got {scale}"), ExitCodes.Usage);
+    }
+
     /// <summary>Everything about <paramref name="options"/> that does not depend on a model.</summary>
     /// <exception cref="SynthstageException">An option is out of range; the message names it and the valid range.</exception>
     public static void Check(StableDiffusionOptions options)
@@ -67,6 +72,7 @@ public static class DiffusionInputValidator
             if (init.Pixels.Length != init.Width * init.Height * 3)
                 throw new SynthstageException(Invariant($"init image has {init.Pixels.Length} bytes; expected {init.Width}×{init.Height}×3 RGB"), ExitCodes.BadInput);
         }
+        CheckPreviewScale(options.PreviewScale);
         CheckDenoising(options.Width, options.Height, options.Steps, options.GuidanceScale, UNetRows(options.GuidanceScale, options.SeparateGuidanceCalls, 1));
     }
 
@@ -76,6 +82,7 @@ public static class DiffusionInputValidator
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        CheckPreviewScale(options.PreviewScale);
         CheckDenoising(options.Width, options.Height, options.Steps, options.GuidanceScale, UNetRows(options.GuidanceScale, options.SeparateGuidanceCalls, batch));
     }
 

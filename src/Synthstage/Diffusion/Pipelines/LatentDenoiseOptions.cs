@@ -27,4 +27,10 @@ public sealed record LatentDenoiseOptions
 
     /// <summary>Called after every denoising step of every image of the batch, or null.</summary>
     public DenoisingStepCallback? OnStepEnd { get; init; }
+
+    /// <summary>Receives an RGB preview after every step of every image of the batch, or null (see <see cref="StableDiffusionOptions.Preview"/>).</summary>
+    public IProgress<DiffusionPreview>? Preview { get; init; }
+
+    /// <summary>Nearest-neighbour enlargement of the preview.</summary>
+    public int PreviewScale { get; init; } = 2;
 }

@@ -7,10 +7,11 @@ namespace Synthstage.Diffusion.Pipelines;
 /// Keeps a PNG file showing the latest <see cref="LatentPreview"/> of a run: every step rewrites it through a
 /// temporary file renamed over it, so a viewer polling the file never reads half an image.
 /// </summary>
+/// <remarks>Use it as <see cref="StableDiffusionOptions.Preview"/> (the pipeline's previews) or call <see cref="Write"/> from a step callback.</remarks>
 /// <param name="path">The PNG to rewrite.</param>
 /// <param name="preview">The projection (SD 1.x factors by default).</param>
 /// <param name="scale">Nearest-neighbour enlargement of the latent-resolution picture.</param>
-public sealed class LatentPreviewFile(string path, LatentPreview? preview = null, int scale = 2)
+public sealed class LatentPreviewFile(string path, LatentPreview? preview = null, int scale = 2) : IProgress<DiffusionPreview>
 {
     private readonly string _path = Path.GetFullPath(path);
     private readonly LatentPreview _preview = preview ?? LatentPreview.StableDiffusion1;
@@ -26,7 +27,20 @@ public sealed class LatentPreviewFile(string path, LatentPreview? preview = null
         var length = LatentPreview.ByteCount(step.LatentWidth, step.LatentHeight, scale);
         if (_rgb.Length != length) _rgb = new byte[length];
         _preview.Render(step.Latents, step.LatentHeight, step.LatentWidth, _rgb, scale);
-        using var bitmap = new RgbImage(step.LatentWidth * scale, step.LatentHeight * scale, _rgb).ToBitmap();
+        Save(new RgbImage(step.LatentWidth * scale, step.LatentHeight * scale, _rgb));
+    }
+
+    /// <summary>Replaces the file with the pipeline's preview (synchronously, on the pipeline's thread).</summary>
+    /// <exception cref="SynthstageException">The file cannot be written.</exception>
+    public void Report(DiffusionPreview value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        Save(value.Picture);
+    }
+
+    private void Save(RgbImage picture)
+    {
+        using var bitmap = picture.ToBitmap();
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100)
             ?? throw new SynthstageException("PNG encoding of the preview failed", ExitCodes.Failure);
         var temp = _path + ".partial";

@@ -56,6 +56,16 @@ public sealed record StableDiffusionOptions
     /// <summary>Called after every denoising step with the image's latents (diffusers' <c>callback_on_step_end</c>), or null.</summary>
     public DenoisingStepCallback? OnStepEnd { get; init; }
 
+    /// <summary>
+    /// Receives a cheap RGB preview of the latents after every step of every image (<see cref="LatentPreview"/>, no
+    /// model run), or null. Each report carries its own picture, so an <see cref="Progress{T}"/> that hands it to a UI
+    /// thread later is safe.
+    /// </summary>
+    public IProgress<DiffusionPreview>? Preview { get; init; }
+
+    /// <summary>Nearest-neighbour enlargement of <see cref="Preview"/>'s latent-resolution picture (2 gives 128×128 for 512²).</summary>
+    public int PreviewScale { get; init; } = 2;
+
     /// <summary>The settings the denoising loop takes from these options.</summary>
     internal LatentDenoiseOptions DenoiseSettings() => new()
     {
@@ -66,5 +76,7 @@ public sealed record StableDiffusionOptions
         Scheduler = Scheduler,
         SeparateGuidanceCalls = SeparateGuidanceCalls,
         OnStepEnd = OnStepEnd,
+        Preview = Preview,
+        PreviewScale = PreviewScale,
     };
 }

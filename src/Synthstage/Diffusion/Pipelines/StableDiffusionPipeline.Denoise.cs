@@ -104,7 +104,9 @@ public sealed partial class StableDiffusionPipeline
                 {
                     batch.Schedulers[i].Step(eps.Slice(i * latentLength, latentLength), t, latents, latents, batch.StepNoise[i]);
                 }
-                options.OnStepEnd?.Invoke(new DenoisingStep(batch.FirstImage + i, step + 1, batch.Steps, t, latents, options.Height / 8, options.Width / 8));
+                var state = new DenoisingStep(batch.FirstImage + i, step + 1, batch.Steps, t, latents, options.Height / 8, options.Width / 8);
+                options.OnStepEnd?.Invoke(state);
+                options.Preview?.Report(new DiffusionPreview(state.Image, state.Step, state.Steps, LatentPreview.StableDiffusion1.Render(state, options.PreviewScale)));
             }
             var call = step + 1;
             if (call == batch.Steps || (call > warmupCalls && call % order == 0))

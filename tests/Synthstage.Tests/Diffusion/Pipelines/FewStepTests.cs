@@ -246,6 +246,45 @@ public sealed class FewStepTests(ForgedFolders folders) : IClassFixture<ForgedFo
         }
     }
 
+    [Fact]
+    public void PreviewProgressReportsEveryStepOfEveryImageWithThatStepsProjection()
+    {
+        using var model = StableDiffusionModel.Load(Turbo(), TinyDiffusionModels.Spec);
+        using var pipeline = new StableDiffusionPipeline(model);
+        var previews = new List<DiffusionPreview>();
+        var latents = new List<float[]>();
+        pipeline.Generate(new StableDiffusionOptions
+        {
+            Prompt = "a cat", Steps = 2, GuidanceScale = 0f, Width = Width, Height = Height, Seed = 5, Count = 2, PreviewScale = 3,
+            Preview = new SyncPreviews(previews),
+            OnStepEnd = step => latents.Add(step.Latents.ToArray()),
+        }, null, TestContext.Current.CancellationToken);
+
+        Assert.Equal([(0, 1, 2), (0, 2, 2), (1, 1, 2), (1, 2, 2)], previews.Select(p => (p.Image, p.Step, p.Steps)));
+        for (var i = 0; i < previews.Count; i++)
+        {
+            var expected = new byte[LatentPreview.ByteCount(Width / 8, Height / 8, 3)];
+            LatentPreview.StableDiffusion1.Render(latents[i], Height / 8, Width / 8, expected, 3);
+            Assert.Equal((Width / 8 * 3, Height / 8 * 3), (previews[i].Picture.Width, previews[i].Picture.Height));
+            Assert.Equal(expected, previews[i].Picture.Pixels);
+        }
+        // Each report owns its picture: the steps differ, so the pictures kept do too.
+        Assert.NotEqual(previews[0].Picture.Pixels, previews[1].Picture.Pixels);
+    }
+
+    [Fact]
+    public void APreviewScaleOfZeroIsAUsageError()
+    {
+        var e = Assert.Throws<SynthstageException>(() => StableDiffusionPipeline.Validate(new StableDiffusionOptions { Prompt = "a", PreviewScale = 0 }));
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
+        Assert.Contains("preview scale", e.Message);
+    }
+
+    private sealed class SyncPreviews(List<DiffusionPreview> previews) : IProgress<DiffusionPreview>
+    {
+        public void Report(DiffusionPreview value) => previews.Add(value);
+    }
+
     private sealed class BytesComparer : IEqualityComparer<byte[]>
     {
         public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
