@@ -61,6 +61,7 @@ internal static class CompositeCommand
                 System.Console.WriteLine(walked.Walk.FramesGenerated == 0
                     ? $"scene walk: {walked.Walk.Count} frames {walked.Walk.Width}×{walked.Walk.Height} (seeds {walkOptions.Seed}…{walkOptions.Seed + (ulong)prompts.Length - 1}) from the cache {walked.Walk.Folder}"
                     : $"scene walk: {walked.Walk.Count} frames {walked.Walk.Width}×{walked.Walk.Height} (seeds {walkOptions.Seed}…{walkOptions.Seed + (ulong)prompts.Length - 1}), {walked.Walk.FramesGenerated} generated, cached in {walked.Walk.Folder}");
+                if (walked.Upscaler.Factor > 1) System.Console.WriteLine($"scene walk frames: {walked.Upscaler.Name} ×{walked.Upscaler.Factor} before the cover");
                 if (walked.Render.FramesResumed > 0) System.Console.WriteLine($"resumed: {walked.Render.FramesResumed} frames kept from an earlier run");
                 Report.Results([walked.Render], result.GetValue(CommonOptions.Verbose));
                 return ExitCodes.Success;
@@ -131,20 +132,25 @@ internal static class CompositeCommand
                 command.Options.Add(option);
         }
 
-        public SceneOptions Read(ParseResult result, string prompt, PlateMotion motion, SessionOptionsSpec keyingSession, string inputPath) => new()
+        public SceneOptions Read(ParseResult result, string prompt, PlateMotion motion, SessionOptionsSpec keyingSession, string inputPath)
         {
-            Prompt = prompt,
-            NegativePrompt = result.GetValue(Negative)!,
-            Seed = result.GetValue(Seed) ?? SceneSeed.Derive(result.GetValue(Prompt) ?? [prompt], result.GetValue(Negative)!, inputPath),
-            Steps = result.GetValue(Diffusion.Steps),
-            GuidanceScale = result.GetValue(Diffusion.Guidance),
-            Scheduler = result.GetValue(Diffusion.Scheduler),
-            Model = result.GetValue(SceneModel),
-            Motion = motion,
-            PlateUpscale = result.GetValue(PlateUpscale)!,
-            // As generate: optimised graphs kept in $SYNTHSTAGE_HOME/ort, so a large model's second load takes seconds.
-            Session = keyingSession with { IntraOpThreads = 0, OptimizedModelCacheFolder = Path.Combine(ModelStore.DefaultRoot(), "ort") },
-        };
+            // Steps, guidance and scheduler left out take the scene model's recommendation, as generate does.
+            var (steps, guidance, scheduler) = Diffusion.ReadOrRecommended(result, result.GetValue(SceneModel) ?? SceneOptions.DefaultModel);
+            return new()
+            {
+                Prompt = prompt,
+                NegativePrompt = result.GetValue(Negative)!,
+                Seed = result.GetValue(Seed) ?? SceneSeed.Derive(result.GetValue(Prompt) ?? [prompt], result.GetValue(Negative)!, inputPath),
+                Steps = steps,
+                GuidanceScale = guidance,
+                Scheduler = scheduler,
+                Model = result.GetValue(SceneModel),
+                Motion = motion,
+                PlateUpscale = result.GetValue(PlateUpscale)!,
+                // As generate: optimised graphs kept in $SYNTHSTAGE_HOME/ort, so a large model's second load takes seconds.
+                Session = keyingSession with { IntraOpThreads = 0, OptimizedModelCacheFolder = Path.Combine(ModelStore.DefaultRoot(), "ort") },
+            };
+        }
 
         public CompositeLook ReadLook(ParseResult result)
         {

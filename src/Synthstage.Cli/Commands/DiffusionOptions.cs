@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Synthstage.Diffusion.Pipelines;
 using Synthstage.Diffusion.Schedulers;
 
 namespace Synthstage.Cli.Commands;
@@ -10,12 +11,25 @@ namespace Synthstage.Cli.Commands;
 /// </summary>
 internal sealed class DiffusionOptions
 {
-    public Option<int> Steps { get; } = new("--steps") { Description = "Denoising steps (generate: the model's recommendation when left out, 1 for SD-Turbo, 4 for LCM)", DefaultValueFactory = _ => 25 };
+    public Option<int> Steps { get; } = new("--steps") { Description = "Denoising steps (default: the model's recommendation, 1 for SD-Turbo, 4 for LCM, else 25)", DefaultValueFactory = _ => 25 };
 
-    public Option<float> Guidance { get; } = new("--guidance", "-g") { Description = "Classifier-free guidance scale (≤ 1 turns it off; generate: 0 for SD-Turbo, 8.5 for LCM when left out)", DefaultValueFactory = _ => 7.5f };
+    public Option<float> Guidance { get; } = new("--guidance", "-g") { Description = "Classifier-free guidance scale (≤ 1 turns it off; default: the model's recommendation, 0 for SD-Turbo, 8.5 for LCM, else 7.5)", DefaultValueFactory = _ => 7.5f };
 
-    public Option<string?> Scheduler { get; } = ChoiceOption.Create<string?>("--scheduler", "Scheduler (default: the model's own)",
+    public Option<string?> Scheduler { get; } = ChoiceOption.Create<string?>("--scheduler", "Scheduler (default: the model's own; lcm for LCM models)",
         new Choices<string?>(SchedulerFactory.Names.Select(name => (name, (string?)name)).ToArray()), null);
+
+    /// <summary>
+    /// The three values as typed, each one left out replaced by <see cref="RecommendedSettings.ForName"/> of
+    /// <paramref name="model"/> (SD-Turbo: 1 step, guidance 0; LCM: 4 steps, guidance 8.5, lcm; else 25 and 7.5).
+    /// </summary>
+    public (int Steps, float Guidance, string? Scheduler) ReadOrRecommended(ParseResult result, string model)
+    {
+        var recommended = RecommendedSettings.ForName(model);
+        return (
+            result.GetResult(Steps) is { Implicit: false } ? result.GetValue(Steps) : recommended.Steps,
+            result.GetResult(Guidance) is { Implicit: false } ? result.GetValue(Guidance) : recommended.GuidanceScale,
+            result.GetValue(Scheduler) ?? recommended.Scheduler);
+    }
 
     /// <summary>Adds the three options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

@@ -55,14 +55,16 @@ internal static class WalkCommand
         {
             bool Given(Option option) => result.GetResult(option) is { Implicit: false };
             var frameCounts = ParseList(result.GetValue(frames)!, "--frames", s => int.Parse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
+            // Left out on the command line (and in a script), steps, guidance and scheduler follow the model, as generate's do.
+            var (recommendedSteps, recommendedGuidance, recommendedScheduler) = diffusion.ReadOrRecommended(result, result.GetValue(model)!);
             var options = new WalkOptions
             {
                 Keyframes = WalkKeyframe.Pair(result.GetValue(prompts) ?? [], result.GetValue(seeds) ?? [], result.GetValue(negatives) ?? []),
                 FramesPerSegment = frameCounts.Length == 1 ? frameCounts[0] : 24,
                 Segments = frameCounts.Length > 1 ? frameCounts.Select(f => new WalkSegment { Frames = f }).ToArray() : [],
-                Steps = result.GetValue(steps),
-                GuidanceScale = result.GetValue(guidance),
-                Scheduler = result.GetValue(scheduler),
+                Steps = recommendedSteps,
+                GuidanceScale = recommendedGuidance,
+                Scheduler = recommendedScheduler,
                 Width = result.GetValue(width),
                 Height = result.GetValue(height),
                 FrameRate = result.GetValue(fps),

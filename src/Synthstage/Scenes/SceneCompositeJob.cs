@@ -58,9 +58,13 @@ public static class SceneCompositeJob
             throw new SynthstageException($"--background-motion walk needs two or more --prompt values (got {scene.WalkPrompts.Count})", ExitCodes.Usage);
         var plan = await KeyedVideoRender.PrepareAsync(inputPath, output, keying, FramePixelFormat.Rgb24, ct).ConfigureAwait(false);
         var walk = await SceneWalkFrames.GetAsync(scene, Aspect(plan.Input), plan.Input.FrameCount, keying.Store, progress, ct).ConfigureAwait(false);
-        var render = await CompositeJob.RunAsync(plan, new WalkedFrames(walk, scene.WalkEvery), look, [scene], WalkRecord(scene, walk), progress, ct)
+        // The walk's frames are enlarged like a still plate: the super-resolution resolver's choice for the cover size.
+        var needed = Math.Max((double)plan.FrameWidth / walk.Width, (double)plan.FrameHeight / walk.Height);
+        var upscaler = await Upscaling.UpscalerResolver.ForScaleAsync(scene.PlateUpscale, needed, keying.Store, progress, ct).ConfigureAwait(false);
+        var record = WalkRecord(scene, walk, upscaler);
+        var render = await CompositeJob.RunAsync(plan, new WalkedFrames(walk, scene.WalkEvery, upscaler), look, [scene], record, progress, ct)
             .ConfigureAwait(false);
-        return new SceneWalkRenderResult(render, walk);
+        return new SceneWalkRenderResult(render, walk) { Upscaler = upscaler };
     }
 
     /// <summary>Writes the composite of one frame (default: the middle) as a PNG, generating or reusing the scene first.</summary>
@@ -112,12 +116,12 @@ public static class SceneCompositeJob
         return record;
     }
 
-    private static Provenance.ProvenanceRecord WalkRecord(SceneOptions scene, SceneWalkFrames walk)
+    private static Provenance.ProvenanceRecord WalkRecord(SceneOptions scene, SceneWalkFrames walk, Upscaling.ResolvedUpscaler upscaler)
     {
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var record = new Provenance.ProvenanceRecord("composite")
             .AddPart("subject", "captured", "keyed out of the input footage by person segmentation")
-            .AddPart("background", "synthetic", "a Stable Diffusion walk through the prompts, crossfaded between generated frames")
+            .AddPart("background", "synthetic", WalkedFrames.Detail(upscaler))
             .Set("scene-size", $"{walk.Width}x{walk.Height}")
             .Set("scene-walk-frames", walk.Count.ToString(inv));
         for (var i = 0; i < scene.WalkPrompts.Count; i++)
@@ -125,6 +129,7 @@ public static class SceneCompositeJob
             record.Prompts.Add(new Provenance.Manifest.PromptRecord($"background keyframe {i + 1}", scene.WalkPrompts[i], scene.NegativePrompt.Length == 0 ? null : scene.NegativePrompt));
             record.Seeds.Add(scene.Seed + (ulong)i);
         }
+        upscaler.AddModelTo(record, "scene super-resolution");
         return record;
     }
 
@@ -149,13 +154,25 @@ public static class SceneCompositeJob
     }
 
     /// <summary>A walk through generated frames behind the subject; the scene's own settings describe the walk.</summary>
-    private sealed class WalkedFrames(SceneWalkFrames walk, int every) : IBackgroundFactory
+    private sealed class WalkedFrames(SceneWalkFrames walk, int every, Upscaling.ResolvedUpscaler upscaler) : IBackgroundFactory
     {
-        public IBackgroundSource Create(int width, int height, int frameCount) => new WalkBackground(walk.Folder, walk.Count, every, width, height);
+        public static string Detail(Upscaling.ResolvedUpscaler upscaler) =>
+            "a Stable Diffusion walk through the prompts, crossfaded between generated frames"
+            + (upscaler.Kind == Upscaling.UpscalerKind.Esrgan ? $", each super-resolved ×{upscaler.Factor} by ESRGAN ({upscaler.Name})" : "");
 
-        public void Describe(SettingsWriter writer) => writer.Add("motion", "walk");
+        public IBackgroundSource Create(int width, int height, int frameCount) =>
+            new WalkBackground(walk.Folder, walk.Count, every, width, height, upscaler.CreateFrameUpscaler());
 
-        public (string Origin, string Detail) ManifestPart => ("synthetic", "a Stable Diffusion walk through the prompts, crossfaded between generated frames");
+        public void Describe(SettingsWriter writer)
+        {
+            writer.Add("motion", "walk");
+            // Only with an enlargement, so unfinished walking renders from before keep their resume key.
+            if (upscaler.Factor == 1) return;
+            if (upscaler.ModelPath is { } path) writer.AddFile(PlateEnlargement.SettingName, upscaler.Name, path);
+            else writer.Add(PlateEnlargement.SettingName, upscaler.Name);
+        }
+
+        public (string Origin, string Detail) ManifestPart => ("synthetic", Detail(upscaler));
 
         public string? SourceFile => null;
     }

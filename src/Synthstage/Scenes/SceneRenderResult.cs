@@ -11,4 +11,8 @@ public sealed record SceneRenderResult(RenderResult Render, ScenePlate Plate, Pl
 /// <summary>What a walking-scene composite produced.</summary>
 /// <param name="Render">The video written.</param>
 /// <param name="Walk">The generated background frames and how many of them this run generated.</param>
-public sealed record SceneWalkRenderResult(RenderResult Render, SceneWalkFrames Walk);
+public sealed record SceneWalkRenderResult(RenderResult Render, SceneWalkFrames Walk)
+{
+    /// <summary>How each generated frame was enlarged toward the frame (cubic: the cover alone).</summary>
+    public Upscaling.ResolvedUpscaler Upscaler { get; init; } = Upscaling.ResolvedUpscaler.Cubic();
+}

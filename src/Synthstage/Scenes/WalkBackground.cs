@@ -6,7 +6,9 @@ namespace Synthstage.Scenes;
 /// <summary>
 /// A background that walks through generated frames: output frame i sits at position i / every between generated frames
 /// ⌊p⌋ and ⌊p⌋ + 1 and is their crossfade, each scaled to cover the output frame. Two covered frames are held at a time
-/// and loaded as the clip reaches them, so memory is flat in the clip's length.
+/// and loaded as the clip reaches them, so memory is flat in the clip's length. With an upscaler each generated frame is
+/// super-resolved (ESRGAN or Lanczos by an integer factor) as it is loaded, before the cover resampling, as a still
+/// plate is; the cached frames stay what the model generated.
 /// </summary>
 public sealed class WalkBackground : IBackgroundSource
 {
@@ -17,6 +19,7 @@ public sealed class WalkBackground : IBackgroundSource
     private readonly int _height;
     private readonly byte[][] _slots;
     private readonly int[] _slotFrame = [-1, -1];
+    private readonly Walks.Upscaling.IFrameUpscaler? _upscaler;
 
     /// <summary>Walks through <c>frame_000001.png</c> … in <paramref name="framesFolder"/>.</summary>
     /// <param name="framesFolder">The generated frames, numbered from 1.</param>
@@ -24,7 +27,8 @@ public sealed class WalkBackground : IBackgroundSource
     /// <param name="every">Output frames per generated frame (at least 1).</param>
     /// <param name="width">Output frame width.</param>
     /// <param name="height">Output frame height.</param>
-    public WalkBackground(string framesFolder, int frameCount, int every, int width, int height)
+    /// <param name="upscaler">Enlarges each generated frame before the cover, or null for the cover alone; owned (disposed) by the background.</param>
+    public WalkBackground(string framesFolder, int frameCount, int every, int width, int height, Walks.Upscaling.IFrameUpscaler? upscaler = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(frameCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(every, 1);
@@ -34,6 +38,7 @@ public sealed class WalkBackground : IBackgroundSource
         _width = width;
         _height = height;
         _slots = [new byte[width * height * 3], new byte[width * height * 3]];
+        _upscaler = upscaler;
     }
 
     /// <summary>The path of generated frame <paramref name="index"/> (zero-based).</summary>
@@ -71,7 +76,7 @@ public sealed class WalkBackground : IBackgroundSource
         SkiaSharp.SKBitmap bitmap;
         try
         {
-            bitmap = ImageFiles.ReadRgba(path, "generated background frame");
+            bitmap = _upscaler is null ? ImageFiles.ReadRgba(path, "generated background frame") : Enlarged(path);
         }
         catch (SynthstageException e)
         {
@@ -83,8 +88,15 @@ public sealed class WalkBackground : IBackgroundSource
         return _slots[slot];
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    private SkiaSharp.SKBitmap Enlarged(string path)
     {
+        var frame = ImageFiles.ReadRgb(path, "generated background frame");
+        var f = _upscaler!.Factor;
+        var enlarged = new byte[frame.Width * f * frame.Height * f * 3];
+        _upscaler.Upscale(frame.Pixels, frame.Width, frame.Height, enlarged);
+        return new RgbImage(frame.Width * f, frame.Height * f, enlarged).ToBitmap();
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _upscaler?.Dispose();
 }

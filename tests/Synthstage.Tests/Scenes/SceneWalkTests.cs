@@ -56,6 +56,31 @@ public sealed class SceneWalkTests(ForgedFolders forged) : IClassFixture<ForgedF
     }
 
     [Fact]
+    public void AWalkBackgroundWithAnUpscalerEnlargesEachGeneratedFrameBeforeTheCover()
+    {
+        // An 8×4 frame with detail, shown in a 16×8 output: Lanczos ×2 first, then the cover of that at the output size.
+        var pixels = new byte[8 * 4 * 3];
+        for (var i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i * 37 % 251);
+        using (var bitmap = new RgbImage(8, 4, pixels).ToBitmap())
+        using (var data = bitmap.Encode(SKEncodedImageFormat.Png, 100))
+            File.WriteAllBytes(WalkBackground.FramePath(_dir, 0), data.ToArray());
+        var twice = new byte[16 * 8 * 3];
+        using (var lanczos = new Synthstage.Walks.Upscaling.LanczosUpscaler(2)) lanczos.Upscale(pixels, 8, 4, twice);
+        using var twiceBitmap = new RgbImage(16, 8, twice).ToBitmap();
+        var expected = ImageBackground.CoverToRgb24(twiceBitmap, 16, 8);
+
+        using var enlarged = new WalkBackground(_dir, 1, 4, 16, 8, new Synthstage.Walks.Upscaling.LanczosUpscaler(2));
+        var output = new byte[expected.Length];
+        enlarged.Render(0, default, output);
+        Assert.Equal(expected, output);
+
+        // Without it the cover's own filter enlarges the frame, which differs.
+        using var covered = new WalkBackground(_dir, 1, 4, 16, 8);
+        covered.Render(0, default, output);
+        Assert.NotEqual(expected, output);
+    }
+
+    [Fact]
     public async Task AWalkingSceneIsGeneratedOnceSpreadOverTheClipAndKeepsFrameCountAndAudio()
     {
         SharedData.RequireFfmpeg();

@@ -316,6 +316,34 @@ public sealed class FewStepTests(ForgedFolders folders) : IClassFixture<ForgedFo
         }
     }
 
+    [Fact]
+    public async Task WalkLeftWithoutStepsAndGuidanceTakesTheModelsRecommendation()
+    {
+        SharedData.RequireFfmpeg();
+        var dir = Directory.CreateTempSubdirectory("ss-walk-rec-").FullName;
+        try
+        {
+            // The forged folder is named "turbo": SD-Turbo's 1 step at guidance 0, unless the command line says otherwise.
+            var output = Path.Combine(dir, "walk.mp4");
+            var (code, _, stderr) = await CliProcess.RunAsync(null, ["walk", "--model", Turbo(), "--prompt", "a cat", "--seed", "1", "--prompt", "a dog", "--seed", "2",
+                "--frames", "1", "-W", "64", "-H", "48", "--no-ort-cache", "-o", output]);
+            Assert.True(code == 0, stderr);
+            var parameters = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(output + ".manifest.json", TestContext.Current.CancellationToken))!["parameters"]!;
+            Assert.Equal(("1", "0"), (parameters["steps"]!.GetValue<string>(), parameters["guidance"]!.GetValue<string>()));
+
+            var given = Path.Combine(dir, "given.mp4");
+            (code, _, stderr) = await CliProcess.RunAsync(null, ["walk", "--model", Turbo(), "--prompt", "a cat", "--seed", "1", "--prompt", "a dog", "--seed", "2",
+                "--frames", "1", "-W", "64", "-H", "48", "--no-ort-cache", "--steps", "2", "-o", given]);
+            Assert.True(code == 0, stderr);
+            parameters = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(given + ".manifest.json", TestContext.Current.CancellationToken))!["parameters"]!;
+            Assert.Equal(("2", "0"), (parameters["steps"]!.GetValue<string>(), parameters["guidance"]!.GetValue<string>()));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private sealed class SyncProgress(List<PipelineProgress> reports) : IProgress<PipelineProgress>
     {
         public void Report(PipelineProgress value) => reports.Add(value);
