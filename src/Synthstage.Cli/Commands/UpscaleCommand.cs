@@ -20,17 +20,19 @@ internal static class UpscaleCommand
         var device = CommonOptions.Device();
         var noWatermark = CommonOptions.NoWatermark();
         var label = CommonOptions.Label();
+        var signing = new CommonOptions.Signing();
         var command = new Command("upscale", "Enlarge an image with a super-resolution model, tile by tile")
         {
             input, output, model, threads, device, noWatermark, label,
         };
+        signing.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
             var options = new ImageUpscaleOptions
             {
                 Model = result.GetValue(model)!,
                 SuperResolution = new SuperResolutionOptions { IntraOpThreads = result.GetValue(threads), Device = result.GetValue(device)!.Device },
-                Provenance = CommonOptions.ReadProvenance(result, noWatermark, label),
+                Provenance = CommonOptions.ReadProvenance(result, noWatermark, label, signing),
             };
             var done = await ConsoleProgress.RunAsync(progress => ImageUpscaleJob.RunAsync(result.GetValue(input)!, result.GetValue(output)!, options, progress, token));
             System.Console.WriteLine($"wrote {done.OutputPath} ({done.Width}×{done.Height}, ×{done.Factor}) in {done.Elapsed.TotalSeconds:F2} s");

@@ -53,8 +53,38 @@ public static class ProvenanceVerifier
             ?? manifests.FirstOrDefault(m => m.Manifest?.Output is not null)?.Manifest!.Output!.Sha256;
         if (stated is not null && sha is not null) matches = string.Equals(stated, sha, StringComparison.OrdinalIgnoreCase);
 
+        var credentials = await CheckCredentialsAsync(path, store, ct).ConfigureAwait(false);
         var watermark = isFolder ? await ScanFolderAsync(path, progress, ct).ConfigureAwait(false) : await ScanAsync(path, progress, ct).ConfigureAwait(false);
-        return new VerificationReport(Path.GetFullPath(path), sha, manifests, matches, watermark);
+        return new VerificationReport(Path.GetFullPath(path), sha, manifests, matches, watermark) { Credentials = credentials };
+    }
+
+    private static async Task<CredentialsCheck> CheckCredentialsAsync(string path, SigningKeyStore store, CancellationToken ct)
+    {
+        var search = await C2pa.C2paStoreLocator.FindAsync(path, ct).ConfigureAwait(false);
+        var localSigner = LocalSigner(store);
+        var checks = new List<C2pa.C2paManifestCheck>();
+        foreach (var found in search.Stores)
+            checks.Add(await C2pa.C2paValidator.ValidateAsync(found, path, localSigner, ct).ConfigureAwait(false));
+        var embedded = search.Stores.Count(s => s.SidecarPath is null);
+        var problem = search.Problem
+            ?? (embedded > 1 ? $"the file carries {embedded} C2PA manifest stores; a file may carry only one, so none can be relied on" : null);
+        return new CredentialsCheck(search.Container, checks, problem, embedded > 1);
+    }
+
+    // This user's C2PA signer certificate, if one was ever created (never created here).
+    private static byte[]? LocalSigner(SigningKeyStore store)
+    {
+        var chain = Path.Combine(store.Folder, C2pa.C2paCredentialStore.ChainFileName);
+        if (!File.Exists(chain)) return null;
+        try
+        {
+            using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(chain);
+            return certificate.RawData;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
     }
 
     private static SigningKey? TryLocalKey(SigningKeyStore store)

@@ -8,7 +8,8 @@ namespace Synthstage.Provenance;
 /// <param name="SidecarPath">The signed sidecar manifest (<c>OUT.manifest.json</c>).</param>
 /// <param name="Embedded">True when a signed copy was also embedded in the output.</param>
 /// <param name="ContentId">The output's content id.</param>
-public sealed record ManifestWritten(string SidecarPath, bool Embedded, string ContentId);
+/// <param name="C2pa">Where the C2PA manifest store went (inside the output, or its <c>.c2pa</c> sidecar).</param>
+public sealed record ManifestWritten(string SidecarPath, bool Embedded, string ContentId, C2pa.C2paWritten C2pa);
 
 /// <summary>
 /// Finishes an output's provenance once the output file is complete: builds the manifest from the job's
@@ -44,7 +45,13 @@ public static class ProvenanceWriter
     {
         var options = stamp.Options;
         if (!options.Manifest) return null;
-        var key = (options.KeyStore ?? SigningKeyStore.Default).GetOrCreate();
+        var keyStore = options.KeyStore ?? SigningKeyStore.Default;
+        var key = keyStore.GetOrCreate();
+        // Loaded before the work starts, so a wrong --sign-cert/--sign-key fails at once rather than after the render.
+        var credential = options.SigningCredential is { } files
+            ? C2pa.C2paCredential.Load(files.CertificatePath, files.KeyPath)
+            : new C2pa.C2paCredentialStore(keyStore.Folder).GetOrCreate();
+        C2pa.C2paCredentialCheck.EnsureUsable(credential);
 
         var inputs = new List<FileRecord>();
         foreach (var (role, path) in record.Inputs)
@@ -75,7 +82,7 @@ public static class ProvenanceWriter
             Started = record.Started,
             Finished = DateTimeOffset.UtcNow,
         };
-        return new PreparedManifest(manifest, key);
+        return new PreparedManifest(manifest, key, credential);
     }
 
     /// <summary>
@@ -94,6 +101,8 @@ public static class ProvenanceWriter
         if (!embedded)
             embedded = ManifestContainer.CanEmbed(outputPath)
                 && await ManifestContainer.EmbedAsync(outputPath, ManifestSigner.Sign(finished with { Copy = "embedded" }, prepared.Key), ct).ConfigureAwait(false);
+        // Last change to the file: the C2PA hard binding covers every byte the earlier steps wrote.
+        var c2pa = await C2pa.C2paSigner.SignAsync(outputPath, finished, prepared.Credential, ct).ConfigureAwait(false);
         var output = File.Exists(outputPath) || Directory.Exists(outputPath)
             ? await FileDigest.RecordAsync("output", outputPath, ct).ConfigureAwait(false)
             : null;
@@ -110,7 +119,7 @@ public static class ProvenanceWriter
             if (File.Exists(temp)) File.Delete(temp);
             throw new SynthstageException($"cannot write the manifest '{sidecar}': {e.Message}", ExitCodes.BadOutput, e);
         }
-        return new ManifestWritten(sidecar, embedded, finished.ContentId);
+        return new ManifestWritten(sidecar, embedded, finished.ContentId, c2pa);
     }
 
     /// <summary>The library's informational version.</summary>

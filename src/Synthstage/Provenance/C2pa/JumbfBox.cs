@@ -14,6 +14,12 @@ public abstract record JumbfBox;
 /// <param name="Children">The boxes inside, in order.</param>
 public sealed record JumbfSuperbox(byte[] ContentType, string Label, IReadOnlyList<JumbfBox> Children) : JumbfBox
 {
+    /// <summary>The bytes after the superbox's header exactly as read (null for a box built in memory): what a hashed URI covers.</summary>
+    public byte[]? RawPayload { get; init; }
+
+    /// <summary>The payload a hash covers: as read, or as <see cref="Jumbf.EncodePayload"/> writes it.</summary>
+    public byte[] PayloadBytes() => RawPayload ?? Jumbf.EncodePayload(this);
+
     /// <summary>The first child superbox labelled <paramref name="label"/>, or null.</summary>
     public JumbfSuperbox? Child(string label) => Children.OfType<JumbfSuperbox>().FirstOrDefault(b => b.Label == label);
 
@@ -126,7 +132,7 @@ public static class Jumbf
             children.Add(childType == "jumb" ? DecodeSuperbox(body, depth + 1) : new JumbfContentBox(childType, body.ToArray()));
             offset += childTotal;
         }
-        return new JumbfSuperbox(contentType, label, children);
+        return new JumbfSuperbox(contentType, label, children) { RawPayload = payload.ToArray() };
     }
 
     // Returns the type, the payload length and the whole box length (header included).
