@@ -111,7 +111,9 @@ internal static class VerifyCommand
         else if (report.HashMatches == false)
             System.Console.WriteLine("verdict: made by Synthstage, but this file was re-encoded or edited since (the manifest describes the original).");
         else
-            System.Console.WriteLine(report.Credentials.Manifests.Count > 0
+            System.Console.WriteLine(report.Credentials.Manifests.Any(m => !m.Intact)
+                ? "verdict: content credentials found, but not every part could be checked here (see \"not checked\" above); nothing checked failed."
+                : report.Credentials.Manifests.Count > 0
                 ? $"verdict: content credentials intact, signed by {report.Credentials.Manifests[0].Signer?.Subject ?? "an unnamed signer"}; the certificate is not from an authority this verifier trusts, so this proves the file is unchanged since signing, not who signed it."
                 : "verdict: made by Synthstage" + (report.Manifests.Count > 0 ? ", manifest intact." : " (watermark only; manifest not found)."));
     }
@@ -138,6 +140,7 @@ internal static class VerifyCommand
                 System.Console.WriteLine($"  signer: {signer.Subject}, issued by {signer.Issuer}{(signer.ThisUsersCredential ? " (this user's Synthstage credential)" : "")}, valid {signer.NotBefore.ToString("u", c)} to {signer.NotAfter.ToString("u", c)}, sha256 {signer.Sha256Fingerprint[..16]}…");
             System.Console.WriteLine(m.SignatureValid
                 ? $"  signature: valid ({m.Algorithm}){(m.SigningTime is { } t ? $", signed at {t.ToString("u", c)} (the signer's own clock, not a time-stamp authority)" : "")}"
+                : !m.SignatureChecked ? $"  signature: {m.Statuses.FirstOrDefault(f => f.Code == "synthstage.signature.unchecked")?.Explanation}"
                 : $"  signature: INVALID: {m.Failures.FirstOrDefault(f => f.Code.StartsWith("claimSignature", StringComparison.Ordinal))?.Explanation}");
             System.Console.WriteLine(m.AssertionsIntact ? "  assertions: all as signed" : "  assertions: CHANGED OR MISSING after signing");
             System.Console.WriteLine($"  binding ({m.Binding.Assertion ?? "none"}): {(m.Binding.Matches switch { true => "matches", false => "FAILS", null => "unchecked" })}: {m.Binding.Detail}");

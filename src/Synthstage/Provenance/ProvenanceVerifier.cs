@@ -78,8 +78,9 @@ public static class ProvenanceVerifier
         if (!File.Exists(chain)) return null;
         try
         {
-            using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(chain);
-            return certificate.RawData;
+            var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            certificates.ImportFromPemFile(chain);
+            return certificates.Count > 0 ? certificates[0].RawData : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {

@@ -53,6 +53,7 @@ public sealed record C2paBinding(string? Assertion, bool? Matches, string Detail
 /// <param name="Title">The claim's <c>dc:title</c>.</param>
 /// <param name="Algorithm">The signature algorithm.</param>
 /// <param name="SignatureValid">True when the claim's signature verifies with the signer certificate.</param>
+/// <param name="SignatureChecked">False when the signature's algorithm is one this verifier cannot check (it is then neither valid nor invalid).</param>
 /// <param name="SigningTime">The signer's stated time of signing, if any (not a trusted time stamp).</param>
 /// <param name="Signer">The signer certificate, or null.</param>
 /// <param name="AssertionsIntact">True when every assertion the claim references is present with the hash the claim states.</param>
@@ -62,7 +63,7 @@ public sealed record C2paBinding(string? Assertion, bool? Matches, string Detail
 /// <param name="Statuses">Every validation status, successes and failures.</param>
 /// <param name="Assertions">Every assertion as JSON, by label (byte strings as base64).</param>
 public sealed record C2paManifestCheck(string Source, bool Readable, string? Problem, string? ManifestLabel, int ManifestCount, int ClaimVersion,
-    string? ClaimGenerator, string? Title, string? Algorithm, bool SignatureValid, DateTimeOffset? SigningTime, C2paSignerInfo? Signer,
+    string? ClaimGenerator, string? Title, string? Algorithm, bool SignatureValid, bool SignatureChecked, DateTimeOffset? SigningTime, C2paSignerInfo? Signer,
     bool AssertionsIntact, C2paBinding Binding, IReadOnlyList<C2paAction> Actions, IReadOnlyList<C2paIngredient> Ingredients,
     IReadOnlyList<C2paStatus> Statuses, JsonObject Assertions)
 {
@@ -77,6 +78,6 @@ public sealed record C2paManifestCheck(string Source, bool Readable, string? Pro
 
     /// <summary>A store that could not be read.</summary>
     public static C2paManifestCheck Unreadable(string source, string problem) =>
-        new(source, false, problem, null, 0, 0, null, null, null, false, null, null, false, new C2paBinding(null, null, "not checked: the manifest store is unreadable"),
+        new(source, false, problem, null, 0, 0, null, null, null, false, true, null, null, false, new C2paBinding(null, null, "not checked: the manifest store is unreadable"),
             [], [], [new C2paStatus("claim.malformed", problem, true)], []);
 }

@@ -52,10 +52,11 @@ public static class C2paValidator
 
         // Signature and signer.
         var signature = signatureBytes is null
-            ? new ClaimSignatureCheck(false, "none", [], null, "the manifest has no claim signature")
+            ? new ClaimSignatureCheck(false, true, "none", [], null, "the manifest has no claim signature")
             : ClaimSignature.Verify(signatureBytes, claimBytes);
         statuses.Add(signature.Valid
             ? new C2paStatus("claimSignature.validated", $"the claim signature ({signature.Algorithm}) is valid", false)
+            : !signature.Checked ? new C2paStatus("synthstage.signature.unchecked", signature.Problem ?? "the claim signature was not checked", false)
             : new C2paStatus(signatureBytes is null ? "claimSignature.missing" : "claimSignature.mismatch", signature.Problem ?? "the claim signature is invalid", true));
         C2paSignerInfo? signer = null;
         if (signature.Chain.Count > 0)
@@ -146,7 +147,7 @@ public static class C2paValidator
             : claim.List("claim_generator_info").OfType<Dictionary<string, object?>>().FirstOrDefault() is { } first ? $"{first.Text("name")} {first.Text("version")}".Trim()
             : claim.Text("claim_generator");
         return new C2paManifestCheck(found.Source, true, null, manifest.Label, manifests.Count, claimVersion, generator, claim.Text("dc:title"), signature.Algorithm,
-            signature.Valid, signature.SigningTime, signer, intact, binding, actions, ingredients, statuses, assertionsJson);
+            signature.Valid, signature.Checked, signature.SigningTime, signer, intact, binding, actions, ingredients, statuses, assertionsJson);
     }
 
     private static string BindingCode(string label, bool match) =>
@@ -187,7 +188,7 @@ public static class C2paValidator
             foreach (var exclusion in map.List("exclusions").OfType<Dictionary<string, object?>>())
             {
                 var xpath = exclusion.Text("xpath") ?? "";
-                if (xpath.Count(c => c == '/') != 1 || exclusion.ContainsKey("subset"))
+                if (xpath.Count(c => c == '/') != 1 || exclusion.List("subset").Count > 0)
                     return new C2paBinding(label, null, $"not checked: the exclusion '{xpath}' reaches inside a box; this verifier checks top-level exclusions only");
                 var data = exclusion.List("data").OfType<Dictionary<string, object?>>().Select(d => (d.Integer("offset") ?? 0, d.GetValueOrDefault("value") as byte[] ?? [])).ToList();
                 rules.Add((xpath[1..], exclusion.Integer("length"), data));

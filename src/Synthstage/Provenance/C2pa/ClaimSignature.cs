@@ -6,12 +6,13 @@ using System.Security.Cryptography.X509Certificates;
 namespace Synthstage.Provenance.C2pa;
 
 /// <summary>What a claim signature says and whether it holds.</summary>
-/// <param name="Valid">True when the ES256/ES384/ES512 signature over the claim verifies with the signer certificate's key.</param>
+/// <param name="Valid">True when the signature over the claim verifies with the signer certificate's key (ECDSA or RSA-PSS).</param>
+/// <param name="Checked">False when the signature could not be checked here (an algorithm .NET's COSE does not verify, such as Ed25519); <paramref name="Valid"/> is then false too.</param>
 /// <param name="Algorithm">The COSE algorithm (ES256, …) or its number.</param>
 /// <param name="Chain">The <c>x5chain</c> certificates, signer first (empty when absent or unreadable).</param>
 /// <param name="SigningTime">The signer's stated time of signing (the CWT <c>iat</c> claim in the protected header), or null.</param>
 /// <param name="Problem">Why the signature could not be checked, or null.</param>
-public sealed record ClaimSignatureCheck(bool Valid, string Algorithm, IReadOnlyList<X509Certificate2> Chain, DateTimeOffset? SigningTime, string? Problem);
+public sealed record ClaimSignatureCheck(bool Valid, bool Checked, string Algorithm, IReadOnlyList<X509Certificate2> Chain, DateTimeOffset? SigningTime, string? Problem);
 
 /// <summary>
 /// The C2PA claim signature: a tagged COSE_Sign1 with a detached payload (the claim's CBOR bytes), ES256, the
@@ -22,6 +23,8 @@ public sealed record ClaimSignatureCheck(bool Valid, string Algorithm, IReadOnly
 public static class ClaimSignature
 {
     private static readonly CoseHeaderLabel X5Chain = new(33);
+    // Early C2PA writers put the chain under the text label in the unprotected header.
+    private static readonly CoseHeaderLabel X5ChainText = new("x5chain");
     private static readonly CoseHeaderLabel CwtClaims = new(15);
     private const int IssuedAt = 6;
 
@@ -70,24 +73,24 @@ public static class ClaimSignature
         }
         catch (Exception e) when (e is CryptographicException or CborContentException or InvalidOperationException or ArgumentException)
         {
-            return new ClaimSignatureCheck(false, "unknown", [], null, $"the claim signature is not a COSE_Sign1 structure ({e.Message})");
+            return new ClaimSignatureCheck(false, true, "unknown", [], null, $"the claim signature is not a COSE_Sign1 structure ({e.Message})");
         }
         var algorithm = AlgorithmName(message);
         var chain = ReadChain(message);
         var time = ReadIssuedAt(message);
-        if (chain.Count == 0) return new ClaimSignatureCheck(false, algorithm, chain, time, "the claim signature carries no signer certificate (x5chain)");
-        using var key = chain[0].GetECDsaPublicKey();
-        if (key is null) return new ClaimSignatureCheck(false, algorithm, chain, time, $"the signer certificate's key is not an EC key ({algorithm} signatures are not checked here)");
+        if (chain.Count == 0) return new ClaimSignatureCheck(false, true, algorithm, chain, time, "the claim signature carries no signer certificate (x5chain)");
+        using AsymmetricAlgorithm? key = (AsymmetricAlgorithm?)chain[0].GetECDsaPublicKey() ?? chain[0].GetRSAPublicKey();
+        if (key is null) return new ClaimSignatureCheck(false, false, algorithm, chain, time, $"not checked: this verifier checks ECDSA and RSA-PSS signatures, not {algorithm}");
         try
         {
             var valid = message.Content is null
                 ? message.VerifyDetached(key, claim, ReadOnlySpan<byte>.Empty)
                 : message.VerifyEmbedded(key, ReadOnlySpan<byte>.Empty) && message.Content.Value.Span.SequenceEqual(claim);
-            return new ClaimSignatureCheck(valid, algorithm, chain, time, valid ? null : "the claim signature does not match the claim: the claim or its signature was changed after signing");
+            return new ClaimSignatureCheck(valid, true, algorithm, chain, time, valid ? null : "the claim signature does not match the claim: the claim or its signature was changed after signing");
         }
         catch (Exception e) when (e is CryptographicException or InvalidOperationException or ArgumentException)
         {
-            return new ClaimSignatureCheck(false, algorithm, chain, time, $"the claim signature cannot be checked ({e.Message})");
+            return new ClaimSignatureCheck(false, false, algorithm, chain, time, $"not checked: {e.Message}");
         }
     }
 
@@ -106,7 +109,8 @@ public static class ClaimSignature
 
     private static List<X509Certificate2> ReadChain(CoseSign1Message message)
     {
-        var found = message.ProtectedHeaders.TryGetValue(X5Chain, out var value) || message.UnprotectedHeaders.TryGetValue(X5Chain, out value);
+        var found = message.ProtectedHeaders.TryGetValue(X5Chain, out var value) || message.ProtectedHeaders.TryGetValue(X5ChainText, out value)
+            || message.UnprotectedHeaders.TryGetValue(X5Chain, out value) || message.UnprotectedHeaders.TryGetValue(X5ChainText, out value);
         if (!found) return [];
         var certificates = new List<X509Certificate2>();
         try
