@@ -80,7 +80,7 @@ public sealed record CredentialsCheck(string? Container, IReadOnlyList<C2pa.C2pa
 {
     /// <summary>The exit code the credentials call for, worst first; null when they are intact or absent.</summary>
     public int? ExitCode =>
-        MultipleStores || Manifests.Any(m => !m.Readable) ? VerifyExitCodes.ManifestUnreadable
+        MultipleStores || Manifests.Any(m => !m.Readable) || (Problem is not null && Container is not null) ? VerifyExitCodes.ManifestUnreadable
         : Manifests.Any(m => (m.SignatureChecked && !m.SignatureValid) || !m.AssertionsIntact) ? VerifyExitCodes.ManifestTampered
         : Manifests.Any(m => m.Binding.Matches == false || m.Binding.Assertion is null) ? VerifyExitCodes.FileChanged
         : Manifests.Any(m => m.Failures.Any(f => f.Code.StartsWith("signingCredential.", StringComparison.Ordinal))) ? VerifyExitCodes.CredentialInvalid
