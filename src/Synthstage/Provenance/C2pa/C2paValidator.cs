@@ -183,43 +183,15 @@ public static class C2paValidator
         }
         else
         {
-            var version = label.EndsWith(".v2", StringComparison.Ordinal) || label.EndsWith(".v3", StringComparison.Ordinal) ? 2 : 1;
-            var rules = new List<(string Type, long? Length, List<(long Offset, byte[] Value)> Data)>();
-            foreach (var exclusion in map.List("exclusions").OfType<Dictionary<string, object?>>())
-            {
-                var xpath = exclusion.Text("xpath") ?? "";
-                if (xpath.Count(c => c == '/') != 1 || exclusion.List("subset").Count > 0)
-                    return new C2paBinding(label, null, $"not checked: the exclusion '{xpath}' reaches inside a box; this verifier checks top-level exclusions only");
-                var data = exclusion.List("data").OfType<Dictionary<string, object?>>().Select(d => (d.Integer("offset") ?? 0, d.GetValueOrDefault("value") as byte[] ?? [])).ToList();
-                rules.Add((xpath[1..], exclusion.Integer("length"), data));
-            }
-            IReadOnlyList<BmffTopBox> boxes;
+            var withOffsets = label.EndsWith(".v2", StringComparison.Ordinal) || label.EndsWith(".v3", StringComparison.Ordinal);
             try
             {
-                boxes = await BmffManifestBox.TopLevelBoxesAsync(stream, ct).ConfigureAwait(false);
+                actual = await BmffExclusions.HashAsync(stream, map.List("exclusions").OfType<Dictionary<string, object?>>().ToList(), withOffsets, ct).ConfigureAwait(false);
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
             {
                 return new C2paBinding(label, false, $"the file's box structure is broken: {e.Message}");
             }
-            var excluded = new HashSet<long>();
-            var probe = new byte[64];
-            foreach (var box in boxes)
-                foreach (var rule in rules.Where(r => r.Type == box.Type && (r.Length is null || r.Length == box.Length)))
-                {
-                    var all = true;
-                    foreach (var (offset, want) in rule.Data)
-                    {
-                        if (offset + want.Length > box.Length || want.Length > probe.Length) { all = false; break; }
-                        stream.Position = box.Offset + offset;
-                        await stream.ReadExactlyAsync(probe.AsMemory(0, want.Length), ct).ConfigureAwait(false);
-                        if (!probe.AsSpan(0, want.Length).SequenceEqual(want)) { all = false; break; }
-                    }
-                    if (all) excluded.Add(box.Offset);
-                }
-            actual = version >= 2
-                ? await BmffManifestBox.ComputeHashAsync(stream, boxes, b => excluded.Contains(b.Offset), ct).ConfigureAwait(false)
-                : await DataHash.ComputeAsync(stream, boxes.Where(b => excluded.Contains(b.Offset)).Select(b => (b.Offset, b.Length)).ToList(), ct).ConfigureAwait(false);
         }
         return expected.AsSpan().SequenceEqual(actual)
             ? new C2paBinding(label, true, "the file's bytes are the ones signed (SHA-256 matches)")

@@ -79,7 +79,7 @@ public static class ClaimSignature
         var chain = ReadChain(message);
         var time = ReadIssuedAt(message);
         if (chain.Count == 0) return new ClaimSignatureCheck(false, true, algorithm, chain, time, "the claim signature carries no signer certificate (x5chain)");
-        using AsymmetricAlgorithm? key = (AsymmetricAlgorithm?)chain[0].GetECDsaPublicKey() ?? chain[0].GetRSAPublicKey();
+        using AsymmetricAlgorithm? key = (AsymmetricAlgorithm?)chain[0].GetECDsaPublicKey() ?? chain[0].GetRSAPublicKey() ?? RsaPssPublicKey(chain[0]);
         if (key is null) return new ClaimSignatureCheck(false, false, algorithm, chain, time, $"not checked: this verifier checks ECDSA and RSA-PSS signatures, not {algorithm}");
         try
         {
@@ -91,6 +91,22 @@ public static class ClaimSignature
         catch (Exception e) when (e is CryptographicException or InvalidOperationException or ArgumentException)
         {
             return new ClaimSignatureCheck(false, false, algorithm, chain, time, $"not checked: {e.Message}");
+        }
+    }
+
+    // .NET does not load a key whose algorithm is id-RSASSA-PSS; its bit string is still a plain RSAPublicKey.
+    private static RSA? RsaPssPublicKey(X509Certificate2 certificate)
+    {
+        if (certificate.PublicKey.Oid.Value != "1.2.840.113549.1.1.10") return null;
+        try
+        {
+            var rsa = RSA.Create();
+            rsa.ImportRSAPublicKey(certificate.PublicKey.EncodedKeyValue.RawData, out _);
+            return rsa;
+        }
+        catch (CryptographicException)
+        {
+            return null;
         }
     }
 
