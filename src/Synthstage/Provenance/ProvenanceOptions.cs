@@ -3,10 +3,10 @@ using Synthstage.Provenance.Watermarking;
 
 namespace Synthstage.Provenance;
 
-/// <summary>How an output is marked. By default: a signed manifest (sidecar and embedded) and the invisible watermark.</summary>
+/// <summary>How an output is marked. By default: C2PA content credentials and the invisible watermark.</summary>
 public sealed record ProvenanceOptions
 {
-    /// <summary>Write the signed manifest beside the output and inside it where the format allows.</summary>
+    /// <summary>Sign the output with C2PA content credentials (inside it, or a <c>.c2pa</c> sidecar where the format has no embedding).</summary>
     public bool Manifest { get; init; } = true;
 
     /// <summary>Embed the invisible watermark in every frame (<c>--no-watermark</c> turns it off; the manifest says so).</summary>

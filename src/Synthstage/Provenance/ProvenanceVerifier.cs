@@ -5,8 +5,9 @@ using Synthstage.Provenance.Watermarking;
 namespace Synthstage.Provenance;
 
 /// <summary>
-/// Checks a video or image: its manifests (sidecar <c>OUT.manifest.json</c> and embedded copy) and their signatures,
-/// whether the file's hash is the one the manifest states, and the invisible watermark per one-second segment.
+/// Checks a video or image: its C2PA content credentials (embedded or a <c>.c2pa</c> sidecar, from any tool), the
+/// Ed25519-signed manifests older Synthstage versions wrote (sidecar <c>OUT.manifest.json</c> and embedded copy),
+/// whether the file's hash is the one a manifest states, and the invisible watermark per one-second segment.
 /// Damaged files and manifests give answers in the report, not exceptions.
 /// </summary>
 public static class ProvenanceVerifier
@@ -26,7 +27,7 @@ public static class ProvenanceVerifier
         var localKey = store.Exists ? TryLocalKey(store) : null;
 
         var manifests = new List<ManifestCheck>();
-        var sidecar = ProvenanceWriter.SidecarPath(path);
+        var sidecar = LegacySidecarPath(path);
         if (File.Exists(sidecar)) manifests.Add(Check("sidecar " + sidecar, await File.ReadAllTextAsync(sidecar, ct).ConfigureAwait(false), localKey));
         string? embedded = null;
         try
@@ -87,6 +88,9 @@ public static class ProvenanceVerifier
             return null;
         }
     }
+
+    // Where Synthstage before content credentials wrote its Ed25519-signed sidecar: the output's path + ".manifest.json".
+    private static string LegacySidecarPath(string outputPath) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputPath)) + ".manifest.json";
 
     private static SigningKey? TryLocalKey(SigningKeyStore store)
     {

@@ -43,8 +43,10 @@ public sealed record VerificationReport(string Path, string? Sha256, IReadOnlyLi
     /// <summary>True when some manifest's signature does not match its content.</summary>
     public bool Tampered => Manifests.Any(m => m.Signature == SignatureStatus.Invalid);
 
-    /// <summary>The first readable, validly signed manifest (sidecar preferred), or null.</summary>
-    public ProvenanceManifest? TrustedManifest => Manifests.FirstOrDefault(m => m.Signature == SignatureStatus.Valid && m.Manifest is not null)?.Manifest;
+    /// <summary>The Synthstage record of intact content credentials, else the first validly signed older manifest, or null.</summary>
+    public ProvenanceManifest? TrustedManifest =>
+        Credentials.Manifests.Where(m => m.Intact).Select(m => m.Record()).FirstOrDefault(r => r is not null)
+        ?? Manifests.FirstOrDefault(m => m.Signature == SignatureStatus.Valid && m.Manifest is not null)?.Manifest;
 
     /// <summary>The process exit code <c>synthstage verify</c> returns for this report (see <see cref="VerifyExitCodes"/>).</summary>
     public int ExitCode =>

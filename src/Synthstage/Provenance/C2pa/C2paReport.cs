@@ -76,6 +76,20 @@ public sealed record C2paManifestCheck(string Source, bool Readable, string? Pro
     /// <summary>The Synthstage assertion, when present.</summary>
     public JsonNode? SynthstageRecord => Assertions[C2paLabels.Synthstage];
 
+    /// <summary>The Synthstage assertion as a provenance record, or null when absent or not one.</summary>
+    public Manifest.ProvenanceManifest? Record()
+    {
+        if (SynthstageRecord is not JsonObject record) return null;
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<Manifest.ProvenanceManifest>(record, Manifest.ProvenanceManifest.JsonOptions);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A store that could not be read.</summary>
     public static C2paManifestCheck Unreadable(string source, string problem) =>
         new(source, false, problem, null, 0, 0, null, null, null, false, true, null, null, false, new C2paBinding(null, null, "not checked: the manifest store is unreadable"),

@@ -57,7 +57,7 @@ public sealed class C2paReferenceTests : IDisposable
             }
             await writer.CompleteAsync(Ct);
         }
-        var written = await ProvenanceWriter.CompleteAsync(path, prepared, embedded: false, Ct);
+        var written = await ProvenanceWriter.CompleteAsync(path, prepared, Ct);
         Assert.Equal(C2paLabels.BmffHash, written!.C2pa.Binding);
         return path;
     }
