@@ -61,14 +61,35 @@ internal static class CommonOptions
 
     public static Option<string?> Label() => new("--label") { Description = "Draw a small visible label in the bottom-right corner, e.g. \"AI-generated\"" };
 
-    /// <summary>Provenance settings from --no-watermark and --label; records the command line.</summary>
-    public static Synthstage.Provenance.ProvenanceOptions ReadProvenance(ParseResult result, Option<bool> noWatermark, Option<string?> label) => new()
+    /// <summary>Provenance settings from --no-watermark, --label and --sign-cert/--sign-key; records the command line.</summary>
+    public static Synthstage.Provenance.ProvenanceOptions ReadProvenance(ParseResult result, Option<bool> noWatermark, Option<string?> label, Signing signing) => new()
     {
         Watermark = !result.GetValue(noWatermark),
         WatermarkNote = result.GetValue(noWatermark) ? "disabled with --no-watermark" : null,
         Label = result.GetValue(label),
         CommandLine = Environment.GetCommandLineArgs().Skip(1).ToArray(),
+        SigningCredential = signing.Read(result),
     };
+
+    /// <summary>--sign-cert and --sign-key: the user's own C2PA certificate chain and key, given together.</summary>
+    public sealed class Signing
+    {
+        public Option<string?> Certificate { get; } = new("--sign-cert") { Description = "Sign the content credentials (C2PA) with this PEM certificate chain, signer first (default: a self-made certificate created on first use)" };
+        public Option<string?> Key { get; } = new("--sign-key") { Description = "The PEM private key (P-256) of --sign-cert" };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Certificate);
+            command.Options.Add(Key);
+            command.Validators.Add(result =>
+            {
+                if (result.GetValue(Certificate) is null != result.GetValue(Key) is null) result.AddError("--sign-cert and --sign-key go together");
+            });
+        }
+
+        public Synthstage.Provenance.C2paCredentialFiles? Read(ParseResult result) =>
+            result.GetValue(Certificate) is { } certificate && result.GetValue(Key) is { } key ? new(certificate, key) : null;
+    }
 
     /// <summary>The options that shape keying and its output's encoding, added to a command together.</summary>
     public sealed class Keying
@@ -86,6 +107,7 @@ internal static class CommonOptions
         public Option<bool> NoAudio { get; } = CommonOptions.NoAudio();
         public Option<bool> NoWatermark { get; } = CommonOptions.NoWatermark();
         public Option<string?> Label { get; } = CommonOptions.Label();
+        public Signing Signing { get; } = new();
 
         public void AddTo(Command command)
         {
@@ -94,6 +116,7 @@ internal static class CommonOptions
             Encoder.AddTo(command);
             foreach (var option in new Option[] { Device, NoAudio, NoWatermark, Label })
                 command.Options.Add(option);
+            Signing.AddTo(command);
         }
 
         public KeyingOptions Read(ParseResult result) => new()
@@ -112,7 +135,7 @@ internal static class CommonOptions
             Encoder = Encoder.Read(result),
             KeepAudio = !result.GetValue(NoAudio),
             Session = result.GetValue(Device)!.Session(),
-            Provenance = ReadProvenance(result, NoWatermark, Label),
+            Provenance = ReadProvenance(result, NoWatermark, Label, Signing),
         };
     }
 }

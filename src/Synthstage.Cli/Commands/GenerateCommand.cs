@@ -36,12 +36,14 @@ internal static class GenerateCommand
         var preview = new Option<string?>("--preview") { Description = "PNG rewritten after every step with a cheap preview of the latents (no model run)" };
         var noWatermark = CommonOptions.NoWatermark();
         var label = CommonOptions.Label();
+        var signing = new CommonOptions.Signing();
         var command = new Command("generate", "Generate images with Stable Diffusion (text-to-image, or image-to-image with --init)")
         {
             model, prompt, negative, seed, width, height, roundSize, init, strength, count, device, noCache, output,
             preview, noWatermark, label,
         };
         diffusion.AddTo(command);
+        signing.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
             var outputPath = result.GetValue(output)!;
@@ -80,7 +82,7 @@ internal static class GenerateCommand
             var spec = result.GetValue(device)!.Session(intraOpThreads: 0);
             if (!result.GetValue(noCache)) spec = spec with { OptimizedModelCacheFolder = CacheFolder() };
             StableDiffusionPipeline.Validate(options);
-            var provenance = CommonOptions.ReadProvenance(result, noWatermark, label);
+            var provenance = CommonOptions.ReadProvenance(result, noWatermark, label, signing);
             var modelFolder = "";
             var images = await ConsoleProgress.RunAsync(async progress =>
             {

@@ -1,23 +1,29 @@
 using System.CommandLine;
+using System.Security.Cryptography;
 using Synthstage.Cli.Console;
+using Synthstage.Provenance.C2pa;
 using Synthstage.Provenance.Manifest;
 
 namespace Synthstage.Cli.Commands;
 
-/// <summary><c>synthstage keys export</c>: prints the public key that signs this user's manifests (generating it on first use).</summary>
+/// <summary>
+/// <c>synthstage keys export</c>: prints the certificate that signs this user's content credentials (creating the
+/// self-made credential on first use), for others to compare with the signer <c>verify</c> names.
+/// </summary>
 internal static class KeysCommand
 {
     public static Command Create()
     {
-        var export = new Command("export", "Print the public key that signs your manifests (ed25519:BASE64), creating the key on first use");
+        var export = new Command("export", "Print the certificate (PEM) that signs your content credentials, creating it on first use");
         export.SetAction((result, ct) => CommandRunner.RunAsync(result, _ =>
         {
-            var store = SigningKeyStore.Default;
-            var key = store.GetOrCreate();
-            System.Console.WriteLine(key.PublicKeyText);
-            System.Console.Error.WriteLine($"fingerprint {key.Fingerprint}; private key in {store.KeyPath} (mode 600)");
+            var store = new C2paCredentialStore(SigningKeyStore.DefaultFolder());
+            using var credential = store.GetOrCreate();
+            System.Console.Write(credential.Signer.ExportCertificatePem() + "\n");
+            System.Console.Error.WriteLine($"{credential.Signer.Subject}, sha256 {Convert.ToHexStringLower(SHA256.HashData(credential.Signer.RawData))}; " +
+                $"self-made, so it proves integrity, not identity; private key in {store.KeyPath} (mode 600)");
             return Task.FromResult(ExitCodes.Success);
         }, ct));
-        return new Command("keys", "The Ed25519 key that signs provenance manifests") { export };
+        return new Command("keys", "The credential that signs content credentials (C2PA)") { export };
     }
 }

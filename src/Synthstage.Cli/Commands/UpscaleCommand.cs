@@ -28,11 +28,13 @@ internal static class UpscaleCommand
         var encoder = new EncoderOptions();
         var noWatermark = CommonOptions.NoWatermark();
         var label = CommonOptions.Label();
+        var signing = new CommonOptions.Signing();
         var command = new Command("upscale", "Enlarge an image or a video with a super-resolution model, tile by tile")
         {
             input, output, model, threads, tile, device, noAudio, noWatermark, label,
         };
         encoder.AddTo(command);
+        signing.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
             var superResolution = new SuperResolutionOptions
@@ -41,7 +43,7 @@ internal static class UpscaleCommand
                 TileSize = result.GetValue(tile),
                 Device = result.GetValue(device)!.Device,
             };
-            var provenance = CommonOptions.ReadProvenance(result, noWatermark, label);
+            var provenance = CommonOptions.ReadProvenance(result, noWatermark, label, signing);
             var (inputPath, outputPath) = (result.GetValue(input)!, result.GetValue(output)!);
             var encoding = encoder.Read(result);
             if (encoding.FormatFor(outputPath) == OutputFormat.Png)

@@ -44,6 +44,7 @@ internal static class WalkCommand
         var noCache = new Option<bool>("--no-ort-cache") { Description = "Do not keep optimised models in ~/.cache/synthstage/ort" };
         var noWatermark = CommonOptions.NoWatermark();
         var label = CommonOptions.Label();
+        var signing = new CommonOptions.Signing();
         var output = CommonOptions.Output("Output video (.mp4, .webm or .mov); OUT.resume.json and OUT.parts/ sit beside it until it is complete");
         var command = new Command("walk", "Render a video that morphs between prompts and seeds (optionally paced by audio); rerun to resume")
         {
@@ -51,6 +52,7 @@ internal static class WalkCommand
             audio, audioStart, padAudio, smooth, upscale, upscaler, framesDir, restart, device, noCache, noWatermark, label, output,
         };
         encoder.AddTo(command);
+        signing.AddTo(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
             bool Given(Option option) => result.GetResult(option) is { Implicit: false };
@@ -106,7 +108,7 @@ internal static class WalkCommand
                 Encoder = encoder.Read(result),
                 Restart = result.GetValue(restart),
                 OutputPath = result.GetValue(output)!,
-                Provenance = CommonOptions.ReadProvenance(result, noWatermark, label),
+                Provenance = CommonOptions.ReadProvenance(result, noWatermark, label, signing),
             };
             WalkPlan.Validate(options);
             var spec = result.GetValue(device)!.Session(intraOpThreads: 0);

@@ -80,6 +80,9 @@ public static class PngTextChunks
         output.Write(word);
     }
 
+    /// <summary>The CRC-32 a PNG chunk ends with, over its type and data.</summary>
+    public static uint ChunkCrc(ReadOnlySpan<byte> typeAndData) => Crc(0xFFFFFFFFu, typeAndData) ^ 0xFFFFFFFFu;
+
     private static uint Crc(uint crc, ReadOnlySpan<byte> bytes)
     {
         foreach (var b in bytes) crc = s_crcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);

@@ -3,8 +3,8 @@ using Synthstage.Diffusion.Pipelines;
 namespace Synthstage.Provenance;
 
 /// <summary>
-/// Saves a generated image with its provenance: watermark and label drawn into the pixels, the PNG written with a
-/// signed manifest chunk, and the signed sidecar <c>OUT.png.manifest.json</c> beside it.
+/// Saves a generated image with its provenance: watermark and label drawn into the pixels, the PNG signed with C2PA
+/// content credentials (a <c>caBX</c> chunk).
 /// </summary>
 public static class GeneratedImageProvenance
 {

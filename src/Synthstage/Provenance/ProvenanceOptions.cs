@@ -3,10 +3,10 @@ using Synthstage.Provenance.Watermarking;
 
 namespace Synthstage.Provenance;
 
-/// <summary>How an output is marked. By default: a signed manifest (sidecar and embedded) and the invisible watermark.</summary>
+/// <summary>How an output is marked. By default: C2PA content credentials and the invisible watermark.</summary>
 public sealed record ProvenanceOptions
 {
-    /// <summary>Write the signed manifest beside the output and inside it where the format allows.</summary>
+    /// <summary>Sign the output with C2PA content credentials (inside it, or a <c>.c2pa</c> sidecar where the format has no embedding).</summary>
     public bool Manifest { get; init; } = true;
 
     /// <summary>Embed the invisible watermark in every frame (<c>--no-watermark</c> turns it off; the manifest says so).</summary>
@@ -27,6 +27,17 @@ public sealed record ProvenanceOptions
     /// <summary>Where the signing key lives; null for the user's config folder (<see cref="SigningKeyStore.Default"/>).</summary>
     public SigningKeyStore? KeyStore { get; init; }
 
+    /// <summary>
+    /// The user's own C2PA certificate chain (PEM, signer first) and private key (<c>--sign-cert</c>/<c>--sign-key</c>);
+    /// null for the self-made credential in the key folder (<see cref="C2pa.C2paCredentialStore"/>).
+    /// </summary>
+    public C2paCredentialFiles? SigningCredential { get; init; }
+
     /// <summary>No manifest, no watermark, no label (for tests and intermediate files).</summary>
     public static ProvenanceOptions None { get; } = new() { Manifest = false, Watermark = false, WatermarkNote = "provenance disabled by the caller" };
 }
+
+/// <summary>A C2PA signing credential given as files.</summary>
+/// <param name="CertificatePath">PEM certificate chain, the signer's certificate first.</param>
+/// <param name="KeyPath">PEM private key (P-256, PKCS#8 or SEC1) of the signer's certificate.</param>
+public sealed record C2paCredentialFiles(string CertificatePath, string KeyPath);

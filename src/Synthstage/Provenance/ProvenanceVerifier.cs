@@ -5,8 +5,9 @@ using Synthstage.Provenance.Watermarking;
 namespace Synthstage.Provenance;
 
 /// <summary>
-/// Checks a video or image: its manifests (sidecar <c>OUT.manifest.json</c> and embedded copy) and their signatures,
-/// whether the file's hash is the one the manifest states, and the invisible watermark per one-second segment.
+/// Checks a video or image: its C2PA content credentials (embedded or a <c>.c2pa</c> sidecar, from any tool), the
+/// Ed25519-signed manifests older Synthstage versions wrote (sidecar <c>OUT.manifest.json</c> and embedded copy),
+/// whether the file's hash is the one a manifest states, and the invisible watermark per one-second segment.
 /// Damaged files and manifests give answers in the report, not exceptions.
 /// </summary>
 public static class ProvenanceVerifier
@@ -26,7 +27,7 @@ public static class ProvenanceVerifier
         var localKey = store.Exists ? TryLocalKey(store) : null;
 
         var manifests = new List<ManifestCheck>();
-        var sidecar = ProvenanceWriter.SidecarPath(path);
+        var sidecar = LegacySidecarPath(path);
         if (File.Exists(sidecar)) manifests.Add(Check("sidecar " + sidecar, await File.ReadAllTextAsync(sidecar, ct).ConfigureAwait(false), localKey));
         string? embedded = null;
         try
@@ -53,9 +54,43 @@ public static class ProvenanceVerifier
             ?? manifests.FirstOrDefault(m => m.Manifest?.Output is not null)?.Manifest!.Output!.Sha256;
         if (stated is not null && sha is not null) matches = string.Equals(stated, sha, StringComparison.OrdinalIgnoreCase);
 
+        var credentials = await CheckCredentialsAsync(path, store, ct).ConfigureAwait(false);
         var watermark = isFolder ? await ScanFolderAsync(path, progress, ct).ConfigureAwait(false) : await ScanAsync(path, progress, ct).ConfigureAwait(false);
-        return new VerificationReport(Path.GetFullPath(path), sha, manifests, matches, watermark);
+        return new VerificationReport(Path.GetFullPath(path), sha, manifests, matches, watermark) { Credentials = credentials };
     }
+
+    private static async Task<CredentialsCheck> CheckCredentialsAsync(string path, SigningKeyStore store, CancellationToken ct)
+    {
+        var search = await C2pa.C2paStoreLocator.FindAsync(path, ct).ConfigureAwait(false);
+        var localSigner = LocalSigner(store);
+        var checks = new List<C2pa.C2paManifestCheck>();
+        foreach (var found in search.Stores)
+            checks.Add(await C2pa.C2paValidator.ValidateAsync(found, path, localSigner, ct).ConfigureAwait(false));
+        var embedded = search.Stores.Count(s => s.SidecarPath is null);
+        var problem = search.Problem
+            ?? (embedded > 1 ? $"the file carries {embedded} C2PA manifest stores; a file may carry only one, so none can be relied on" : null);
+        return new CredentialsCheck(search.Container, checks, problem, embedded > 1);
+    }
+
+    // This user's C2PA signer certificate, if one was ever created (never created here).
+    private static byte[]? LocalSigner(SigningKeyStore store)
+    {
+        var chain = Path.Combine(store.Folder, C2pa.C2paCredentialStore.ChainFileName);
+        if (!File.Exists(chain)) return null;
+        try
+        {
+            var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            certificates.ImportFromPemFile(chain);
+            return certificates.Count > 0 ? certificates[0].RawData : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    // Where Synthstage before content credentials wrote its Ed25519-signed sidecar: the output's path + ".manifest.json".
+    private static string LegacySidecarPath(string outputPath) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputPath)) + ".manifest.json";
 
     private static SigningKey? TryLocalKey(SigningKeyStore store)
     {

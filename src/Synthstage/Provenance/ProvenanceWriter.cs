@@ -4,47 +4,52 @@ using Synthstage.Provenance.Watermarking;
 
 namespace Synthstage.Provenance;
 
-/// <summary>Where a finished output's manifest went.</summary>
-/// <param name="SidecarPath">The signed sidecar manifest (<c>OUT.manifest.json</c>).</param>
-/// <param name="Embedded">True when a signed copy was also embedded in the output.</param>
-/// <param name="ContentId">The output's content id.</param>
-public sealed record ManifestWritten(string SidecarPath, bool Embedded, string ContentId);
+/// <summary>Where a finished output's content credentials went.</summary>
+/// <param name="ContentId">The output's content id (its first 8 hex digits are the watermark's payload).</param>
+/// <param name="C2pa">Where the C2PA manifest store went (inside the output, or its <c>.c2pa</c> sidecar).</param>
+public sealed record ManifestWritten(string ContentId, C2pa.C2paWritten C2pa)
+{
+    /// <summary>True when the store is inside the output.</summary>
+    public bool Embedded => C2pa.Embedded;
+}
 
 /// <summary>
-/// Finishes an output's provenance once the output file is complete: builds the manifest from the job's
-/// <see cref="ProvenanceRecord"/> and the <see cref="OutputStamp"/>, embeds a signed copy in the file where the format
-/// allows, then hashes the final file and writes the signed sidecar with that hash beside it.
+/// Finishes an output's provenance once the output file is complete: builds the provenance record from the job's
+/// <see cref="ProvenanceRecord"/> and the <see cref="OutputStamp"/> and signs the output with C2PA content credentials
+/// (<see cref="C2pa.C2paSigner"/>): embedded in PNG, MP4 and MOV, a <c>.c2pa</c> sidecar for WebM and PNG sequences.
 /// </summary>
 public static class ProvenanceWriter
 {
-    /// <summary>The sidecar path of an output: the output's path (file or folder) + ".manifest.json".</summary>
-    public static string SidecarPath(string outputPath) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputPath)) + ".manifest.json";
-
     /// <summary>Name and parameters of the watermark scheme, as recorded.</summary>
     public static string WatermarkScheme { get; } =
         $"synthstage-dft-ring/1: {WatermarkLayout.TileSize}px periodic tile, {WatermarkLayout.PayloadBits}-bit payload + CRC-16, rate-1/2 K=7 convolutional code, luma";
 
-    /// <summary>Writes the manifests for a completed output; does nothing (returns null) when manifests are off.</summary>
+    /// <summary>Signs a completed output; does nothing (returns null) when manifests are off.</summary>
     /// <param name="outputPath">The completed output file or folder.</param>
     /// <param name="stamp">The stamp whose content id and watermark the frames carry.</param>
     /// <param name="record">What the job did.</param>
     /// <param name="ct">Cancels hashing and embedding.</param>
     /// <exception cref="SynthstageException">The key, the embedding or the sidecar could not be written.</exception>
     public static async Task<ManifestWritten?> WriteAsync(string outputPath, OutputStamp stamp, ProvenanceRecord record, CancellationToken ct = default) =>
-        await CompleteAsync(outputPath, await PrepareAsync(stamp, record, ct).ConfigureAwait(false), embedded: false, ct).ConfigureAwait(false);
+        await CompleteAsync(outputPath, await PrepareAsync(stamp, record, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
 
     /// <summary>
-    /// Builds and signs the manifest of an output before it is written, so the embedded copy can go into the file while
-    /// it is encoded (<see cref="PreparedManifest.ContainerTags"/>) instead of in a remux afterwards. The job's record
-    /// must be complete: inputs and models are hashed now.
+    /// Builds the provenance record of an output and loads the signing credential before the output is written, so
+    /// the work overlaps model loading and a bad credential fails before the render. The job's record must be
+    /// complete: inputs and models are hashed now.
     /// </summary>
     /// <returns>Null when manifests are off.</returns>
-    /// <exception cref="SynthstageException">The signing key could not be read or created.</exception>
+    /// <exception cref="SynthstageException">The signing credential could not be read, created or used.</exception>
     public static async Task<PreparedManifest?> PrepareAsync(OutputStamp stamp, ProvenanceRecord record, CancellationToken ct = default)
     {
         var options = stamp.Options;
         if (!options.Manifest) return null;
-        var key = (options.KeyStore ?? SigningKeyStore.Default).GetOrCreate();
+        var keyStore = options.KeyStore ?? SigningKeyStore.Default;
+        // Loaded before the work starts, so a wrong --sign-cert/--sign-key fails at once rather than after the render.
+        var credential = options.SigningCredential is { } files
+            ? C2pa.C2paCredential.Load(files.CertificatePath, files.KeyPath)
+            : new C2pa.C2paCredentialStore(keyStore.Folder).GetOrCreate();
+        C2pa.C2paCredentialCheck.EnsureUsable(credential);
 
         var inputs = new List<FileRecord>();
         foreach (var (role, path) in record.Inputs)
@@ -75,42 +80,20 @@ public static class ProvenanceWriter
             Started = record.Started,
             Finished = DateTimeOffset.UtcNow,
         };
-        return new PreparedManifest(manifest, key);
+        return new PreparedManifest(manifest, credential);
     }
 
-    /// <summary>
-    /// Finishes the manifests of a completed output: embeds the signed copy where the format allows unless the encoder
-    /// already wrote it (<paramref name="embedded"/>), then hashes the final file and writes the signed sidecar.
-    /// </summary>
+    /// <summary>Signs a completed output with content credentials; the last change to the file.</summary>
     /// <param name="outputPath">The completed output file or folder.</param>
-    /// <param name="prepared">The manifest from <see cref="PrepareAsync"/>; null when manifests are off (nothing is written).</param>
-    /// <param name="embedded">True when the output already carries <see cref="PreparedManifest.ContainerTags"/>.</param>
-    /// <param name="ct">Cancels hashing and embedding.</param>
-    /// <exception cref="SynthstageException">The embedding or the sidecar could not be written.</exception>
-    public static async Task<ManifestWritten?> CompleteAsync(string outputPath, PreparedManifest? prepared, bool embedded, CancellationToken ct = default)
+    /// <param name="prepared">The record from <see cref="PrepareAsync"/>; null when manifests are off (nothing is written).</param>
+    /// <param name="ct">Cancels hashing and signing.</param>
+    /// <exception cref="SynthstageException">The output could not be signed.</exception>
+    public static async Task<ManifestWritten?> CompleteAsync(string outputPath, PreparedManifest? prepared, CancellationToken ct = default)
     {
         if (prepared is null) return null;
         var finished = prepared.Manifest with { Finished = DateTimeOffset.UtcNow };
-        if (!embedded)
-            embedded = ManifestContainer.CanEmbed(outputPath)
-                && await ManifestContainer.EmbedAsync(outputPath, ManifestSigner.Sign(finished with { Copy = "embedded" }, prepared.Key), ct).ConfigureAwait(false);
-        var output = File.Exists(outputPath) || Directory.Exists(outputPath)
-            ? await FileDigest.RecordAsync("output", outputPath, ct).ConfigureAwait(false)
-            : null;
-        var sidecar = SidecarPath(outputPath);
-        var json = ManifestSigner.Sign(finished with { Copy = "sidecar", Output = output }, prepared.Key);
-        var temp = sidecar + ".partial";
-        try
-        {
-            await File.WriteAllTextAsync(temp, json + "\n", ct).ConfigureAwait(false);
-            File.Move(temp, sidecar, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-            throw new SynthstageException($"cannot write the manifest '{sidecar}': {e.Message}", ExitCodes.BadOutput, e);
-        }
-        return new ManifestWritten(sidecar, embedded, finished.ContentId);
+        var c2pa = await C2pa.C2paSigner.SignAsync(outputPath, finished, prepared.Credential, ct).ConfigureAwait(false);
+        return new ManifestWritten(finished.ContentId, c2pa);
     }
 
     /// <summary>The library's informational version.</summary>

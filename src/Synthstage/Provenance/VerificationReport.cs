@@ -34,18 +34,24 @@ public sealed record WatermarkCheck(bool Scanned, int Segments, int SegmentsFoun
 /// <param name="Watermark">The watermark verdict.</param>
 public sealed record VerificationReport(string Path, string? Sha256, IReadOnlyList<ManifestCheck> Manifests, bool? HashMatches, WatermarkCheck Watermark)
 {
-    /// <summary>True when neither a manifest nor a watermark was found.</summary>
-    public bool NothingFound => Manifests.Count == 0 && !Watermark.Found;
+    /// <summary>The C2PA content credentials found in or beside the file and how each checked out.</summary>
+    public CredentialsCheck Credentials { get; init; } = new(null, [], null, false);
+
+    /// <summary>True when neither a manifest, content credentials nor a watermark was found.</summary>
+    public bool NothingFound => Manifests.Count == 0 && Credentials.Manifests.Count == 0 && !Watermark.Found;
 
     /// <summary>True when some manifest's signature does not match its content.</summary>
     public bool Tampered => Manifests.Any(m => m.Signature == SignatureStatus.Invalid);
 
-    /// <summary>The first readable, validly signed manifest (sidecar preferred), or null.</summary>
-    public ProvenanceManifest? TrustedManifest => Manifests.FirstOrDefault(m => m.Signature == SignatureStatus.Valid && m.Manifest is not null)?.Manifest;
+    /// <summary>The Synthstage record of intact content credentials, else the first validly signed older manifest, or null.</summary>
+    public ProvenanceManifest? TrustedManifest =>
+        Credentials.Manifests.Where(m => m.Intact).Select(m => m.Record()).FirstOrDefault(r => r is not null)
+        ?? Manifests.FirstOrDefault(m => m.Signature == SignatureStatus.Valid && m.Manifest is not null)?.Manifest;
 
     /// <summary>The process exit code <c>synthstage verify</c> returns for this report (see <see cref="VerifyExitCodes"/>).</summary>
     public int ExitCode =>
-        Tampered ? VerifyExitCodes.ManifestTampered
+        Credentials.ExitCode is { } c2pa ? c2pa
+        : Tampered ? VerifyExitCodes.ManifestTampered
         : HashMatches == false ? VerifyExitCodes.FileChanged
         : NothingFound && !Watermark.Scanned ? ExitCodes.BadInput
         : ExitCodes.Success;
@@ -57,6 +63,28 @@ public static class VerifyExitCodes
     /// <summary>A manifest's signature does not match its content: it was changed after signing.</summary>
     public const int ManifestTampered = 6;
 
-    /// <summary>A validly signed manifest states a different hash: the file was re-encoded or edited after it was made.</summary>
+    /// <summary>A validly signed manifest states a different hash, or the content credentials' hard binding fails: the file was re-encoded or edited after it was made.</summary>
     public const int FileChanged = 7;
+
+    /// <summary>A C2PA manifest store is corrupt or truncated, or the file carries more than one.</summary>
+    public const int ManifestUnreadable = 8;
+
+    /// <summary>The content credentials' signer certificate has expired, is not yet valid or breaks the C2PA certificate profile.</summary>
+    public const int CredentialInvalid = 9;
+}
+
+/// <summary>The C2PA content credentials of a file.</summary>
+/// <param name="Container">png, jpeg or bmff when C2PA can be embedded in the file's container; null otherwise (only a <c>.c2pa</c> sidecar is looked for).</param>
+/// <param name="Manifests">Each manifest store found (embedded, then the sidecar) and its check.</param>
+/// <param name="Problem">Why the file's structure could not be searched, or why the stores cannot be relied on; null when neither.</param>
+/// <param name="MultipleStores">True when the file embeds more than one manifest store.</param>
+public sealed record CredentialsCheck(string? Container, IReadOnlyList<C2pa.C2paManifestCheck> Manifests, string? Problem, bool MultipleStores)
+{
+    /// <summary>The exit code the credentials call for, worst first; null when they are intact or absent.</summary>
+    public int? ExitCode =>
+        MultipleStores || Manifests.Any(m => !m.Readable) || (Problem is not null && Container is not null) ? VerifyExitCodes.ManifestUnreadable
+        : Manifests.Any(m => (m.SignatureChecked && !m.SignatureValid) || !m.AssertionsIntact) ? VerifyExitCodes.ManifestTampered
+        : Manifests.Any(m => m.Binding.Matches == false || m.Binding.Assertion is null) ? VerifyExitCodes.FileChanged
+        : Manifests.Any(m => m.Failures.Any(f => f.Code.StartsWith("signingCredential.", StringComparison.Ordinal))) ? VerifyExitCodes.CredentialInvalid
+        : null;
 }

@@ -62,7 +62,7 @@ public static class VideoUpscaleJob
         if (outBytes > Array.MaxLength)
             throw new SynthstageException($"{width}×{height} frames upscaled ×{factor} would be {outWidth}×{outHeight}, more than one frame buffer holds; use a smaller factor", ExitCodes.BadInput);
 
-        // 3. Label and manifest first, so the encoder writes the embedded copy itself (no remux pass).
+        // 3. Label and credential first: the record is hashed while nothing else runs; the store is appended once the file is complete.
         var stamp = OutputStamp.Create(options.Provenance, outWidth, outHeight, 3);
         var record = source.Record(inputPath, modelPath, factor, "video").Set(SettingsWriter.Collect(options.Encoder));
         var manifest = await ProvenanceWriter.PrepareAsync(stamp, record, cancellationToken).ConfigureAwait(false);
@@ -75,7 +75,6 @@ public static class VideoUpscaleJob
         {
             Encoder = options.Encoder,
             AudioSourcePath = keepAudio ? inputPath : null,
-            ContainerTags = manifest is null ? null : manifest.ContainerTags,
         });
         var pipeline = new FramePipeline(reader.FrameSizeBytes, 0, (int)outBytes, PipelineDepth)
             .AddStage("upscale", work => upscaler.Upscale(work.Input, width, height, work.Output, cancellationToken));
@@ -95,7 +94,7 @@ public static class VideoUpscaleJob
         if (frames == 0)
             throw new SynthstageException($"input '{inputPath}' has no decodable video frames{(reader.Warning is null ? "" : ": " + reader.Warning)}", ExitCodes.BadInput);
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        await ProvenanceWriter.CompleteAsync(writer.FinalPath, manifest, writer.WroteContainerTags, cancellationToken).ConfigureAwait(false);
+        await ProvenanceWriter.CompleteAsync(writer.FinalPath, manifest, cancellationToken).ConfigureAwait(false);
         var warning = reader.EndedEarly ? $"'{name}' is damaged or truncated: upscaled the {frames} frames that decode ({reader.Warning})" : null;
         return new VideoUpscaleResult(writer.FinalPath, outWidth, outHeight, factor, frames, clock.Elapsed, warning) { StageTimes = pipeline.BusyTimes };
     }

@@ -76,15 +76,14 @@ internal static class KeyedVideoRender
         var name = Path.GetFileName(plan.InputPath);
         await using var reader = VideoFrameReader.Open(plan.Input, FramePixelFormat.Rgb24);
         int width = reader.Width, height = reader.Height;
-        // A resumable output is opened first: it holds the content id of the run it continues. A plain one is opened
-        // once the stamp and the signed manifest exist, so the encoder writes the embedded copy (no remux pass).
+        // A resumable output is opened first: it holds the content id of the run it continues.
         var resumable = plan.Output is RenderOutput.Resumable
             ? await OpenResumableAsync(plan, width, height, settings, record.Command, ct).ConfigureAwait(false)
             : null;
         var stamp = OutputStamp.Create(plan.Options.Provenance, width, height, plan.OutputBytesPerPixel, resumable?.RunId);
         KeyedFrameStages? stages = null;
         PreparedManifest? manifest;
-        // The manifest (files to hash, the signing key) does not depend on the model or the finisher: it is signed
+        // The manifest (files to hash, the signing credential) does not depend on the model or the finisher: it is signed
         // while they load, and the finisher's background was started before either (BackgroundInAdvance).
         var signing = Task.Run(() => PrepareManifestAsync(plan, settings, record, stamp, width, height, ct), ct);
         try
@@ -104,7 +103,7 @@ internal static class KeyedVideoRender
             throw;
         }
         using var stagesScope = stages;
-        var plain = resumable is null ? OpenPlain(plan, width, height, manifest) : null;
+        var plain = resumable is null ? OpenPlain(plan, width, height) : null;
         await using var output = (IFrameOutput?)resumable ?? plain!;
         var skipped = await SkipStoredFramesAsync(reader, stages, output.FramesDone, name, progress, ct).ConfigureAwait(false);
 
@@ -128,7 +127,7 @@ internal static class KeyedVideoRender
         var finishing = Stopwatch.StartNew();
         var path = await output.CompleteAsync(ct).ConfigureAwait(false);
         var frameLoad = load.Total(finishing.Elapsed);
-        await ProvenanceWriter.CompleteAsync(path, manifest, embedded: plain?.WroteContainerTags ?? false, ct).ConfigureAwait(false);
+        await ProvenanceWriter.CompleteAsync(path, manifest, ct).ConfigureAwait(false);
         var warning = reader.EndedEarly
             ? $"'{name}' is damaged or truncated: rendered the {frames} frames that decode ({reader.Warning})"
             : null;
@@ -168,7 +167,7 @@ internal static class KeyedVideoRender
             }, ct).ConfigureAwait(false);
     }
 
-    private static PlainFrameOutput OpenPlain(KeyedRenderPlan plan, int width, int height, PreparedManifest? manifest)
+    private static PlainFrameOutput OpenPlain(KeyedRenderPlan plan, int width, int height)
     {
         var options = plan.Options;
         var info = plan.Input;
@@ -178,7 +177,6 @@ internal static class KeyedVideoRender
             Encoder = options.Encoder,
             InputPixelFormat = plan.OutputPixels,
             AudioSourcePath = keepAudio ? plan.InputPath : null,
-            ContainerTags = manifest is null ? null : manifest.ContainerTags,
         }));
     }
 

@@ -14,9 +14,6 @@ internal sealed class PlainFrameOutput(VideoFrameWriter writer) : IFrameOutput
     /// <inheritdoc/>
     public string? ContentId => null;
 
-    /// <summary>True once the encoder (or its audio mux) wrote the container tags it was given: the manifest is already embedded.</summary>
-    public bool WroteContainerTags => writer.WroteContainerTags;
-
     /// <inheritdoc/>
     public ValueTask WriteFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken ct = default) => writer.WriteFrameAsync(frame, ct);
 

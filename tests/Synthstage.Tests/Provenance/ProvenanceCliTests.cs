@@ -13,14 +13,15 @@ public sealed class ProvenanceCliTests : IDisposable
     private Dictionary<string, string> Home() => new() { ["SYNTHSTAGE_HOME"] = _dir };
 
     [Fact]
-    public async Task KeysExportPrintsTheSamePublicKeyEveryTime()
+    public async Task KeysExportPrintsTheSameSigningCertificateEveryTime()
     {
         var (code, first, _) = await CliProcess.RunAsync(Home(), "keys", "export");
         Assert.Equal(0, code);
-        Assert.Matches("^ed25519:[A-Za-z0-9+/]{43}=$", first.Trim());
+        Assert.StartsWith("-----BEGIN CERTIFICATE-----", first);
         var (_, second, _) = await CliProcess.RunAsync(Home(), "keys", "export");
         Assert.Equal(first, second);
-        Assert.Equal(first.Trim(), new SigningKeyStore(Path.Combine(_dir, "keys")).GetOrCreate().PublicKeyText);
+        using var credential = new Synthstage.Provenance.C2pa.C2paCredentialStore(Path.Combine(_dir, "keys")).GetOrCreate();
+        Assert.Equal(first.Trim(), credential.Signer.ExportCertificatePem().Trim());
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class ProvenanceCliTests : IDisposable
     }
 
     [Fact]
-    public async Task VerifyOfAMarkedImageWithAnEditedSidecarExits6()
+    public async Task VerifyOfAMarkedImageWithAnEditedOlderSidecarExits6()
     {
         SharedData.RequireFfmpeg();
         var path = Path.Combine(_dir, "gen.png");
@@ -49,13 +50,14 @@ public sealed class ProvenanceCliTests : IDisposable
 
         var (code, stdout, stderr) = await CliProcess.RunAsync(Home(), "verify", path);
         Assert.True(code == 0, stderr + stdout);
-        Assert.Contains("signature valid", stdout);
-        Assert.Contains("(this user's key)", stdout);
+        Assert.Contains("signature: valid (ES256)", stdout);
+        Assert.Contains("(this user's Synthstage credential)", stdout);
         Assert.Contains($"payload {written.ContentId[..8]} (matches the manifest)", stdout);
         Assert.Contains("prompt (image): a beach", stdout);
 
-        var sidecar = written.SidecarPath;
         var ct = TestContext.Current.CancellationToken;
+        var record = (await ProvenanceVerifier.VerifyAsync(path, options.KeyStore, ct: ct)).TrustedManifest!;
+        var sidecar = Synthstage.Tests.Provenance.C2pa.C2paRecord.WriteLegacySidecar(path, record, options.KeyStore!);
         await File.WriteAllTextAsync(sidecar, (await File.ReadAllTextAsync(sidecar, ct)).Replace("a beach", "a forest", StringComparison.Ordinal), ct);
         (code, stdout, _) = await CliProcess.RunAsync(Home(), "verify", path);
         Assert.Equal(VerifyExitCodes.ManifestTampered, code);

@@ -43,15 +43,12 @@ public sealed class VerifyTests : IDisposable
         var (path, stamp) = await RenderMarkedVideoAsync(new ProvenanceOptions { Label = "AI-generated" });
         var report = await ProvenanceVerifier.VerifyAsync(path, _keys, ct: Ct);
 
-        Assert.Equal(2, report.Manifests.Count);
-        Assert.All(report.Manifests, m => Assert.Equal(SignatureStatus.Valid, m.Signature));
-        Assert.All(report.Manifests, m => Assert.True(m.SignedByLocalKey));
-        Assert.Equal("sidecar", report.Manifests[0].Manifest!.Copy);
-        Assert.Equal("embedded", report.Manifests[1].Manifest!.Copy);
-        Assert.Null(report.Manifests[1].Manifest!.Output);
+        Assert.Empty(report.Manifests); // no Ed25519 copies any more: content credentials only
+        var credentials = Assert.Single(report.Credentials.Manifests);
+        Assert.True(credentials.Intact);
+        Assert.True(credentials.Signer!.ThisUsersCredential);
         Assert.Equal(stamp.ContentId, report.TrustedManifest!.ContentId);
         Assert.Equal("AI-generated", report.TrustedManifest.Label);
-        Assert.True(report.HashMatches);
         Assert.True(report.Watermark.Found);
         Assert.Equal(3, report.Watermark.Segments);
         Assert.Equal(3, report.Watermark.SegmentsFound);
@@ -60,33 +57,35 @@ public sealed class VerifyTests : IDisposable
     }
 
     [Fact]
-    public async Task ReencodingIsReportedAsAChangedFileThatStillCarriesTheMark()
+    public async Task AReencodedCopyLosesItsCredentialsButStillCarriesTheMark()
     {
         SharedData.RequireFfmpeg();
         var (path, stamp) = await RenderMarkedVideoAsync(new ProvenanceOptions());
         var copy = Path.Combine(_dir, "shared.mp4");
         var run = await FfmpegTools.RunAsync(FfmpegTools.FfmpegPath, ["-v", "error", "-i", path, "-c:v", "libx264", "-crf", "28", copy], Ct);
         Assert.Equal(0, run.ExitCode);
-        File.Copy(ProvenanceWriter.SidecarPath(path), ProvenanceWriter.SidecarPath(copy));
 
         var report = await ProvenanceVerifier.VerifyAsync(copy, _keys, ct: Ct);
-        Assert.False(report.HashMatches);
+        Assert.Empty(report.Credentials.Manifests);
         Assert.True(report.Watermark.Found, string.Join(", ", report.Watermark.PerSegment.Select(d => $"{d.Detection.PayloadHex ?? "-"} {d.Detection.SyncScore:F1}σ")));
         Assert.Equal(stamp.ContentId[..8], report.Watermark.Payload);
-        Assert.Equal(VerifyExitCodes.FileChanged, report.ExitCode);
+        Assert.Equal(0, report.ExitCode);
     }
 
     [Fact]
-    public async Task AnEditedManifestIsReportedAsChangedAfterSigning()
+    public async Task AnOlderEd25519SidecarIsStillReadAndAnEditToItReported()
     {
         SharedData.RequireFfmpeg();
         var (path, _) = await RenderMarkedVideoAsync(new ProvenanceOptions());
-        var sidecar = ProvenanceWriter.SidecarPath(path);
+        var record = (await ProvenanceVerifier.VerifyAsync(path, _keys, ct: Ct)).TrustedManifest!;
+        var sidecar = Synthstage.Tests.Provenance.C2pa.C2paRecord.WriteLegacySidecar(path, record, _keys);
+        var intact = await ProvenanceVerifier.VerifyAsync(path, _keys, ct: Ct);
+        Assert.Equal(SignatureStatus.Valid, Assert.Single(intact.Manifests).Signature);
+        Assert.True(intact.Manifests[0].SignedByLocalKey);
         await File.WriteAllTextAsync(sidecar, (await File.ReadAllTextAsync(sidecar, Ct)).Replace("\"captured\"", "\"synthetic\"", StringComparison.Ordinal), Ct);
 
         var report = await ProvenanceVerifier.VerifyAsync(path, _keys, ct: Ct);
-        Assert.Equal(SignatureStatus.Invalid, report.Manifests[0].Signature);
-        Assert.Equal(SignatureStatus.Valid, report.Manifests[1].Signature);
+        Assert.Equal(SignatureStatus.Invalid, Assert.Single(report.Manifests).Signature);
         Assert.True(report.Tampered);
         Assert.Equal(VerifyExitCodes.ManifestTampered, report.ExitCode);
     }
@@ -131,7 +130,7 @@ public sealed class VerifyTests : IDisposable
         Assert.NotNull(report.Watermark.Problem);
         Assert.Equal(ExitCodes.BadInput, report.ExitCode);
 
-        await File.WriteAllTextAsync(ProvenanceWriter.SidecarPath(path), "{ not json", Ct);
+        await File.WriteAllTextAsync(path + ".manifest.json", "{ not json", Ct);
         report = await ProvenanceVerifier.VerifyAsync(path, _keys, ct: Ct);
         Assert.Equal(SignatureStatus.Invalid, Assert.Single(report.Manifests).Signature);
         Assert.Contains("not valid JSON", report.Manifests[0].Problem);

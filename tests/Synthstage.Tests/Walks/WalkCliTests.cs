@@ -88,7 +88,7 @@ public sealed partial class WalkCliTests(TinyDiffusionModels models) : IClassFix
         Assert.False(File.Exists(ResumableVideoOutput.StatePathOf(output)));
         Assert.False(Directory.Exists(output + ".parts"));
         // One output, one content id: the id drawn by the killed run is the resumed video's (watermark payload = its first 32 bits).
-        var manifest = JsonNode.Parse(File.ReadAllText(Synthstage.Provenance.ProvenanceWriter.SidecarPath(output)))!;
+        var manifest = await Synthstage.Tests.Provenance.C2pa.C2paRecord.ReadAsync(output);
         Assert.Equal(runId, manifest["contentId"]!.GetValue<string>());
 
         var expected = await ResumableVideoOutputTests.DecodeAsync(reference);

@@ -68,7 +68,7 @@ public sealed class WalkUpscalerTests(TinyDiffusionModels models) : IClassFixtur
         var dir = models.NewTempFolder();
         var options = Walk(dir, "signed", 2, UpscalerChoice.Auto, new ModelStore(TestModels.CacheRoot), new ProvenanceOptions());
         var result = await WalkJob.RunAsync(models.Folder("fp32"), TinyDiffusionModels.Spec, options, ct: Ct);
-        using var manifest = JsonDocument.Parse(File.ReadAllText(ProvenanceWriter.SidecarPath(result.OutputPath)));
+        using var manifest = JsonDocument.Parse((await Synthstage.Tests.Provenance.C2pa.C2paRecord.ReadAsync(result.OutputPath)).ToJsonString());
         var listed = manifest.RootElement.GetProperty("models").EnumerateArray()
             .Select(m => (m.GetProperty("role").GetString(), m.GetProperty("id").GetString(), m.GetProperty("licence").GetString())).ToArray();
         Assert.Contains(("frame super-resolution", "esrgan-slim", "MIT"), listed);
