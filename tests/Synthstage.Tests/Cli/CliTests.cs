@@ -63,7 +63,7 @@ public sealed class CliTests : IDisposable
         var output = Path.Combine(_dir, "out.png");
         var (code, _, stderr) = await CliProcess.RunAsync(null, "composite", still, "--background", "#102030", "-o", output);
         Assert.True(code == 0, stderr);
-        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output + ".manifest.json"));
+        using var manifest = System.Text.Json.JsonDocument.Parse((await Synthstage.Tests.Provenance.C2pa.C2paRecord.ReadAsync(output)).ToJsonString());
         Assert.Equal("composite", manifest.RootElement.GetProperty("command").GetString());
         var parts = manifest.RootElement.GetProperty("parts").EnumerateArray()
             .Select(p => (p.GetProperty("part").GetString(), p.GetProperty("origin").GetString())).ToArray();

@@ -49,16 +49,16 @@ public sealed class UpscaleVideoCommandTests : IDisposable
         Assert.Contains($"({frames} frames, 192×108, ×3)", stdout);
         Assert.Equal("aac", await MediaTestKit.StreamEntryAsync(output, "a:0", "codec_name"));
 
-        // Labelled like every output: manifest beside it naming the command, the input and the model, and verify agrees.
-        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(output + ".manifest.json", TestContext.Current.CancellationToken))!;
+        // Labelled like every output: content credentials naming the command, the input and the model, and verify agrees.
+        var manifest = await Synthstage.Tests.Provenance.C2pa.C2paRecord.ReadAsync(output);
         Assert.Equal("upscale", manifest["command"]!.GetValue<string>());
         Assert.Equal("x3", manifest["models"]![0]!["id"]!.GetValue<string>());
         Assert.Equal("3", manifest["parameters"]!["factor"]!.GetValue<string>());
         (code, stdout, stderr) = await CliProcess.RunAsync(null, "verify", output);
         Assert.True(code == 0, stdout + stderr);
-        Assert.Contains("manifest intact", stdout);
-        // Nothing but the video and its sidecar: no temporary left behind.
-        Assert.Equal(["up.mp4", "up.mp4.manifest.json"], Directory.GetFiles(_dir, "up*").Select(Path.GetFileName).Order());
+        Assert.Contains("binding (c2pa.hash.bmff.v3): matches", stdout);
+        // Nothing but the video: no sidecar, no temporary left behind.
+        Assert.Equal(["up.mp4"], Directory.GetFiles(_dir, "up*").Select(Path.GetFileName));
     }
 
     [Fact]

@@ -129,7 +129,7 @@ public sealed class PlateUpscaleTests(ForgedFolders forged) : IClassFixture<Forg
         var (code, stdout, stderr) = await CliProcess.RunAsync(null, Args("esrgan-x2", output));
         Assert.True(code == 0, stderr);
         Assert.Contains("plate: esrgan-x2 to ", stdout);
-        using (var manifest = JsonDocument.Parse(File.ReadAllText(output + ".manifest.json")))
+        using (var manifest = JsonDocument.Parse((await Synthstage.Tests.Provenance.C2pa.C2paRecord.ReadAsync(output)).ToJsonString()))
         {
             var models = manifest.RootElement.GetProperty("models").EnumerateArray()
                 .Select(m => (m.GetProperty("role").GetString(), m.GetProperty("id").GetString(), m.GetProperty("licence").GetString())).ToArray();
@@ -140,7 +140,7 @@ public sealed class PlateUpscaleTests(ForgedFolders forged) : IClassFixture<Forg
         var plain = Path.Combine(_dir, "cubic.png");
         var cubic = await CliProcess.RunAsync(null, Args("cubic", plain));
         Assert.True(cubic.Code == 0, cubic.Stderr);
-        using (var manifest = JsonDocument.Parse(File.ReadAllText(plain + ".manifest.json")))
+        using (var manifest = JsonDocument.Parse((await Synthstage.Tests.Provenance.C2pa.C2paRecord.ReadAsync(plain)).ToJsonString()))
         {
             Assert.DoesNotContain(manifest.RootElement.GetProperty("models").EnumerateArray(), m => m.GetProperty("id").GetString() == "esrgan-slim");
             Assert.Equal("cubic", manifest.RootElement.GetProperty("parameters").GetProperty(PlateEnlargement.SettingName).GetString());

@@ -81,6 +81,6 @@ public sealed class SceneResumeTests(ForgedFolders forged) : IClassFixture<Forge
         Assert.Equal(Frames, written.FrameCount);
         Assert.Equal((1280, 720), (written.Width, written.Height));
         Assert.Equal(await KeyingJobTests.AudioMd5Async(excerpt), await KeyingJobTests.AudioMd5Async(output));
-        Assert.True(File.Exists(output + ".manifest.json"));
+        await Synthstage.Tests.Provenance.C2pa.C2paRecord.ReadAsync(output);
     }
 }

@@ -328,14 +328,14 @@ public sealed class FewStepTests(ForgedFolders folders) : IClassFixture<ForgedFo
             var (code, _, stderr) = await CliProcess.RunAsync(null, ["walk", "--model", Turbo(), "--prompt", "a cat", "--seed", "1", "--prompt", "a dog", "--seed", "2",
                 "--frames", "1", "-W", "64", "-H", "48", "--no-ort-cache", "-o", output]);
             Assert.True(code == 0, stderr);
-            var parameters = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(output + ".manifest.json", TestContext.Current.CancellationToken))!["parameters"]!;
+            var parameters = (await Synthstage.Tests.Provenance.C2pa.C2paRecord.ReadAsync(output))["parameters"]!;
             Assert.Equal(("1", "0"), (parameters["steps"]!.GetValue<string>(), parameters["guidance"]!.GetValue<string>()));
 
             var given = Path.Combine(dir, "given.mp4");
             (code, _, stderr) = await CliProcess.RunAsync(null, ["walk", "--model", Turbo(), "--prompt", "a cat", "--seed", "1", "--prompt", "a dog", "--seed", "2",
                 "--frames", "1", "-W", "64", "-H", "48", "--no-ort-cache", "--steps", "2", "-o", given]);
             Assert.True(code == 0, stderr);
-            parameters = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(given + ".manifest.json", TestContext.Current.CancellationToken))!["parameters"]!;
+            parameters = (await Synthstage.Tests.Provenance.C2pa.C2paRecord.ReadAsync(given))["parameters"]!;
             Assert.Equal(("2", "0"), (parameters["steps"]!.GetValue<string>(), parameters["guidance"]!.GetValue<string>()));
         }
         finally
