@@ -42,9 +42,10 @@ internal static class KeyedVideoRender
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var format = options.Encoder.FormatFor(output.Path);
-        if (output is RenderOutput.Resumable resumable)
+        if (output is RenderOutput.Resumable or RenderOutput.Shard)
         {
-            resumable.Validate();
+            if (output is RenderOutput.Resumable resumable) resumable.Validate();
+            else ((RenderOutput.Shard)output).Validate();
             if (format != OutputFormats.FromPath(output.Path))
                 throw new SynthstageException($"a resumable render writes the format its extension names; --format {format.ToString().ToLowerInvariant()} does not match '{output.Path}'", ExitCodes.Usage);
             if (outputPixels != FramePixelFormat.Rgb24)
@@ -78,15 +79,22 @@ internal static class KeyedVideoRender
         int width = reader.Width, height = reader.Height;
         // A resumable output is opened first: it holds the content id of the run it continues. A plain one is opened
         // once the stamp and the signed manifest exist, so the encoder writes the embedded copy (no remux pass).
-        var resumable = plan.Output is RenderOutput.Resumable
-            ? await OpenResumableAsync(plan, width, height, settings, record.Command, ct).ConfigureAwait(false)
-            : null;
-        var stamp = OutputStamp.Create(plan.Options.Provenance, width, height, plan.OutputBytesPerPixel, resumable?.RunId);
+        var resumable = plan.Output switch
+        {
+            RenderOutput.Resumable => await OpenResumableAsync(plan, width, height, settings, record.Command, ct).ConfigureAwait(false),
+            RenderOutput.Shard shard => new ShardFrameOutput(await OpenShardAsync(plan, shard, width, height, settings, record.Command, ct).ConfigureAwait(false), shard),
+            _ => (IFrameOutput?)null,
+        };
+        var shardOutput = plan.Output as RenderOutput.Shard;
+        var stamp = OutputStamp.Create(plan.Options.Provenance, width, height, plan.OutputBytesPerPixel, resumable?.ContentId);
         KeyedFrameStages? stages = null;
         PreparedManifest? manifest;
         // The manifest (files to hash, the signing key) does not depend on the model or the finisher: it is signed
         // while they load, and the finisher's background was started before either (BackgroundInAdvance).
-        var signing = Task.Run(() => PrepareManifestAsync(plan, settings, record, stamp, width, height, ct), ct);
+        // A shard has no manifest of its own: the stitch signs the whole file.
+        var signing = shardOutput is null
+            ? Task.Run(() => PrepareManifestAsync(plan, settings, record, stamp, width, height, ct), ct)
+            : Task.FromResult<PreparedManifest?>(null);
         try
         {
             // One set of stages per video: smoothing history and recurrent model state start fresh.
@@ -113,8 +121,9 @@ internal static class KeyedVideoRender
         // The encoder is named with the encode stage's load: when it is the bottleneck, its speed setting is the fix.
         var encoder = new Dictionary<string, string> { [pipeline.SinkName] = OutputProfile.For(plan.Format).DescribeEncoder(plan.Options.Encoder) };
         var load = new PipelineLoadSampler(pipeline, encoder, LoadSampleInterval);
+        var end = shardOutput?.End ?? int.MaxValue;
         var written = await pipeline.RunAsync(
-            (work, token) => reader.ReadFrameAsync(work.Input, token),
+            (work, token) => work.Index >= end ? ValueTask.FromResult(false) : reader.ReadFrameAsync(work.Input, token),
             async (work, token) =>
             {
                 await output.WriteFrameAsync(work.Output, token).ConfigureAwait(false);
@@ -166,6 +175,23 @@ internal static class KeyedVideoRender
                 Restart = resumable.Restart,
                 Audio = keepAudio ? new ResumableAudio(plan.InputPath, 0, false) { CopyStreams = true } : null,
             }, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<ResumableVideoOutput> OpenShardAsync(KeyedRenderPlan plan, RenderOutput.Shard shard, int width, int height,
+        IReadOnlyList<Setting> settings, string command, CancellationToken ct)
+    {
+        var parameters = ResumeKey.Build(command, plan.InputPath, settings);
+        parameters["shard"] = $"{shard.Start}..{shard.End}";
+        parameters["content"] = shard.ContentId;
+        return await ResumableVideoOutput.OpenAsync(new ResumableVideoOptions(shard.Path, width, height, plan.Input.FrameRate)
+        {
+            Parameters = parameters,
+            // One part per shard: its frames are cheap to redo, and a part boundary inside would be one more key frame
+            // than a single render of the same range has.
+            ChunkFrames = shard.End - shard.Start,
+            KeepPendingFrames = false,
+            Encoder = plan.Options.Encoder,
+        }, ct).ConfigureAwait(false);
     }
 
     private static PlainFrameOutput OpenPlain(KeyedRenderPlan plan, int width, int height, PreparedManifest? manifest)
