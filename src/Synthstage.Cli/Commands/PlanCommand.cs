@@ -29,12 +29,13 @@ internal static class PlanCommand
             var backoff = new Option<int>("--backoff-limit-per-index") { Description = "With --emit k8s: retries per shard", DefaultValueFactory = _ => 2 };
             var claim = new Option<string>("--volume-claim") { Description = "With --emit k8s: the PersistentVolumeClaim holding the job folder, models and inputs", DefaultValueFactory = _ => "synthstage-jobs" };
             var mount = new Option<string?>("--mount-path") { Description = "With --emit k8s: where that volume is mounted in the pods (default: the job folder's parent; paths must match the plan's)" };
+            var warmUp = new Option<int?>("--warm-up-frames") { Description = "composite: frames before each shard run through the matte stages unwritten, so temporal smoothing starts as in a single render (default 24: identical frames to a single render; 8, as a resumed render, differs by a few levels, see docs/sharding.md)" };
             var stitchOutput = new Option<string?>("--stitch-output") { Description = "With --emit: the video the stitch writes (default JOB_DIR/<name>.mp4)" };
-            foreach (var option in new Option[] { shards, shardSeconds, output, emit, image, parallelism, backoff, claim, mount, stitchOutput })
+            foreach (var option in new Option[] { shards, shardSeconds, warmUp, output, emit, image, parallelism, backoff, claim, mount, stitchOutput })
                 command.Options.Add(option);
             command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
             {
-                var request = new ShardPlanRequest(result.GetValue(shards), result.GetValue(shardSeconds));
+                var request = new ShardPlanRequest(result.GetValue(shards), result.GetValue(shardSeconds)) { WarmUpFrames = result.GetValue(warmUp) };
                 var arguments = PlanArguments();
                 var jobFolder = Path.GetFullPath(result.GetValue(output)!);
                 var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -11,10 +11,14 @@ namespace Synthstage.Sharding;
 
 /// <summary>
 /// A keyed composite cut into shards. Temporal mask smoothing (and a pose model's tracking) carry state from frame to
-/// frame, so each shard first runs the <see cref="KeyedVideoRender.WarmUpFrames"/> frames before its range through the
-/// matte stages, as a resumed render does; the frames after that differ from a single render's only by what state older
-/// than the warm-up still contributed there.
+/// frame, so each shard first runs <see cref="DefaultWarmUpFrames"/> frames before its range through the matte stages
+/// unwritten, as a resumed render does with its 8.
 /// </summary>
+/// <remarks>
+/// The smoother keeps <c>uncertainty · ratio</c> ≤ 0.7 of the previous mask per frame (at the default --smoothing 0.7), so
+/// a state difference k frames back weighs at most 0.7^k: after 8 frames up to 5.8 % (measured: 5 levels of 255 on the
+/// first frames of a shard), after 24 under 0.02 %, below one output level — measured identical frames.
+/// </remarks>
 public sealed class CompositeShardRender : IShardableRender
 {
     private readonly string _inputPath;
@@ -90,7 +94,10 @@ public sealed class CompositeShardRender : IShardableRender
     public int AlignFrames => 1;
 
     /// <inheritdoc />
-    public int WarmUpFrames => KeyedVideoRender.WarmUpFrames;
+    public int WarmUpFrames => DefaultWarmUpFrames;
+
+    /// <summary>Warm-up frames per shard unless the plan says otherwise: enough for the smoothing state to agree with a single render's to below one output level.</summary>
+    public const int DefaultWarmUpFrames = 24;
 
     /// <inheritdoc />
     public JsonObject Parameters { get; }
@@ -108,6 +115,6 @@ public sealed class CompositeShardRender : IShardableRender
     public Task RenderAsync(ShardRange range, string path, string contentId, IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(range);
-        return CompositeJob.RunAsync(_inputPath, new RenderOutput.Shard(path, range.Start, range.End, contentId), _background, _options, _look, progress, ct);
+        return CompositeJob.RunAsync(_inputPath, new RenderOutput.Shard(path, range.Start, range.End, contentId) { WarmUpFrames = range.WarmUpFrames }, _background, _options, _look, progress, ct);
     }
 }

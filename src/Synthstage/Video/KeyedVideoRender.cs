@@ -114,7 +114,7 @@ internal static class KeyedVideoRender
         using var stagesScope = stages;
         var plain = resumable is null ? OpenPlain(plan, width, height, manifest) : null;
         await using var output = (IFrameOutput?)resumable ?? plain!;
-        var skipped = await SkipStoredFramesAsync(reader, stages, output.FramesDone, name, progress, ct).ConfigureAwait(false);
+        var skipped = await SkipStoredFramesAsync(reader, stages, output.FramesDone, shardOutput?.WarmUpFrames ?? WarmUpFrames, name, progress, ct).ConfigureAwait(false);
 
         var total = plan.Input.FrameCount;
         var pipeline = stages.CreatePipeline(reader.FrameSizeBytes, startIndex: skipped);
@@ -209,7 +209,7 @@ internal static class KeyedVideoRender
     }
 
     // Frames a resumed output already holds: decoded and dropped, the last few through the matte stages.
-    private static async Task<int> SkipStoredFramesAsync(VideoFrameReader reader, KeyedFrameStages stages, int stored, string name,
+    private static async Task<int> SkipStoredFramesAsync(VideoFrameReader reader, KeyedFrameStages stages, int stored, int warmUp, string name,
         IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
         if (stored == 0) return 0;
@@ -217,7 +217,7 @@ internal static class KeyedVideoRender
         var skipped = 0;
         while (skipped < stored && await reader.ReadFrameAsync(work.Input, ct).ConfigureAwait(false))
         {
-            if (skipped >= stored - WarmUpFrames) stages.WarmUp(work);
+            if (skipped >= stored - warmUp) stages.WarmUp(work);
             skipped++;
             progress?.Report(new PipelineProgress("resume", skipped, stored, name));
         }
