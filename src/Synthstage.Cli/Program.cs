@@ -24,6 +24,9 @@ root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(WalkCommand.Create());
 root.Subcommands.Add(UpscaleCommand.Create());
+root.Subcommands.Add(PlanCommand.Create());
+root.Subcommands.Add(RenderShardCommand.Create());
+root.Subcommands.Add(StitchCommand.Create());
 
 var parseResult = root.Parse(args);
 // Usage errors are one line and exit 2, before any action runs.

@@ -42,9 +42,10 @@ internal static class KeyedVideoRender
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var format = options.Encoder.FormatFor(output.Path);
-        if (output is RenderOutput.Resumable resumable)
+        if (output is RenderOutput.Resumable or RenderOutput.Shard)
         {
-            resumable.Validate();
+            if (output is RenderOutput.Resumable resumable) resumable.Validate();
+            else ((RenderOutput.Shard)output).Validate();
             if (format != OutputFormats.FromPath(output.Path))
                 throw new SynthstageException($"a resumable render writes the format its extension names; --format {format.ToString().ToLowerInvariant()} does not match '{output.Path}'", ExitCodes.Usage);
             if (outputPixels != FramePixelFormat.Rgb24)
@@ -76,16 +77,24 @@ internal static class KeyedVideoRender
         var name = Path.GetFileName(plan.InputPath);
         await using var reader = VideoFrameReader.Open(plan.Input, FramePixelFormat.Rgb24);
         int width = reader.Width, height = reader.Height;
-        // A resumable output is opened first: it holds the content id of the run it continues.
-        var resumable = plan.Output is RenderOutput.Resumable
-            ? await OpenResumableAsync(plan, width, height, settings, record.Command, ct).ConfigureAwait(false)
-            : null;
-        var stamp = OutputStamp.Create(plan.Options.Provenance, width, height, plan.OutputBytesPerPixel, resumable?.RunId);
+        // A resumable output is opened first: it holds the content id of the run it continues. A shard's
+        // output is resumable too, under the job folder.
+        var resumable = plan.Output switch
+        {
+            RenderOutput.Resumable => await OpenResumableAsync(plan, width, height, settings, record.Command, ct).ConfigureAwait(false),
+            RenderOutput.Shard shard => new ShardFrameOutput(await OpenShardAsync(plan, shard, width, height, settings, record.Command, ct).ConfigureAwait(false), shard),
+            _ => (IFrameOutput?)null,
+        };
+        var shardOutput = plan.Output as RenderOutput.Shard;
+        var stamp = OutputStamp.Create(plan.Options.Provenance, width, height, plan.OutputBytesPerPixel, resumable?.ContentId);
         KeyedFrameStages? stages = null;
         PreparedManifest? manifest;
         // The manifest (files to hash, the signing credential) does not depend on the model or the finisher: it is signed
         // while they load, and the finisher's background was started before either (BackgroundInAdvance).
-        var signing = Task.Run(() => PrepareManifestAsync(plan, settings, record, stamp, width, height, ct), ct);
+        // A shard has no manifest of its own: the stitch signs the whole file.
+        var signing = shardOutput is null
+            ? Task.Run(() => PrepareManifestAsync(plan, settings, record, stamp, width, height, ct), ct)
+            : Task.FromResult<PreparedManifest?>(null);
         try
         {
             // One set of stages per video: smoothing history and recurrent model state start fresh.
@@ -105,15 +114,16 @@ internal static class KeyedVideoRender
         using var stagesScope = stages;
         var plain = resumable is null ? OpenPlain(plan, width, height) : null;
         await using var output = (IFrameOutput?)resumable ?? plain!;
-        var skipped = await SkipStoredFramesAsync(reader, stages, output.FramesDone, name, progress, ct).ConfigureAwait(false);
+        var skipped = await SkipStoredFramesAsync(reader, stages, output.FramesDone, shardOutput?.WarmUpFrames ?? WarmUpFrames, name, progress, ct).ConfigureAwait(false);
 
         var total = plan.Input.FrameCount;
         var pipeline = stages.CreatePipeline(reader.FrameSizeBytes, startIndex: skipped);
         // The encoder is named with the encode stage's load: when it is the bottleneck, its speed setting is the fix.
         var encoder = new Dictionary<string, string> { [pipeline.SinkName] = OutputProfile.For(plan.Format).DescribeEncoder(plan.Options.Encoder) };
         var load = new PipelineLoadSampler(pipeline, encoder, LoadSampleInterval);
+        var end = shardOutput?.End ?? int.MaxValue;
         var written = await pipeline.RunAsync(
-            (work, token) => reader.ReadFrameAsync(work.Input, token),
+            (work, token) => work.Index >= end ? ValueTask.FromResult(false) : reader.ReadFrameAsync(work.Input, token),
             async (work, token) =>
             {
                 await output.WriteFrameAsync(work.Output, token).ConfigureAwait(false);
@@ -167,6 +177,23 @@ internal static class KeyedVideoRender
             }, ct).ConfigureAwait(false);
     }
 
+    private static async Task<ResumableVideoOutput> OpenShardAsync(KeyedRenderPlan plan, RenderOutput.Shard shard, int width, int height,
+        IReadOnlyList<Setting> settings, string command, CancellationToken ct)
+    {
+        var parameters = ResumeKey.Build(command, plan.InputPath, settings);
+        parameters["shard"] = $"{shard.Start}..{shard.End}";
+        parameters["content"] = shard.ContentId;
+        return await ResumableVideoOutput.OpenAsync(new ResumableVideoOptions(shard.Path, width, height, plan.Input.FrameRate)
+        {
+            Parameters = parameters,
+            // One part per shard: its frames are cheap to redo, and a part boundary inside would be one more key frame
+            // than a single render of the same range has.
+            ChunkFrames = shard.End - shard.Start,
+            KeepPendingFrames = false,
+            Encoder = plan.Options.Encoder,
+        }, ct).ConfigureAwait(false);
+    }
+
     private static PlainFrameOutput OpenPlain(KeyedRenderPlan plan, int width, int height)
     {
         var options = plan.Options;
@@ -181,7 +208,7 @@ internal static class KeyedVideoRender
     }
 
     // Frames a resumed output already holds: decoded and dropped, the last few through the matte stages.
-    private static async Task<int> SkipStoredFramesAsync(VideoFrameReader reader, KeyedFrameStages stages, int stored, string name,
+    private static async Task<int> SkipStoredFramesAsync(VideoFrameReader reader, KeyedFrameStages stages, int stored, int warmUp, string name,
         IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
         if (stored == 0) return 0;
@@ -189,7 +216,7 @@ internal static class KeyedVideoRender
         var skipped = 0;
         while (skipped < stored && await reader.ReadFrameAsync(work.Input, ct).ConfigureAwait(false))
         {
-            if (skipped >= stored - WarmUpFrames) stages.WarmUp(work);
+            if (skipped >= stored - warmUp) stages.WarmUp(work);
             skipped++;
             progress?.Report(new PipelineProgress("resume", skipped, stored, name));
         }

@@ -41,4 +41,28 @@ public abstract record RenderOutput(string Path)
             ResumableVideoOutput.CheckOutputPath(Path);
         }
     }
+
+    /// <summary>
+    /// Frames <see cref="Start"/> up to <see cref="End"/> of the render, for a sharded job: the footage is decoded from the
+    /// start, the <see cref="WarmUpFrames"/> before <see cref="Start"/> go through the matte stages
+    /// unwritten (smoothing and tracking start warm), the range is written as a resumable video without audio or
+    /// manifest (the stitch adds both to the whole), its frames marked with <see cref="ContentId"/>.
+    /// </summary>
+    /// <param name="Path">The shard's video file (.mp4, .webm or .mov); state and parts sit beside it until it is complete.</param>
+    /// <param name="Start">First frame of the range.</param>
+    /// <param name="End">Frame after the last one.</param>
+    /// <param name="ContentId">The job's content id (32 hex digits), the same in every shard.</param>
+    public sealed record Shard(string Path, int Start, int End, string ContentId) : RenderOutput(Path)
+    {
+        /// <summary>Frames before <see cref="Start"/> run through the matte stages unwritten (at most <see cref="Start"/>).</summary>
+        public int WarmUpFrames { get; init; } = KeyedVideoRender.WarmUpFrames;
+
+        /// <summary>Throws unless the path is a video file and the range is not empty.</summary>
+        internal void Validate()
+        {
+            if (Start < 0 || End <= Start) throw new ArgumentOutOfRangeException(nameof(End), $"the shard range {Start}..{End} is empty");
+            ArgumentOutOfRangeException.ThrowIfNegative(WarmUpFrames);
+            ResumableVideoOutput.CheckOutputPath(Path);
+        }
+    }
 }

@@ -46,11 +46,46 @@ public static class WalkJob
     public static async Task<WalkResult> RunAsync(string modelFolder, SessionOptionsSpec session, WalkOptions options,
         IFrameUpscaler? upscaler = null, IProgress<PipelineProgress>? progress = null, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(modelFolder);
         ArgumentNullException.ThrowIfNull(session);
         var started = Stopwatch.GetTimestamp();
 
         // 1. Everything that can be wrong with the input, before the model loads.
+        var walk = await PrepareAsync(modelFolder, options, upscaler, progress, ct).ConfigureAwait(false);
+        var plan = walk.Plan;
+
+        // 2. The output: continue an earlier run of the same walk, or start one.
+        await using var output = await ResumableVideoOutput.OpenAsync(new ResumableVideoOptions(options.OutputPath, walk.OutputWidth, walk.OutputHeight, options.FrameRate)
+        {
+            Parameters = walk.Parameters(),
+            ChunkFrames = options.ChunkFrames,
+            Encoder = options.Encoder,
+            Restart = options.Restart,
+            Audio = walk.Audio,
+        }, ct).ConfigureAwait(false);
+        var firstFrame = output.FramesDone;
+        // The run id is the content id, so a resumed video carries one watermark payload.
+        var stamp = walk.Stamp(output.RunId);
+
+        // 3. Render what is missing.
+        var warnings = await RenderFramesAsync(modelFolder, session, walk, upscaler, output, firstFrame, plan.FrameCount, stamp, progress, ct).ConfigureAwait(false);
+
+        // 4. Join the parts (and the audio) into the output.
+        progress?.Report(new PipelineProgress("join", 0, 1));
+        var path = await output.CompleteAsync(ct).ConfigureAwait(false);
+        progress?.Report(new PipelineProgress("join", 1, 1));
+        await ProvenanceWriter.WriteAsync(path, stamp, walk.Describe(), ct).ConfigureAwait(false);
+        return new WalkResult(path, plan.FrameCount, plan.FrameCount - firstFrame, firstFrame, Stopwatch.GetElapsedTime(started)) { Warnings = warnings };
+    }
+
+    /// <summary>
+    /// Checks a walk and works out everything its frames depend on without loading the model: the frame plan (the
+    /// audio measured when it paces the walk) and the upscaler. A whole render and a render of one range share it.
+    /// </summary>
+    /// <exception cref="SynthstageException">Bad options, audio or model folder.</exception>
+    internal static async Task<PreparedWalk> PrepareAsync(string modelFolder, WalkOptions options, IFrameUpscaler? upscaler,
+        IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(modelFolder);
         WalkPlan.Validate(options);
         if (upscaler is not null && upscaler.Factor != options.Upscale)
             throw new ArgumentException($"the upscaler's factor {upscaler.Factor} differs from the walk's {options.Upscale}", nameof(upscaler));
@@ -71,42 +106,50 @@ public static class WalkJob
             : await UpscalerResolver.ForFactorAsync(options.Upscaler, options.Upscale, options.Store ?? Models.ModelStore.Default, progress, ct).ConfigureAwait(false);
         // A caller's own upscaler is named "custom".
         var upscalerName = options.Upscale == 1 ? null : resolved?.Name ?? "custom";
+        return new PreparedWalk(modelFolder, options, plan, upscalerName, resolved, audioStart);
+    }
 
-        // 2. The output: continue an earlier run of the same walk, or start one.
-        int outWidth = options.Width * options.Upscale, outHeight = options.Height * options.Upscale;
-        await using var output = await ResumableVideoOutput.OpenAsync(new ResumableVideoOptions(options.OutputPath, outWidth, outHeight, options.FrameRate)
-        {
-            Parameters = Parameters(modelFolder, options, plan, upscalerName, resolved),
-            ChunkFrames = options.ChunkFrames,
-            Encoder = options.Encoder,
-            Restart = options.Restart,
-            Audio = options.AudioPath is { } a ? new ResumableAudio(a, audioStart, options.PadAudio) : null,
-        }, ct).ConfigureAwait(false);
-        var firstFrame = output.FramesDone;
+    /// <summary>
+    /// Renders frames <paramref name="firstFrame"/> up to <paramref name="endFrame"/> (exclusive) of a prepared walk into
+    /// <paramref name="output"/>. Every frame depends on its position alone, so any range renders the frames a whole run would.
+    /// </summary>
+    /// <returns>The prompt truncation warnings (none when nothing was left to render).</returns>
+    internal static async Task<IReadOnlyList<string>> RenderFramesAsync(string modelFolder, SessionOptionsSpec session, PreparedWalk walk,
+        IFrameUpscaler? upscaler, ResumableVideoOutput output, int firstFrame, int endFrame, OutputStamp stamp,
+        IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        if (firstFrame >= endFrame) return [];
+        var options = walk.Options;
         if (options.FramesFolder is { } framesFolder) Directory.CreateDirectory(framesFolder);
-        // The run id is the content id, so a resumed video carries one watermark payload.
-        var stamp = OutputStamp.Create(options.Provenance, outWidth, outHeight, 3, output.RunId);
+        progress?.Report(new PipelineProgress("load", 0, null, Path.GetFileName(Path.GetFullPath(modelFolder).TrimEnd('/'))));
+        using var model = StableDiffusionModel.Load(modelFolder, session);
+        progress?.Report(new PipelineProgress("load", 1, 1));
+        using var pipeline = new StableDiffusionPipeline(model);
+        using var ownedUpscaler = upscaler is null ? walk.Upscaler?.CreateFrameUpscaler() : null;
+        var renderer = new WalkRenderer(pipeline, options, walk.Plan, upscaler ?? ownedUpscaler, stamp);
+        var warnings = renderer.Prepare(progress, ct);
+        await renderer.RenderAsync(output, firstFrame, endFrame, progress, ct).ConfigureAwait(false);
+        return warnings;
+    }
 
-        // 3. Render what is missing.
-        IReadOnlyList<string> warnings = [];
-        if (firstFrame < plan.FrameCount)
-        {
-            progress?.Report(new PipelineProgress("load", 0, null, Path.GetFileName(Path.GetFullPath(modelFolder).TrimEnd('/'))));
-            using var model = StableDiffusionModel.Load(modelFolder, session);
-            progress?.Report(new PipelineProgress("load", 1, 1));
-            using var pipeline = new StableDiffusionPipeline(model);
-            using var ownedUpscaler = upscaler is null ? resolved?.CreateFrameUpscaler() : null;
-            var renderer = new WalkRenderer(pipeline, options, plan, upscaler ?? ownedUpscaler, stamp);
-            warnings = renderer.Prepare(progress, ct);
-            await renderer.RenderAsync(output, firstFrame, progress, ct).ConfigureAwait(false);
-        }
+    /// <summary>A checked walk: its plan, its upscaler, and what its output, resume key and manifest say about it.</summary>
+    internal sealed record PreparedWalk(string ModelFolder, WalkOptions Options, WalkPlan Plan, string? UpscalerName, ResolvedUpscaler? Upscaler, double AudioStart)
+    {
+        public int OutputWidth => Options.Width * Options.Upscale;
 
-        // 4. Join the parts (and the audio) into the output.
-        progress?.Report(new PipelineProgress("join", 0, 1));
-        var path = await output.CompleteAsync(ct).ConfigureAwait(false);
-        progress?.Report(new PipelineProgress("join", 1, 1));
-        await ProvenanceWriter.WriteAsync(path, stamp, Describe(modelFolder, options, plan, upscalerName, resolved), ct).ConfigureAwait(false);
-        return new WalkResult(path, plan.FrameCount, plan.FrameCount - firstFrame, firstFrame, Stopwatch.GetElapsedTime(started)) { Warnings = warnings };
+        public int OutputHeight => Options.Height * Options.Upscale;
+
+        /// <summary>The audio muxed into the finished walk, or null.</summary>
+        public ResumableAudio? Audio => Options.AudioPath is { } a ? new ResumableAudio(a, AudioStart, Options.PadAudio) : null;
+
+        /// <summary>The parameters a resumed run must repeat.</summary>
+        public JsonObject Parameters() => WalkJob.Parameters(ModelFolder, Options, Plan, UpscalerName, Upscaler);
+
+        /// <summary>The manifest record of the finished walk.</summary>
+        public ProvenanceRecord Describe() => WalkJob.Describe(ModelFolder, Options, Plan, UpscalerName, Upscaler);
+
+        /// <summary>The watermark and label every frame gets, carrying <paramref name="contentId"/>.</summary>
+        public OutputStamp Stamp(string contentId) => OutputStamp.Create(Options.Provenance, OutputWidth, OutputHeight, 3, contentId);
     }
 
     /// <summary>What the manifest says about a walk: keyframe prompts and seeds, the model's UNet (hashed), the settings (the encoder's as its resume key names them).</summary>
@@ -213,7 +256,7 @@ public static class WalkJob
             return warnings;
         }
 
-        public async Task RenderAsync(ResumableVideoOutput output, int firstFrame, IProgress<PipelineProgress>? progress, CancellationToken ct)
+        public async Task RenderAsync(ResumableVideoOutput output, int firstFrame, int endFrame, IProgress<PipelineProgress>? progress, CancellationToken ct)
         {
             var batch = options.Batch;
             var embeddingLength = _text[0].Length;
@@ -227,12 +270,12 @@ public static class WalkJob
             var clock = Stopwatch.StartNew();
             var rendered = 0;
 
-            for (var frame = firstFrame; frame < plan.FrameCount;)
+            for (var frame = firstFrame; frame < endFrame;)
             {
                 // A batch holds consecutive frames of one segment (they share steps and guidance).
                 var segment = plan.SegmentOf(frame);
                 var count = 1;
-                while (count < batch && frame + count < plan.FrameCount && plan.SegmentOf(frame + count) == segment) count++;
+                while (count < batch && frame + count < endFrame && plan.SegmentOf(frame + count) == segment) count++;
                 for (var i = 0; i < count; i++)
                 {
                     var k = plan.KeyframeOf(frame + i);
@@ -264,7 +307,7 @@ public static class WalkJob
                 }
                 frame += count;
                 rendered += count;
-                progress?.Report(new PipelineProgress(ProgressStage, frame, plan.FrameCount, Rate(rendered, clock.Elapsed, plan.FrameCount - frame)));
+                progress?.Report(new PipelineProgress(ProgressStage, frame, plan.FrameCount, Rate(rendered, clock.Elapsed, endFrame - frame)));
             }
         }
 

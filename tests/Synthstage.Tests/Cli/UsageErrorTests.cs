@@ -44,7 +44,7 @@ public sealed class UsageErrorTests
     [Fact]
     public async Task NoCommandListsTheCommands()
     {
-        Assert.Equal("error: no command given; use one of: matte, composite, models, forge, generate, tokenize, pose, verify, keys, eval, walk, upscale (see synthstage --help)",
+        Assert.Equal("error: no command given; use one of: matte, composite, models, forge, generate, tokenize, pose, verify, keys, eval, walk, upscale, plan, render-shard, stitch (see synthstage --help)",
             await UsageErrorAsync());
     }
 

@@ -57,8 +57,6 @@ public sealed class ResumableVideoOutput : IFrameOutput
     /// <summary>True when an earlier run's state was found and is being continued.</summary>
     public bool Resumed { get; }
 
-    private IReadOnlyList<string> _audioCodecs = [];
-
     /// <summary>A random 128-bit id of this run (32 lowercase hex digits), the same when the run is resumed; outputs use it as their content id.</summary>
     public string RunId => _state.RunId;
 
@@ -157,28 +155,8 @@ public sealed class ResumableVideoOutput : IFrameOutput
         if (_pendingFrames > 0) await FinishPartAsync(ct).ConfigureAwait(false);
         if (_state.Parts.Count == 0) throw new SynthstageException($"no frames were written to '{_finalPath}'", ExitCodes.Failure);
 
-        if (_options.Audio is { CopyStreams: true } copy)
-            _audioCodecs = (await MediaProbe.ProbeAudioAsync(copy.SourcePath, ct).ConfigureAwait(false)).Select(a => a.Codec).ToList();
-        var list = Path.Combine(_partsFolder, "parts.txt");
-        // Each part's exact duration: without it the concat demuxer's rounding at the joins shifts the average frame rate (29.97 → 29.963).
-        await File.WriteAllLinesAsync(list, Enumerable.Range(0, _state.Parts.Count).SelectMany(i => new[]
-        {
-            $"file '{Path.GetFileName(PartPath(i))}'",
-            "duration " + (_state.Parts[i] / _options.FrameRate).ToString("R", CultureInfo.InvariantCulture),
-        }), ct).ConfigureAwait(false);
-        var temp = Path.Combine(Path.GetDirectoryName(_finalPath)!, $".{Path.GetFileName(_finalPath)}.{Guid.NewGuid():N}.partial{_extension}");
-        try
-        {
-            var result = await FfmpegTools.RunAsync(FfmpegTools.FfmpegPath, JoinArguments(list, temp), ct).ConfigureAwait(false);
-            if (result.ExitCode != 0)
-                throw new SynthstageException($"joining the parts of '{_finalPath}' failed: {FfmpegTools.CleanMessage(result.FirstErrorLine)}",
-                    result.StandardError.Contains("No space left", StringComparison.OrdinalIgnoreCase) ? ExitCodes.BadOutput : ExitCodes.Failure);
-            File.Move(temp, _finalPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        await JoinAsync(Enumerable.Range(0, _state.Parts.Count).Select(i => (PartPath(i), _state.Parts[i])).ToList(), _options.FrameRate,
+            _options.Audio, _finalPath, _partsFolder, ct).ConfigureAwait(false);
         _completed = true;
         Directory.Delete(_partsFolder, recursive: true);
         File.Delete(_statePath);
@@ -306,18 +284,63 @@ public sealed class ResumableVideoOutput : IFrameOutput
         File.Delete(PendingPath(index));
     }
 
-    private List<string> JoinArguments(string list, string target)
+    /// <summary>
+    /// Joins video files encoded with identical settings (each starting on a key frame) into <paramref name="finalPath"/>
+    /// by stream copy — the concat demuxer, each part's exact duration — muxing <paramref name="audio"/>'s span once;
+    /// written under a temporary name and renamed.
+    /// </summary>
+    /// <param name="parts">The files in order, with their frame counts.</param>
+    /// <param name="frameRate">Frames per second of every part.</param>
+    /// <param name="audio">Audio to mux, or null.</param>
+    /// <param name="finalPath">The joined file; its extension names the format.</param>
+    /// <param name="listFolder">Where the concat list is written (beside the parts).</param>
+    /// <param name="ct">Stops ffmpeg; nothing is left under the final name.</param>
+    /// <exception cref="SynthstageException">ffmpeg failed to join or mux (<see cref="ExitCodes.BadOutput"/> when the disk is full).</exception>
+    internal static async Task JoinAsync(IReadOnlyList<(string Path, int Frames)> parts, double frameRate, ResumableAudio? audio, string finalPath,
+        string listFolder, CancellationToken ct)
+    {
+        IReadOnlyList<string> audioCodecs = [];
+        if (audio is { CopyStreams: true } copy)
+            audioCodecs = (await MediaProbe.ProbeAudioAsync(copy.SourcePath, ct).ConfigureAwait(false)).Select(a => a.Codec).ToList();
+        var list = Path.Combine(listFolder, $"parts-{Guid.NewGuid():N}.txt");
+        // Each part's exact duration: without it the concat demuxer's rounding at the joins shifts the average frame rate (29.97 → 29.963).
+        await File.WriteAllLinesAsync(list, parts.SelectMany(part => new[]
+        {
+            $"file '{part.Path.Replace("'", "'\\''", StringComparison.Ordinal)}'",
+            "duration " + (part.Frames / frameRate).ToString("R", CultureInfo.InvariantCulture),
+        }), ct).ConfigureAwait(false);
+        var extension = Path.GetExtension(finalPath);
+        var temp = Path.Combine(Path.GetDirectoryName(finalPath)!, $".{Path.GetFileName(finalPath)}.{Guid.NewGuid():N}.partial{extension}");
+        try
+        {
+            var frames = parts.Sum(p => p.Frames);
+            var arguments = JoinArguments(list, temp, frames, frameRate, OutputFormats.FromPath(finalPath), audio, audioCodecs);
+            var result = await FfmpegTools.RunAsync(FfmpegTools.FfmpegPath, arguments, ct).ConfigureAwait(false);
+            if (result.ExitCode != 0)
+                throw new SynthstageException($"joining the parts of '{finalPath}' failed: {FfmpegTools.CleanMessage(result.FirstErrorLine)}",
+                    result.StandardError.Contains("No space left", StringComparison.OrdinalIgnoreCase) ? ExitCodes.BadOutput : ExitCodes.Failure);
+            File.Move(temp, finalPath, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+            File.Delete(list);
+        }
+    }
+
+    private static List<string> JoinArguments(string list, string target, int frames, double frameRate, OutputFormat format, ResumableAudio? audio,
+        IReadOnlyList<string> audioCodecs)
     {
         var inv = CultureInfo.InvariantCulture;
         var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", FfmpegTools.FileUrl(list) };
-        var duration = (FramesDone / _options.FrameRate).ToString("R", inv);
-        var profile = OutputProfile.For(_format);
-        if (_options.Audio is { CopyStreams: true } copied && _audioCodecs.Count > 0)
+        var duration = (frames / frameRate).ToString("R", inv);
+        var profile = OutputProfile.For(format);
+        if (audio is { CopyStreams: true } copied && audioCodecs.Count > 0)
         {
             args.AddRange(["-t", duration, "-i", FfmpegTools.FileUrl(copied.SourcePath), "-map", "0:v:0", "-map", "1:a", "-c:v", "copy"]);
-            for (var i = 0; i < _audioCodecs.Count; i++) args.AddRange(profile.AudioStreamArguments(i, _audioCodecs[i]));
+            for (var i = 0; i < audioCodecs.Count; i++) args.AddRange(profile.AudioStreamArguments(i, audioCodecs[i]));
         }
-        else if (_options.Audio is { CopyStreams: false } audio)
+        else if (audio is { CopyStreams: false })
         {
             if (audio.StartSeconds > 0) args.AddRange(["-ss", audio.StartSeconds.ToString("R", inv)]);
             args.AddRange(["-t", duration, "-i", FfmpegTools.FileUrl(audio.SourcePath), "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy"]);
