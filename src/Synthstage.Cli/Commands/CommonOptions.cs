@@ -20,7 +20,7 @@ internal static class CommonOptions
     {
         var option = new Option<string>("--model", "-m")
         {
-            Description = "Segmentation model: auto (landscape for wide frames), general, landscape, pose-lite, pose-full, pose-heavy (BlazePose GHUM), or an .onnx file: a selfie-style mask model, MODNet, or Robust Video Matting (GPL-3.0 licence)",
+            Description = "Segmentation model: auto (general), general, landscape, pose-lite, pose-full, pose-heavy (BlazePose GHUM), person or person-lite (general selfie model ∪ BlazePose full or lite: whole bodies, several times slower), or an .onnx file: a selfie-style mask model, MODNet, or Robust Video Matting (GPL-3.0 licence)",
             DefaultValueFactory = _ => "auto",
         };
         // A name that cannot be a model fails while parsing, naming the segmentation models (not the diffusion catalog).
@@ -42,6 +42,8 @@ internal static class CommonOptions
     public static Option<float> ClipWhite() => new("--clip-white") { Description = "Guided refinement: matte level raised to fully opaque (1 = off)", DefaultValueFactory = _ => new MatteOptions().ClipWhite };
 
     public static Option<float> Smoothing() => new("--smoothing") { Description = "Temporal smoothing of uncertain mask pixels between frames, MediaPipe's ratio (0 = off, 1 = strongest)", DefaultValueFactory = _ => 0.7f };
+
+    public static Option<int> LookAhead() => new("--look-ahead") { Description = $"Temporal smoothing: frames looked at on each side of a frame (a centred window that neither flickers nor trails a moving edge; 0 = MediaPipe's one-sided rule; at most {MatteOptions.MaxLookAhead})", DefaultValueFactory = _ => new MatteOptions().LookAhead };
 
     public static Option<Switch> LandmarkSmoothing() => ChoiceOption.OnOff("--landmark-smoothing", "One Euro smoothing of the reported landmarks over time, as MediaPipe does", Switch.On);
 
@@ -99,6 +101,7 @@ internal static class CommonOptions
         public Option<float> Softness { get; } = CommonOptions.Softness();
         public Option<float> Feather { get; } = CommonOptions.Feather();
         public Option<float> Smoothing { get; } = CommonOptions.Smoothing();
+        public Option<int> LookAhead { get; } = CommonOptions.LookAhead();
         public Option<MatteRefinement> Refine { get; } = CommonOptions.Refine();
         public Option<float> ClipBlack { get; } = CommonOptions.ClipBlack();
         public Option<float> ClipWhite { get; } = CommonOptions.ClipWhite();
@@ -111,7 +114,7 @@ internal static class CommonOptions
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Model, Threshold, Softness, Feather, Smoothing, Refine, ClipBlack, ClipWhite })
+            foreach (var option in new Option[] { Model, Threshold, Softness, Feather, Smoothing, LookAhead, Refine, ClipBlack, ClipWhite })
                 command.Options.Add(option);
             Encoder.AddTo(command);
             foreach (var option in new Option[] { Device, NoAudio, NoWatermark, Label })
@@ -128,6 +131,7 @@ internal static class CommonOptions
                 Softness = result.GetValue(Softness),
                 Feather = result.GetValue(Feather),
                 Smoothing = result.GetValue(Smoothing),
+                LookAhead = result.GetValue(LookAhead),
                 Refine = result.GetValue(Refine),
                 ClipBlack = result.GetValue(ClipBlack),
                 ClipWhite = result.GetValue(ClipWhite),

@@ -31,6 +31,7 @@ internal static class EvalCommand
         var softness = CommonOptions.Softness();
         var feather = CommonOptions.Feather();
         var smoothing = CommonOptions.Smoothing();
+        var lookAhead = CommonOptions.LookAhead();
         var refine = CommonOptions.Refine();
         var clipBlack = CommonOptions.ClipBlack();
         var clipWhite = CommonOptions.ClipWhite();
@@ -43,7 +44,7 @@ internal static class EvalCommand
         var device = CommonOptions.Device();
         var command = new Command("matte", "Score mattes: mean IoU, soft IoU, boundary F-measure and speed (images + masks), or flicker, MAD and dtSSD (video + alpha)")
         {
-            images, masks, video, alpha, model, threshold, softness, feather, smoothing, refine, radius, epsilon, tolerance, band, device,
+            images, masks, video, alpha, model, threshold, softness, feather, smoothing, lookAhead, refine, radius, epsilon, tolerance, band, device,
             cropSmoothing, heatmapRefinement, clipBlack, clipWhite,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
@@ -59,6 +60,7 @@ internal static class EvalCommand
                         Softness = result.GetValue(softness),
                         Feather = result.GetValue(feather),
                         Smoothing = result.GetValue(smoothing),
+                        LookAhead = result.GetValue(lookAhead),
                         Refine = result.GetValue(refine),
                         RefineRadius = result.GetValue(radius),
                         RefineEpsilon = result.GetValue(epsilon),

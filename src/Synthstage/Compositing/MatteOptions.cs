@@ -21,6 +21,17 @@ public sealed record MatteOptions : ISettingsDescription
     /// </summary>
     public float Smoothing { get; init; } = 0.7f;
 
+    /// <summary>
+    /// Frames of look-ahead of the temporal smoothing: with N ≥ 1 each uncertain pixel is pulled (by
+    /// <see cref="Smoothing"/>) towards its mean over the N frames before and after, a centred window that neither
+    /// flickers nor trails a moving edge, at the price of holding N frames in the pipeline; 0 is MediaPipe's one-sided
+    /// rule against the previous output. At most <see cref="MaxLookAhead"/>.
+    /// </summary>
+    public int LookAhead { get; init; } = 2;
+
+    /// <summary>The largest <see cref="LookAhead"/>.</summary>
+    public const int MaxLookAhead = 8;
+
     /// <summary>How the low-resolution matte is enlarged to the frame: edge-aware guided filter (default) or bilinear.</summary>
     public MatteRefinement Refine { get; init; } = MatteRefinement.Guided;
 
@@ -53,6 +64,8 @@ public sealed record MatteOptions : ISettingsDescription
             throw new SynthstageException($"--feather must be between 0 and 100 pixels (got {Feather})", ExitCodes.Usage);
         if (Smoothing is < 0 or > 1 || float.IsNaN(Smoothing))
             throw new SynthstageException($"--smoothing must be between 0 and 1 (got {Smoothing})", ExitCodes.Usage);
+        if (LookAhead is < 0 or > MaxLookAhead)
+            throw new SynthstageException($"--look-ahead must be between 0 and {MaxLookAhead} frames (got {LookAhead})", ExitCodes.Usage);
         if (RefineRadius is < 1 or > 256)
             throw new SynthstageException($"the guided filter radius must be between 1 and 256 pixels (got {RefineRadius})", ExitCodes.Usage);
         if (RefineEpsilon is <= 0 or > 1 || float.IsNaN(RefineEpsilon))
@@ -71,6 +84,7 @@ public sealed record MatteOptions : ISettingsDescription
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Add("threshold", Threshold).Add("softness", Softness).Add("feather", Feather).Add("smoothing", Smoothing)
+            .Add("look-ahead", LookAhead == 0 ? "off (one-sided)" : $"{LookAhead} frames")
             .Add("refine", Refine == MatteRefinement.Guided
                 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"guided (radius {RefineRadius}, epsilon {RefineEpsilon:R}, clip {ClipBlack:R}..{ClipWhite:R})")
                 : "off");

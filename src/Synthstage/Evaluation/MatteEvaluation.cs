@@ -106,13 +106,45 @@ public static class MatteEvaluation
             int flickerFrames = 0, stillFrames = 0;
             var motion = new PictureMotion(width, height, Math.Max(1, width / options.StillCellSize), Math.Max(1, height / options.StillCellSize));
             var pictureChange = new float[motion.CellsX * motion.CellsY];
-            while (await reader.ReadFrameAsync(frame, ct).ConfigureAwait(false))
+            // With look-ahead a frame's matte is released LookAhead frames after it was read, so frames and their
+            // truth wait in a ring until then.
+            var held = stages.LookAhead + 1;
+            var frames = new byte[held][];
+            var truths = new byte[held][];
+            for (var i = 0; i < held; i++)
             {
+                frames[i] = i == 0 ? frame : new byte[frame.Length];
+                truths[i] = alphaReader is null ? [] : new byte[width * height];
+            }
+            long read = 0, released = 0;
+            while (true)
+            {
+                var slot = (int)(read % held);
+                if (!await reader.ReadFrameAsync(frames[slot], ct).ConfigureAwait(false)) break;
+                if (alphaReader is not null)
+                {
+                    if (!await alphaReader.ReadFrameAsync(truthFrame, ct).ConfigureAwait(false))
+                        throw new SynthstageException($"alpha video '{alphaPath}' has fewer frames than '{videoPath}' ({read})", ExitCodes.BadInput);
+                    ExtractChannel(truthFrame, alphaChannels, alphaChannels == 4 ? 3 : 0, truths[slot]);
+                }
                 var start = Stopwatch.GetTimestamp();
-                stages.SegmentAndShape(frame, mask);
-                stages.Enlarge(frame, mask, alpha);
+                stages.Accept(frames[slot]);
                 sums.Ticks += Stopwatch.GetTimestamp() - start;
-                motion.Next(frame, 3, pictureChange);
+                read++;
+                if (stages.Ready) ScoreReleased();
+            }
+            while (released < read) ScoreReleased();
+
+            void ScoreReleased()
+            {
+                var slot = (int)(released % held);
+                var current = frames[slot];
+                var start = Stopwatch.GetTimestamp();
+                stages.Release(mask);
+                stages.Enlarge(current, mask, alpha);
+                sums.Ticks += Stopwatch.GetTimestamp() - start;
+                released++;
+                motion.Next(current, 3, pictureChange);
                 if (sums.Frames > 0)
                 {
                     var (change, still, sweepFree) = metrics.Flickers(alpha, previousAlpha, options.FlickerBand, motion, pictureChange, options.StillPictureChange);
@@ -130,9 +162,7 @@ public static class MatteEvaluation
                 }
                 if (alphaReader is not null)
                 {
-                    if (!await alphaReader.ReadFrameAsync(truthFrame, ct).ConfigureAwait(false))
-                        throw new SynthstageException($"alpha video '{alphaPath}' has fewer frames than '{videoPath}' ({sums.Frames})", ExitCodes.BadInput);
-                    ExtractChannel(truthFrame, alphaChannels, alphaChannels == 4 ? 3 : 0, truth);
+                    truths[slot].CopyTo(truth, 0);
                     mad += MatteMetrics.Mad(alpha, truth);
                     if (sums.Frames > 0) dtSsd += MatteMetrics.DtSsd(alpha, previousAlpha, truth, previousTruth);
                     sums.AddAccuracy(alpha, truth, metrics, tolerance);

@@ -16,7 +16,7 @@ public sealed class FramePipeline
     /// <summary>Consumes a finished frame (writes <c>work.Output</c>).</summary>
     public delegate ValueTask FrameSink(FrameWork work, CancellationToken ct);
 
-    private readonly List<(string Name, Action<FrameWork> Run)> _stages = [];
+    private readonly List<(string Name, Action<FrameWork> Run, int Delay, Action<FrameWork>? Release)> _stages = [];
     private readonly int _inputBytes;
     private readonly int _maskValues;
     private readonly int _outputBytes;
@@ -56,7 +56,23 @@ public sealed class FramePipeline
         ArgumentNullException.ThrowIfNull(stage);
         if (name == SourceName || name == SinkName || _stages.Any(s => s.Name == name))
             throw new ArgumentException($"the pipeline already has a thread named '{name}'", nameof(name));
-        _stages.Add((name, stage));
+        _stages.Add((name, stage, 0, null));
+        return this;
+    }
+
+    /// <summary>
+    /// Appends a stage that holds <paramref name="delay"/> frames: <paramref name="accept"/> runs on each frame as it
+    /// arrives, and <paramref name="release"/> on a frame once <paramref name="delay"/> later frames were accepted (or the
+    /// input ended), just before it moves on. Work that needs a few frames of the future (two-sided smoothing) goes here;
+    /// the pipeline is made deep enough to hold them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty or taken.</exception>
+    public FramePipeline AddDelayedStage(string name, int delay, Action<FrameWork> accept, Action<FrameWork> release)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, 0);
+        ArgumentNullException.ThrowIfNull(release);
+        AddStage(name, accept);
+        _stages[^1] = (name, accept, delay, release);
         return this;
     }
 
@@ -85,10 +101,12 @@ public sealed class FramePipeline
         var busy = _busyTicks = new long[_stages.Count + 2];
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var token = cts.Token;
-        var pool = Channel.CreateBounded<FrameWork>(_depth);
-        for (var i = 0; i < _depth; i++) pool.Writer.TryWrite(new FrameWork(_inputBytes, _maskValues, _outputBytes));
+        // Frames a delayed stage holds are out of circulation: keep the pool that much deeper.
+        var depth = _depth + _stages.Sum(s => s.Delay);
+        var pool = Channel.CreateBounded<FrameWork>(depth);
+        for (var i = 0; i < depth; i++) pool.Writer.TryWrite(new FrameWork(_inputBytes, _maskValues, _outputBytes));
         var queues = Enumerable.Range(0, _stages.Count + 1)
-            .Select(_ => Channel.CreateBounded<FrameWork>(new BoundedChannelOptions(_depth) { SingleReader = true, SingleWriter = true }))
+            .Select(_ => Channel.CreateBounded<FrameWork>(new BoundedChannelOptions(depth) { SingleReader = true, SingleWriter = true }))
             .ToArray();
         var written = 0;
 
@@ -121,12 +139,24 @@ public sealed class FramePipeline
             var output = queues[stageIndex + 1].Writer;
             try
             {
+                var (_, run, delay, release) = _stages[stageIndex];
+                var held = new Queue<FrameWork>(delay + 1);
                 await foreach (var work in input.ReadAllAsync(token).ConfigureAwait(false))
                 {
                     var start = Stopwatch.GetTimestamp();
-                    _stages[stageIndex].Run(work);
+                    run(work);
+                    held.Enqueue(work);
+                    var next = held.Count > delay ? held.Dequeue() : null;
+                    if (next is not null) release?.Invoke(next);
                     busy[stageIndex + 1] += Stopwatch.GetTimestamp() - start;
-                    await output.WriteAsync(work, token).ConfigureAwait(false);
+                    if (next is not null) await output.WriteAsync(next, token).ConfigureAwait(false);
+                }
+                while (held.TryDequeue(out var last))
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    release!(last);
+                    busy[stageIndex + 1] += Stopwatch.GetTimestamp() - start;
+                    await output.WriteAsync(last, token).ConfigureAwait(false);
                 }
                 output.TryComplete();
             }

@@ -33,11 +33,17 @@ public static class KeyingProvenance
         record.Set(settings);
         record.Set("size", string.Create(CultureInfo.InvariantCulture, $"{width}x{height}"));
         var choice = SegmentationModelResolver.ChooseVariant(model, width, height);
+        if (SegmentationModelResolver.FusedModels.TryGetValue(choice, out var fusedPose))
+        {
+            record.AddModel("segmentation", SelfieModelInstaller.ModelId, SelfieModelInstaller.ModelPath(store, "general"));
+            choice = fusedPose;
+        }
         if (choice is "general" or "landscape")
             record.AddModel("segmentation", SelfieModelInstaller.ModelId, SelfieModelInstaller.ModelPath(store, choice));
         else if (PoseSegmenter.ModelNames.TryGetValue(choice, out var variant))
             record.AddModel("person detection", PoseModelInstaller.ModelId, PoseModelInstaller.ModelPath(store, PoseModelInstaller.Detector))
-                .AddModel("segmentation", PoseModelInstaller.ModelId, PoseModelInstaller.ModelPath(store, variant));
+                .AddModel(choice == SegmentationModelResolver.ChooseVariant(model, width, height) ? "segmentation" : "body segmentation",
+                    PoseModelInstaller.ModelId, PoseModelInstaller.ModelPath(store, variant));
         else if (File.Exists(choice))
             record.AddModel("segmentation", Path.GetFileName(choice), choice, "unknown (user-supplied file)");
         else

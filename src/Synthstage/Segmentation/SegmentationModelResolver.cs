@@ -6,19 +6,35 @@ using Synthstage.Video;
 namespace Synthstage.Segmentation;
 
 /// <summary>
-/// Turns the user's <c>--model</c> value into a loaded segmenter: <c>auto</c> or <c>mediapipe-selfie</c> (landscape
-/// model for wide frames, general otherwise), <c>general</c>, <c>landscape</c>, <c>pose-lite</c>, <c>pose-full</c>,
-/// <c>pose-heavy</c> (BlazePose GHUM, see <see cref="PoseSegmenter"/>), a path to an ONNX file, or a folder,
+/// Turns the user's <c>--model</c> value into a loaded segmenter: <c>auto</c> (<see cref="AutoChoice"/>),
+/// <c>mediapipe-selfie</c> or <c>general</c>, <c>landscape</c>, <c>pose-lite</c>, <c>pose-full</c>,
+/// <c>pose-heavy</c> (BlazePose GHUM, see <see cref="PoseSegmenter"/>), <c>person</c> and <c>person-lite</c>
+/// (<see cref="FusedPersonSegmenter"/>), a path to an ONNX file, or a folder,
 /// catalog id or Hub name holding one ONNX graph. Catalogued models are installed on first use. An ONNX graph is
 /// recognised by its signature: selfie-style mask model, MODNet, or Robust Video Matting (GPL-3.0).
 /// </summary>
 public static class SegmentationModelResolver
 {
-    /// <summary>Frames at least this much wider than tall use the landscape model under <c>auto</c>.</summary>
-    public const double LandscapeAspect = 1.5;
+    /// <summary>
+    /// What <c>auto</c> picks: the general selfie model ∪ BlazePose lite. The landscape selfie model (the old choice for
+    /// wide frames) expects a face in a video call and drops a person whose face is out of shot; the general one keys such
+    /// a person whole but loses the forearms of a small, full-body one, which BlazePose keeps. The fused model keys both
+    /// shared clips whole in every frame (docs/matte-quality.md).
+    /// </summary>
+    public const string AutoChoice = "person-lite";
+
+    /// <summary>
+    /// The fused names: the general selfie model ∪ a BlazePose model's segmentation (<see cref="FusedPersonSegmenter"/>),
+    /// each naming the pose model it fuses with.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> FusedModels { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["person"] = "pose-full",
+        ["person-lite"] = "pose-lite",
+    };
 
     /// <summary>The model names this resolver knows without a file: auto, general, landscape and the pose models, in the order help lists them.</summary>
-    public static IReadOnlyList<string> BuiltInNames { get; } = ["auto", "general", "landscape", .. PoseSegmenter.ModelNames.Keys];
+    public static IReadOnlyList<string> BuiltInNames { get; } = ["auto", "general", "landscape", .. PoseSegmenter.ModelNames.Keys, .. FusedModels.Keys];
 
     /// <summary>
     /// The usage message for a <c>--model</c> value that cannot name a segmentation model (not a built-in name, an
@@ -40,8 +56,9 @@ public static class SegmentationModelResolver
     /// <summary>Picks the catalogued variant for a frame size, or returns the explicit choice.</summary>
     public static string ChooseVariant(string model, int width, int height) => model.ToLowerInvariant() switch
     {
-        "auto" or SelfieModelInstaller.ModelId => (double)width / height >= LandscapeAspect ? "landscape" : "general",
-        "general" or "landscape" => model.ToLowerInvariant(),
+        "auto" => AutoChoice,
+        SelfieModelInstaller.ModelId => "general",
+        "general" or "landscape" or "person" or "person-lite" => model.ToLowerInvariant(),
         _ => model,
     };
 
@@ -55,6 +72,8 @@ public static class SegmentationModelResolver
     {
         if (UnknownModelMessage(model) is { } unknown) throw new SynthstageException(unknown, ExitCodes.Usage);
         var choice = ChooseVariant(model, width, height);
+        if (FusedModels.TryGetValue(choice, out var poseModel))
+            return await CreateFusedAsync(poseModel, width, height, store, session, progress, ct, poseTracking).ConfigureAwait(false);
         if (PoseSegmenter.ModelNames.ContainsKey(choice))
             return await PoseSegmenter.CreateAsync(choice, width, height, store, session, progress, ct, poseTracking).ConfigureAwait(false);
         if (choice is "general" or "landscape")
@@ -70,6 +89,23 @@ public static class SegmentationModelResolver
         if (graphs.Length != 1)
             throw new SynthstageException($"'{model}' holds {graphs.Length} .onnx files; pass the path of the segmentation model's .onnx file", ExitCodes.BadModel);
         return OpenOnnx(graphs[0], width, height, session);
+    }
+
+    private static async Task<IPersonSegmenter> CreateFusedAsync(string poseModel, int width, int height, ModelStore store,
+        SessionOptionsSpec session, IProgress<PipelineProgress>? progress, CancellationToken ct, PoseTrackerOptions? poseTracking)
+    {
+        var folder = await SelfieModelInstaller.EnsureInstalledAsync(store, "general", progress, ct).ConfigureAwait(false);
+        var selfie = SelfieSegmenter.Create(Path.Combine(folder, "general.onnx"), session);
+        try
+        {
+            var pose = await PoseSegmenter.CreateAsync(poseModel, width, height, store, session, progress, ct, poseTracking).ConfigureAwait(false);
+            return new FusedPersonSegmenter(selfie, pose);
+        }
+        catch
+        {
+            selfie.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

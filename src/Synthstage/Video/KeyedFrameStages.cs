@@ -24,15 +24,21 @@ internal sealed class KeyedFrameStages : IDisposable
     public delegate IFrameFinisher FinisherFactory(int width, int height, MatteStages stages);
 
     private readonly int _maskValues;
+    private readonly IProgress<PipelineProgress>? _progress;
     private int _emptyMattes;
 
-    private KeyedFrameStages(MatteStages matte, IFrameFinisher finisher, OutputStamp stamp)
+    private KeyedFrameStages(MatteStages matte, IFrameFinisher finisher, OutputStamp stamp, IProgress<PipelineProgress>? progress)
     {
         Matte = matte;
         Finisher = finisher;
         Stamp = stamp;
+        _progress = progress;
         _maskValues = matte.MaskWidth * matte.MaskHeight;
+        Jumps = new MatteJumpWatch(matte.FrameWidth, matte.FrameHeight, matte.MaskWidth, matte.MaskHeight);
     }
+
+    /// <summary>Where the matte collapsed or jumped without picture motion (read once the frames are through).</summary>
+    public MatteJumpWatch Jumps { get; }
 
     /// <summary>Segmenter, smoothing, shaping and enlargement.</summary>
     public MatteStages Matte { get; }
@@ -52,7 +58,7 @@ internal sealed class KeyedFrameStages : IDisposable
     /// <param name="height">Frame height.</param>
     /// <param name="createFinisher">Makes the finisher.</param>
     /// <param name="stamp">The output's provenance marks, made for frames of this size.</param>
-    /// <param name="progress">Model install progress.</param>
+    /// <param name="progress">Model install progress, and a warning as soon as the matte jumps.</param>
     /// <param name="ct">Cancels the install.</param>
     public static async Task<KeyedFrameStages> CreateAsync(KeyingOptions options, int width, int height, FinisherFactory createFinisher,
         OutputStamp stamp, IProgress<PipelineProgress>? progress, CancellationToken ct)
@@ -60,7 +66,7 @@ internal sealed class KeyedFrameStages : IDisposable
         var matte = await MatteStages.LoadAsync(options, width, height, progress, ct).ConfigureAwait(false);
         try
         {
-            return new KeyedFrameStages(matte, createFinisher(width, height, matte), stamp);
+            return new KeyedFrameStages(matte, createFinisher(width, height, matte), stamp, progress);
         }
         catch
         {
@@ -69,11 +75,33 @@ internal sealed class KeyedFrameStages : IDisposable
         }
     }
 
-    /// <summary>Segments, smooths and shapes the matte of <c>work.Input</c> into <c>work.Mask</c>, counting it when empty.</summary>
+    /// <summary>
+    /// Segments, smooths and shapes the matte of <c>work.Input</c> into <c>work.Mask</c>, counting it when empty and
+    /// reporting at once when it jumps without picture motion.
+    /// </summary>
     public void Segment(FrameWork work)
     {
         Matte.SegmentAndShape(work.Input, work.Mask);
-        if (EmptyMatte.IsEmpty(work.Mask.AsSpan(0, _maskValues))) Interlocked.Increment(ref _emptyMattes);
+        Watch(work);
+    }
+
+    /// <summary>Segments <c>work.Input</c>; its matte is released <see cref="MatteStages.LookAhead"/> frames later by <see cref="ReleaseMatte"/>.</summary>
+    public void AcceptFrame(FrameWork work) => Matte.Accept(work.Input);
+
+    /// <summary>Writes the smoothed, shaped matte of <c>work</c> (the oldest accepted frame) into <c>work.Mask</c>, counting and watching it.</summary>
+    public void ReleaseMatte(FrameWork work)
+    {
+        Matte.Release(work.Mask);
+        Watch(work);
+    }
+
+    private void Watch(FrameWork work)
+    {
+        var mask = work.Mask.AsSpan(0, _maskValues);
+        if (EmptyMatte.IsEmpty(mask)) Interlocked.Increment(ref _emptyMattes);
+        if (Jumps.Next(work.Index, work.Input, 3, mask))
+            _progress?.Report(new PipelineProgress("warning", Jumps.Jumps.Count, null,
+                $"matte jumped at frame {Jumps.Jumps[^1]} where the picture did not move"));
     }
 
     /// <summary>
@@ -92,11 +120,14 @@ internal sealed class KeyedFrameStages : IDisposable
     public FrameWork CreateWork(int frameBytes) => new(frameBytes, _maskValues, Finisher.OutputBytes);
 
     /// <summary>The three stages on a pipeline as deep as memory allows, its first frame numbered <paramref name="startIndex"/>.</summary>
-    public FramePipeline CreatePipeline(int frameBytes, int startIndex) =>
-        new FramePipeline(frameBytes, _maskValues, Finisher.OutputBytes, PipelineDepth(frameBytes + Finisher.OutputBytes)) { StartIndex = startIndex }
-            .AddStage(SegmentStage, Segment)
+    /// <remarks>With look-ahead the segment stage holds that many frames before it releases their mattes.</remarks>
+    public FramePipeline CreatePipeline(int frameBytes, int startIndex)
+    {
+        var pipeline = new FramePipeline(frameBytes, _maskValues, Finisher.OutputBytes, PipelineDepth(frameBytes + Finisher.OutputBytes)) { StartIndex = startIndex };
+        return (Matte.LookAhead > 0 ? pipeline.AddDelayedStage(SegmentStage, Matte.LookAhead, AcceptFrame, ReleaseMatte) : pipeline.AddStage(SegmentStage, Segment))
             .AddStage(FinishStage, Finish)
             .AddStage(StampStage, StampFrame);
+    }
 
     /// <summary>Frames in flight: six for ordinary sizes, fewer for huge frames so buffers stay near 256 MB.</summary>
     public static int PipelineDepth(long bytesPerFrame) => (int)Math.Clamp(256L * 1024 * 1024 / Math.Max(1, bytesPerFrame), 2, 6);

@@ -141,8 +141,11 @@ internal static class KeyedVideoRender
         var warning = reader.EndedEarly
             ? $"'{name}' is damaged or truncated: rendered the {frames} frames that decode ({reader.Warning})"
             : null;
-        return new RenderResult(plan.Output.Path, frames, clock.Elapsed, EmptyMatte.AddWarning(warning, stages.EmptyMattes, written))
+        warning = EmptyMatte.AddWarning(warning, stages.EmptyMattes, written);
+        if (stages.Jumps.Warning() is { } jumped) warning = warning is null ? jumped : warning + "; " + jumped;
+        return new RenderResult(plan.Output.Path, frames, clock.Elapsed, warning)
         {
+            MatteJumps = stages.Jumps.Jumps.ToArray(),
             EmptyMatteFrames = stages.EmptyMattes,
             FramesResumed = skipped,
             StageTimes = pipeline.BusyTimes,

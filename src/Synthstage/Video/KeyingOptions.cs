@@ -9,7 +9,8 @@ namespace Synthstage.Video;
 public sealed record KeyingOptions : ISettingsDescription
 {
     /// <summary>
-    /// Segmentation model: auto, general, landscape, or an ONNX file (selfie-style mask model, MODNet, or Robust Video
+    /// Segmentation model: auto (the general selfie model ∪ BlazePose lite, see
+    /// <see cref="Segmentation.SegmentationModelResolver.AutoChoice"/>), general, landscape, the pose and fused person models, or an ONNX file (selfie-style mask model, MODNet, or Robust Video
     /// Matting — GPL-3.0), or a folder, catalog id or Hub name holding one.
     /// </summary>
     public string Model { get; init; } = "auto";

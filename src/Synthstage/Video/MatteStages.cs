@@ -5,7 +5,8 @@ namespace Synthstage.Video;
 
 /// <summary>
 /// Everything between a decoded frame and its full-resolution alpha: the segmenter, temporal smoothing of its
-/// probabilities, threshold/softness shaping at mask resolution, and enlargement to the frame (guided filter and
+/// probabilities (one-sided, or centred with a few frames of look-ahead: <see cref="Accept"/> runs ahead of
+/// <see cref="Release"/>), threshold/softness shaping at mask resolution, and enlargement to the frame (guided filter and
 /// feather, or bilinear). <see cref="SegmentAndShape"/> and <see cref="Enlarge"/> share no state, so a pipeline runs
 /// them on different threads.
 /// </summary>
@@ -13,6 +14,9 @@ public sealed class MatteStages : IDisposable
 {
     private readonly IPersonSegmenter _segmenter;
     private readonly TemporalMaskSmoother _smoother;
+    private readonly CentredMaskSmoother? _centred;
+    private readonly float[] _raw;
+    private bool _rawPending;
     private readonly MatteShaper _shaper;
 
     private MatteStages(IPersonSegmenter segmenter, MatteOptions matte, int width, int height)
@@ -21,6 +25,8 @@ public sealed class MatteStages : IDisposable
         FrameWidth = width;
         FrameHeight = height;
         _smoother = new TemporalMaskSmoother(segmenter.MaskWidth * segmenter.MaskHeight, matte.Smoothing);
+        _raw = new float[segmenter.MaskWidth * segmenter.MaskHeight];
+        if (matte.LookAhead > 0) _centred = new CentredMaskSmoother(_raw.Length, matte.LookAhead, matte.Smoothing);
         _shaper = new MatteShaper(matte, segmenter.MaskWidth, segmenter.MaskHeight, width, height);
         Enlarger = MatteEnlargers.Create(matte, segmenter.MaskWidth, segmenter.MaskHeight, width, height);
     }
@@ -70,12 +76,43 @@ public sealed class MatteStages : IDisposable
     /// <summary>The enlargement in use (for finishers that take it).</summary>
     public IMatteEnlarger Enlarger { get; }
 
-    /// <summary>Segments a packed RGB24 frame, smooths against the previous frame and shapes the matte into <paramref name="mask"/>.</summary>
+    /// <summary>
+    /// Frames the smoothing looks ahead (<see cref="MatteOptions.LookAhead"/>): a stream <see cref="Accept"/>s this many
+    /// frames beyond the one it <see cref="Release"/>s.
+    /// </summary>
+    public int LookAhead => _centred?.LookAhead ?? 0;
+
+    /// <summary>True when the oldest accepted frame can be released with its whole look-ahead.</summary>
+    public bool Ready => _centred?.Ready ?? _rawPending;
+
+    /// <summary>Segments a packed RGB24 frame and shapes its matte into <paramref name="mask"/>, smoothed against the frames before it only.</summary>
     public void SegmentAndShape(ReadOnlySpan<byte> frame, Span<float> mask)
     {
+        Accept(frame);
+        Release(mask);
+    }
+
+    /// <summary>Segments the next packed RGB24 frame of a stream; its matte comes out of <see cref="Release"/> once <see cref="LookAhead"/> more frames are in (or the stream ends).</summary>
+    public void Accept(ReadOnlySpan<byte> frame)
+    {
+        if (_centred is null && _rawPending) throw new InvalidOperationException("release the previous frame's matte first");
+        _segmenter.Segment(frame, FrameWidth, FrameHeight, 3, _raw);
+        if (_centred is null) _rawPending = true;
+        else _centred.Accept(_raw);
+    }
+
+    /// <summary>Writes the smoothed, shaped matte of the oldest accepted frame not yet released into <paramref name="mask"/>.</summary>
+    public void Release(Span<float> mask)
+    {
         var values = mask[..(MaskWidth * MaskHeight)];
-        _segmenter.Segment(frame, FrameWidth, FrameHeight, 3, values);
-        _smoother.Smooth(values);
+        if (_centred is not null) _centred.Release(values);
+        else
+        {
+            if (!_rawPending) throw new InvalidOperationException("no frame is pending");
+            _raw.CopyTo(values);
+            _rawPending = false;
+            _smoother.Smooth(values);
+        }
         _shaper.Apply(values);
     }
 
@@ -86,6 +123,8 @@ public sealed class MatteStages : IDisposable
     public void Reset()
     {
         _smoother.Reset();
+        _centred?.Reset();
+        _rawPending = false;
         _segmenter.Reset();
     }
 

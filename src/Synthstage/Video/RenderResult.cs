@@ -18,6 +18,9 @@ public sealed record RenderResult(string OutputPath, int FramesWritten, TimeSpan
     /// <summary>Frames whose matte was empty (no pixel reached <see cref="EmptyMatte.Level"/>): no person was found in them.</summary>
     public int EmptyMatteFrames { get; init; }
 
+    /// <summary>Frame ranges where the matte collapsed or jumped although the picture did not move (<see cref="MatteJumpWatch"/>).</summary>
+    public IReadOnlyList<MatteJump> MatteJumps { get; init; } = [];
+
     /// <summary>Frames kept from an earlier, interrupted run of a resumable render (0 otherwise).</summary>
     public int FramesResumed { get; init; }
 }

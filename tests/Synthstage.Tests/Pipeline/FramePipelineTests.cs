@@ -32,6 +32,41 @@ public class FramePipelineTests
         Assert.True(buffers.Count <= 4, $"{buffers.Count} distinct frame buffers for depth 4");
     }
 
+    [Theory]
+    [InlineData(3, 2)]
+    [InlineData(40, 3)]
+    [InlineData(1, 4)]
+    public async Task ADelayedStageReleasesEveryFrameInOrderOnceItsLookAheadIsIn(int frames, int delay)
+    {
+        // Each frame's mask becomes the sum of its input and the next `delay` inputs: only right when the stage really
+        // saw those frames before releasing it, and the end of the input releases the held frames.
+        var inputs = new List<int>();
+        var released = new List<int>();
+        var pipeline = new FramePipeline(inputBytes: 1, maskValues: 1, outputBytes: 0, depth: 2)
+            .AddDelayedStage("window", delay, w => inputs.Add(w.Input[0]), w =>
+            {
+                released.Add(w.Index);
+                w.Mask[0] = inputs.Skip(w.Index).Take(delay + 1).Sum();
+                Assert.True(inputs.Count == frames || inputs.Count == w.Index + delay + 1, $"frame {w.Index} released after {inputs.Count} frames were in");
+            })
+            .AddStage("copy", w => w.Output[0] = (byte)w.Mask[0]);
+        var next = 0;
+        var output = new List<byte>();
+        var written = await pipeline.RunAsync(
+            (w, _) =>
+            {
+                if (next == frames) return ValueTask.FromResult(false);
+                w.Input[0] = (byte)(next++ % 7);
+                return ValueTask.FromResult(true);
+            },
+            (w, _) => { output.Add(w.Output[0]); return ValueTask.CompletedTask; },
+            TestContext.Current.CancellationToken);
+        Assert.Equal(frames, written);
+        Assert.Equal(Enumerable.Range(0, frames), released);
+        var expected = Enumerable.Range(0, frames).Select(i => (byte)Enumerable.Range(i, Math.Min(delay + 1, frames - i)).Sum(k => k % 7));
+        Assert.Equal(expected, output);
+    }
+
     [Fact]
     public async Task AStageFailureStopsThePipelineAndSurfacesTheCause()
     {

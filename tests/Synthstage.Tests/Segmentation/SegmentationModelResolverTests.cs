@@ -6,13 +6,13 @@ namespace Synthstage.Tests.Segmentation;
 public class SegmentationModelResolverTests
 {
     [Theory]
-    [InlineData("auto", 1280, 720, "landscape")]
-    [InlineData("auto", 720, 1280, "general")]
-    [InlineData("auto", 640, 480, "general")]
-    [InlineData("mediapipe-selfie", 1920, 1080, "landscape")]
+    [InlineData("auto", 1280, 720, "person-lite")]
+    [InlineData("auto", 720, 1280, "person-lite")]
+    [InlineData("mediapipe-selfie", 1280, 720, "general")]
+    [InlineData("Person", 1920, 1080, "person")]
     [InlineData("General", 1920, 1080, "general")]
     [InlineData("my.onnx", 1920, 1080, "my.onnx")]
-    public void ChoosesTheVariantByAspectOrName(string model, int width, int height, string expected) =>
+    public void ChoosesTheModelByName(string model, int width, int height, string expected) =>
         Assert.Equal(expected, SegmentationModelResolver.ChooseVariant(model, width, height));
 
     [Fact]
@@ -29,7 +29,7 @@ public class SegmentationModelResolverTests
             var ex = await Assert.ThrowsAsync<SynthstageException>(() => SegmentationModelResolver.CreateAsync(
                 "no-such-model", 640, 480, store, new SessionOptionsSpec(), null, TestContext.Current.CancellationToken));
             Assert.Equal(ExitCodes.Usage, ex.ExitCode);
-            Assert.Contains("use auto, general, landscape, pose-lite, pose-full, pose-heavy, or an .onnx file", ex.Message);
+            Assert.Contains("use auto, general, landscape, pose-lite, pose-full, pose-heavy, person, person-lite, or an .onnx file", ex.Message);
         }
         finally
         {
