@@ -16,12 +16,13 @@ namespace Synthstage.Segmentation;
 public static class SegmentationModelResolver
 {
     /// <summary>
-    /// What <c>auto</c> picks: the general selfie model ∪ BlazePose lite. The landscape selfie model (the old choice for
-    /// wide frames) expects a face in a video call and drops a person whose face is out of shot; the general one keys such
-    /// a person whole but loses the forearms of a small, full-body one, which BlazePose keeps. The fused model keys both
-    /// shared clips whole in every frame (docs/matte-quality.md).
+    /// What <c>auto</c> picks: the general selfie model. The landscape selfie model (the old choice for wide frames)
+    /// expects a face in a video call and drops a person whose face is out of shot; the general one keys such a person
+    /// whole. It loses the forearms of a small, full-body person in some frames, which <c>person-lite</c> (general ∪
+    /// BlazePose lite) keeps — at about twice the default's cost per frame, so that one is a choice, not the default
+    /// (docs/matte-quality.md).
     /// </summary>
-    public const string AutoChoice = "person-lite";
+    public const string AutoChoice = "general";
 
     /// <summary>
     /// The fused names: the general selfie model ∪ a BlazePose model's segmentation (<see cref="FusedPersonSegmenter"/>),

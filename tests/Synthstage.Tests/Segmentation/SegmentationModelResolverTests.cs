@@ -6,8 +6,8 @@ namespace Synthstage.Tests.Segmentation;
 public class SegmentationModelResolverTests
 {
     [Theory]
-    [InlineData("auto", 1280, 720, "person-lite")]
-    [InlineData("auto", 720, 1280, "person-lite")]
+    [InlineData("auto", 1280, 720, "general")]
+    [InlineData("auto", 720, 1280, "general")]
     [InlineData("mediapipe-selfie", 1280, 720, "general")]
     [InlineData("Person", 1920, 1080, "person")]
     [InlineData("General", 1920, 1080, "general")]
