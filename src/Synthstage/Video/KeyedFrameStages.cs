@@ -72,7 +72,7 @@ internal sealed class KeyedFrameStages : IDisposable
     /// <summary>Segments, smooths and shapes the matte of <c>work.Input</c> into <c>work.Mask</c>, counting it when empty.</summary>
     public void Segment(FrameWork work)
     {
-        Matte.SegmentAndShape(work.Input, work.Mask);
+        Matte.SegmentAndShape(work.Input, work.Mask, work.Index);
         if (EmptyMatte.IsEmpty(work.Mask.AsSpan(0, _maskValues))) Interlocked.Increment(ref _emptyMattes);
     }
 
@@ -80,7 +80,7 @@ internal sealed class KeyedFrameStages : IDisposable
     /// Runs a frame whose output is not wanted through the matte stages only (not counted), so temporal smoothing and
     /// tracking carry the history they would have had.
     /// </summary>
-    public void WarmUp(FrameWork work) => Matte.SegmentAndShape(work.Input, work.Mask);
+    public void WarmUp(FrameWork work, int frameIndex) => Matte.SegmentAndShape(work.Input, work.Mask, frameIndex);
 
     /// <summary>Enlarges the matte and writes the finished frame to <c>work.Output</c>.</summary>
     public void Finish(FrameWork work) => Finisher.Finish(work);

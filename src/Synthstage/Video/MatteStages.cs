@@ -1,12 +1,13 @@
 using Synthstage.Compositing;
 using Synthstage.Segmentation;
+using Synthstage.Selection;
 
 namespace Synthstage.Video;
 
 /// <summary>
 /// Everything between a decoded frame and its full-resolution alpha: the segmenter, temporal smoothing of its
 /// probabilities, threshold/softness shaping at mask resolution, and enlargement to the frame (guided filter and
-/// feather, or bilinear). <see cref="SegmentAndShape"/> and <see cref="Enlarge"/> share no state, so a pipeline runs
+/// feather, or bilinear), confined to the selected subjects when points are given. <see cref="SegmentAndShape(ReadOnlySpan{byte}, Span{float}, int)"/> and <see cref="Enlarge"/> share no state, so a pipeline runs
 /// them on different threads.
 /// </summary>
 public sealed class MatteStages : IDisposable
@@ -14,10 +15,13 @@ public sealed class MatteStages : IDisposable
     private readonly IPersonSegmenter _segmenter;
     private readonly TemporalMaskSmoother _smoother;
     private readonly MatteShaper _shaper;
+    private readonly SubjectSelector? _selector;
+    private int _nextFrame;
 
-    private MatteStages(IPersonSegmenter segmenter, MatteOptions matte, int width, int height)
+    private MatteStages(IPersonSegmenter segmenter, MatteOptions matte, int width, int height, SubjectSelector? selector = null)
     {
         _segmenter = segmenter;
+        _selector = selector;
         FrameWidth = width;
         FrameHeight = height;
         _smoother = new TemporalMaskSmoother(segmenter.MaskWidth * segmenter.MaskHeight, matte.Smoothing);
@@ -39,6 +43,7 @@ public sealed class MatteStages : IDisposable
     internal static async Task<MatteStages> LoadAsync(KeyingOptions options, int width, int height,
         IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
+        if (!options.Selection.IsEmpty) return await LoadSelectingAsync(options, width, height, progress, ct).ConfigureAwait(false);
         var segmenter = await SegmentationModelResolver.CreateAsync(options.Model, width, height, options.Store,
             options.Session, progress, ct, options.PoseTracking).ConfigureAwait(false);
         try
@@ -48,6 +53,33 @@ public sealed class MatteStages : IDisposable
         catch
         {
             segmenter.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// With points: a multi-person tracker selects the subjects. A pose model's matte is the selected people's own
+    /// segmentation (the tracker runs the model, once per person); any other model is loaded as usual and its matte
+    /// confined to them.
+    /// </summary>
+    private static async Task<MatteStages> LoadSelectingAsync(KeyingOptions options, int width, int height,
+        IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        var selector = await SubjectSelector.CreateAsync(options.Selection, options.Model, options.Store, options.Session,
+            options.PoseTracking, progress, ct).ConfigureAwait(false);
+        IPersonSegmenter? segmenter = null;
+        try
+        {
+            segmenter = Pose.PoseSegmenter.ModelNames.ContainsKey(options.Model)
+                ? new SelectedPeopleSegmenter(selector, width, height)
+                : await SegmentationModelResolver.CreateAsync(options.Model, width, height, options.Store,
+                    options.Session, progress, ct, options.PoseTracking).ConfigureAwait(false);
+            return new MatteStages(segmenter, options.Matte, width, height, selector);
+        }
+        catch
+        {
+            segmenter?.Dispose();
+            selector.Dispose();
             throw;
         }
     }
@@ -70,11 +102,20 @@ public sealed class MatteStages : IDisposable
     /// <summary>The enlargement in use (for finishers that take it).</summary>
     public IMatteEnlarger Enlarger { get; }
 
+    /// <summary>The subject selection in use (points given), or null.</summary>
+    public SubjectSelector? Selector => _selector;
+
     /// <summary>Segments a packed RGB24 frame, smooths against the previous frame and shapes the matte into <paramref name="mask"/>.</summary>
-    public void SegmentAndShape(ReadOnlySpan<byte> frame, Span<float> mask)
+    public void SegmentAndShape(ReadOnlySpan<byte> frame, Span<float> mask) => SegmentAndShape(frame, mask, _nextFrame);
+
+    /// <summary>As <see cref="SegmentAndShape(ReadOnlySpan{byte}, Span{float})"/> for frame <paramref name="frameIndex"/> of the input (the subject points are given by frame).</summary>
+    public void SegmentAndShape(ReadOnlySpan<byte> frame, Span<float> mask, int frameIndex)
     {
+        _nextFrame = frameIndex + 1;
         var values = mask[..(MaskWidth * MaskHeight)];
+        _selector?.Track(frame, FrameWidth, FrameHeight, frameIndex);
         _segmenter.Segment(frame, FrameWidth, FrameHeight, 3, values);
+        _selector?.Restrict(values, MaskWidth, MaskHeight, _segmenter is SelectedPeopleSegmenter);
         _smoother.Smooth(values);
         _shaper.Apply(values);
     }
@@ -87,6 +128,8 @@ public sealed class MatteStages : IDisposable
     {
         _smoother.Reset();
         _segmenter.Reset();
+        _selector?.Restart();
+        _nextFrame = 0;
     }
 
     /// <summary>Releases the model and buffers.</summary>
@@ -95,5 +138,6 @@ public sealed class MatteStages : IDisposable
         Enlarger.Dispose();
         _shaper.Dispose();
         _segmenter.Dispose();
+        _selector?.Dispose();
     }
 }

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text;
+using Synthstage.Selection;
+using Synthstage.Video;
+
+namespace Synthstage.Tests.Selection;
+
+/// <summary>
+/// Pointing at one of two people keys that person and not the other in every frame — side by side, and when the
+/// other walks across in front — on clips built from juggle.mp4 with real ffmpeg, BlazePose and ONNX Runtime.
+/// </summary>
+public sealed class SubjectSelectionTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("synthstage-select-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<KeyingOptions> PoseOptionsAsync() => new() { Model = "pose-full", Store = await TestModels.RequirePoseStoreAsync() };
+
+    private string PathOf(string name) => Path.Combine(_dir, name);
+
+    [Fact]
+    public async Task ThePersonPointedAtIsKeyedAndTheOtherNotSideBySide()
+    {
+        SharedData.RequireFfmpeg();
+        var juggle = SharedData.Require("footage/juggle.mp4");
+        var options = await PoseOptionsAsync();
+        await TwoPersonClips.RunAsync("-i", juggle, "-filter_complex", $"[0:v]split[s0][s1];[s0]{TwoPersonClips.Crop(0)}[a];[s1]{TwoPersonClips.Crop(60)}[b];[a][b]hstack",
+            "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", PathOf("side.mp4"));
+        await TwoPersonClips.RunAsync("-i", juggle, "-vf", TwoPersonClips.Crop(0), "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", PathOf("left.mp4"));
+        await TwoPersonClips.RunAsync("-i", juggle, "-vf", TwoPersonClips.Crop(60), "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", PathOf("right.mp4"));
+        var left = Place(await TwoPersonClips.MatteAsync(PathOf("left.mp4"), PathOf("left-ref"), options), 220, 360, 440, 0);
+        var right = Place(await TwoPersonClips.MatteAsync(PathOf("right.mp4"), PathOf("right-ref"), options), 220, 360, 440, 220);
+        var (x, y) = TwoPersonClips.Centroid(right[0], 440);
+
+        var selected = await TwoPersonClips.MatteAsync(PathOf("side.mp4"), PathOf("side-out"), options with
+        {
+            Selection = new SubjectSelection { Points = [new SubjectPoint(x, y, 0, SubjectPointKind.Subject)] },
+        });
+
+        Assert.Equal(TwoPersonClips.Frames, selected.Count);
+        var report = new StringBuilder();
+        var failed = 0;
+        for (var f = 0; f < selected.Count; f++)
+        {
+            var (kept, _) = TwoPersonClips.MeanOver(selected[f], right[f]);
+            var (other, _) = TwoPersonClips.MeanOver(selected[f], left[f]);
+            report.Append(CultureInfo.InvariantCulture, $"{f}:{kept:F2}/{other:F2} ");
+            if (kept < 0.7 || other > 0.3) failed++;
+        }
+        Assert.True(failed == 0, $"pointed at ({x},{y}); {failed} frames fail (pointed-at ≥ 0.7 / other ≤ 0.3): {report}");
+    }
+
+    [Fact]
+    public async Task ThePersonPointedAtKeepsTheirIdentityWhenTheOtherCrossesInFront()
+    {
+        SharedData.RequireFfmpeg();
+        var juggle = SharedData.Require("footage/juggle.mp4");
+        var options = await PoseOptionsAsync();
+        const int shift = 260;
+        var frames = TwoPersonClips.Frames;
+        string Clip(int start) => string.Create(CultureInfo.InvariantCulture,
+            $"trim=start_frame={start}:end_frame={start + frames},setpts=PTS-STARTPTS,scale=640:360");
+        await TwoPersonClips.RunAsync("-i", juggle, "-vf", Clip(0), "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", PathOf("canvas.mp4"));
+        await TwoPersonClips.RunAsync("-i", juggle, "-vf", Clip(60), "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", PathOf("mover.mp4"));
+        var still = options with { Provenance = options.Provenance with { Watermark = false, Manifest = false } };
+        // The walker: cut out of their own footage by the single-person matte, then slid across the canvas in front of the juggler.
+        Directory.CreateDirectory(PathOf("mover-alpha"));
+        await MatteJob.RunAsync(PathOf("mover.mp4"), PathOf("mover-alpha") + Path.DirectorySeparatorChar, MatteOutputKind.Alpha, still, ct: TestContext.Current.CancellationToken);
+        var moverMask = await TwoPersonClips.MatteAsync(PathOf("mover.mp4"), PathOf("mover-ref"), options);
+        var canvasMask = await TwoPersonClips.MatteAsync(PathOf("canvas.mp4"), PathOf("canvas-ref"), options);
+        int Offset(int n) => (int)Math.Round(-shift + 2.0 * shift * n / (frames - 1));
+        await TwoPersonClips.RunAsync("-i", PathOf("canvas.mp4"), "-framerate", "24", "-i", Path.Combine(PathOf("mover-alpha"), "frame_%06d.png"),
+            "-filter_complex", string.Create(CultureInfo.InvariantCulture, $"[0:v][1:v]overlay=x='round(-{shift}+{2 * shift}*n/{frames - 1})':y=0:eof_action=endall"),
+            "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", PathOf("cross.mp4"));
+        var covers = moverMask.Select((m, n) => Shift(m, 640, 360, Offset(n))).ToList();
+        var (x, y) = TwoPersonClips.Centroid(canvasMask[0], 640);
+
+        var selected = await TwoPersonClips.MatteAsync(PathOf("cross.mp4"), PathOf("cross-out"), options with
+        {
+            Selection = new SubjectSelection { Points = [new SubjectPoint(x, y, 0, SubjectPointKind.Subject)] },
+        });
+
+        Assert.Equal(frames, selected.Count);
+        var report = new StringBuilder();
+        var (failed, hidden) = (0, 0);
+        var area = TwoPersonClips.MeanOver(canvasMask[0], canvasMask[0]).Pixels;
+        for (var f = 0; f < frames; f++)
+        {
+            var (kept, visible) = TwoPersonClips.MeanOver(selected[f], canvasMask[f], covers[f]);
+            var (other, _) = TwoPersonClips.MeanOver(selected[f], covers[f]);
+            // While the walker hides most of the juggler there is too little of him left to measure.
+            var measured = visible >= area / 4;
+            if (!measured) hidden++;
+            report.Append(CultureInfo.InvariantCulture, $"{f}:{(measured ? kept.ToString("F2", CultureInfo.InvariantCulture) : "hidden")}/{other:F2} ");
+            if ((measured && kept < 0.7) || other > 0.3) failed++;
+        }
+        Assert.True(failed == 0, $"pointed at ({x},{y}); {failed} frames fail (pointed-at ≥ 0.7 / walker ≤ 0.3): {report}");
+        Assert.True(hidden < frames / 4, $"the juggler was measurable in too few frames: {report}");
+    }
+
+    /// <summary>Masks of width w placed at column <paramref name="left"/> of frames <paramref name="frameWidth"/> wide.</summary>
+    private static List<float[]> Place(List<float[]> masks, int w, int h, int frameWidth, int left) => masks.Select(m =>
+    {
+        var placed = new float[frameWidth * h];
+        for (var y = 0; y < h; y++) Array.Copy(m, y * w, placed, y * frameWidth + left, w);
+        return placed;
+    }).ToList();
+
+    private static float[] Shift(float[] mask, int w, int h, int dx)
+    {
+        var shifted = new float[mask.Length];
+        for (var y = 0; y < h; y++)
+        for (var x = 0; x < w; x++)
+            if (x - dx >= 0 && x - dx < w) shifted[y * w + x] = mask[y * w + x - dx];
+        return shifted;
+    }
+}
