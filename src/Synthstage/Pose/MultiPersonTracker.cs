@@ -24,7 +24,16 @@ public sealed class MultiPersonTracker : IDisposable
     public const int MaxTracks = 8;
 
     /// <summary>Two tracks whose hip centres are closer than this share of the body radius follow the same person.</summary>
-    private const float SamePersonDistance = 0.35f;
+    private const float SamePersonDistance = 0.2f;
+
+    /// <summary>A followed person's crop that lands further than this share of the body radius from their detection slid onto someone else.</summary>
+    private const float SlideDistance = 0.15f;
+
+    /// <summary>
+    /// A person lost next to someone else (hidden as the other passes in front) keeps their last segmentation for
+    /// up to this many frames while the crop keeps looking for them: the visible part of them stays keyed.
+    /// </summary>
+    public const int MaxHeldFrames = 24;
 
     /// <summary>A detection within this share of a visible person's body radius is that person.</summary>
     private const float MatchDistance = 0.6f;
@@ -44,6 +53,7 @@ public sealed class MultiPersonTracker : IDisposable
     private readonly PoseDetection[] _detections = new PoseDetection[MaxTracks];
     private readonly List<PersonTrack> _tracks = [];
     private readonly List<(PersonTrack Track, TrackCandidate Candidate)> _found = [];
+    private readonly List<PersonTrack> _failed = [];
     private int _width;
     private int _height;
     private readonly float[] _scratch = new float[PersonTrack.ProbabilityValues];
@@ -63,6 +73,9 @@ public sealed class MultiPersonTracker : IDisposable
 
     /// <summary>The last frame's number, from 0 after <see cref="Reset"/> (−1 before the first).</summary>
     public int Frame { get; private set; } = -1;
+
+    /// <summary>What the detector found the last time it ran (normalised coordinates).</summary>
+    public IReadOnlyList<PoseDetection> LastDetections { get; private set; } = [];
 
     /// <summary>How many times the detector ran so far.</summary>
     public int Detections { get; private set; }
@@ -95,37 +108,99 @@ public sealed class MultiPersonTracker : IDisposable
         Frame++;
         LandmarkRuns = 0;
         _found.Clear();
+        _failed.Clear();
         foreach (var track in _tracks)
         {
-            var wasVisible = track.Visible;
-            track.Visible = false;
-            if (wasVisible && TryRun(frame, channels, track.Next, track.PendingProbabilities, out var candidate))
-                _found.Add((track, candidate));
+            if (!track.Visible) continue;
+            if (TryRun(frame, channels, track.Next, track.PendingProbabilities, out var candidate)) _found.Add((track, candidate));
+            else _failed.Add(track);
         }
+        var unclaimed = ShouldDetect() ? DetectAndCorrect(frame, channels) : [];
         DropDuplicates();
         foreach (var (track, candidate) in _found) track.Commit(candidate, Frame);
-        var searching = _tracks.Exists(t => !t.Visible && Frame - t.LastSeen <= SearchFrames);
-        if (_tracks.Count == 0 || searching || Frame % DetectEvery == 0) DetectNewPeople(frame, channels);
+        foreach (var track in _failed)
+        {
+            if (track.HeldFrames < MaxHeldFrames && _found.Exists(f => Distance(f.Track.HipX, f.Track.HipY, track.HipX, track.HipY) < f.Track.Radius + track.Radius))
+                track.HeldFrames++;
+            else track.Lose();
+        }
+        foreach (var detection in unclaimed) AddPerson(frame, channels, detection);
     }
 
-    private void DetectNewPeople(ReadOnlySpan<byte> frame, int channels)
+    /// <summary>
+    /// The detector runs on the first frame, every <see cref="DetectEvery"/> frames, every frame while someone is lost,
+    /// and every frame while two people are close enough for one's crop to slide onto the other.
+    /// </summary>
+    private bool ShouldDetect()
+    {
+        if (_tracks.Count == 0 || Frame % DetectEvery == 0) return true;
+        if (_tracks.Exists(t => t.Held || (!t.Visible && Frame - t.LastSeen <= SearchFrames))) return true;
+        for (var i = 0; i < _found.Count; i++)
+        for (var j = i + 1; j < _found.Count; j++)
+        {
+            var (a, b) = (_found[i].Candidate, _found[j].Candidate);
+            if (a.DistanceTo(b.HipX, b.HipY) < 1.5f * (a.Radius + b.Radius)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Pairs each followed person with the detection nearest where their motion predicted them (one detection each);
+    /// a person whose crop slid away from their detection (onto someone passing) is looked for again at the
+    /// detection. Returns the detections nobody claimed.
+    /// </summary>
+    private List<PoseDetection> DetectAndCorrect(ReadOnlySpan<byte> frame, int channels)
     {
         Detections++;
         var count = _detector.Detect(frame, _width, _height, channels, _detections);
-        for (var i = 0; i < count; i++)
+        LastDetections = _detections.AsSpan(0, count).ToArray();
+        var unclaimed = new List<PoseDetection>(_detections.AsSpan(0, count).ToArray());
+        var pairs = new List<(int Found, PoseDetection Detection, float Distance)>();
+        for (var f = 0; f < _found.Count; f++)
         {
-            var d = _detections[i];
-            var (hipX, hipY) = (d.HipX * _width, d.HipY * _height);
-            var radius = d.BodyRadius(_width, _height);
-            if (_tracks.Exists(t => t.Visible && Distance(t.HipX, t.HipY, hipX, hipY) < MatchDistance * Math.Max(t.Radius, radius))) continue;
-            var region = PoseRegion.FromAlignmentPoints(hipX, hipY, d.ScaleX * _width, d.ScaleY * _height);
-            if (!TryRun(frame, channels, region, _scratch, out var candidate)) continue;
-            // The landmark model may have settled on someone already followed (the detection was of a half-hidden person).
-            if (_tracks.Exists(t => t.Visible && candidate.DistanceTo(t.HipX, t.HipY) < SamePersonDistance * Math.Max(t.Radius, candidate.Radius))) continue;
-            var track = Reacquire(candidate, candidate.Appearance) ?? StartTrack();
-            _scratch.CopyTo(track.PendingProbabilities);
-            track.Commit(candidate, Frame);
+            var (px, py) = _found[f].Track.Predict(Frame);
+            foreach (var d in unclaimed)
+            {
+                var distance = Distance(px, py, d.HipX * _width, d.HipY * _height);
+                if (distance < MatchDistance * Math.Max(_found[f].Candidate.Radius, d.BodyRadius(_width, _height))) pairs.Add((f, d, distance));
+            }
         }
+        var claimedFound = new HashSet<int>();
+        foreach (var (f, d, _) in pairs.OrderBy(p => p.Distance))
+        {
+            if (claimedFound.Contains(f) || !unclaimed.Contains(d)) continue;
+            claimedFound.Add(f);
+            unclaimed.Remove(d);
+            var (track, candidate) = _found[f];
+            var (hipX, hipY) = (d.HipX * _width, d.HipY * _height);
+            if (candidate.DistanceTo(hipX, hipY) < SlideDistance * candidate.Radius) continue;
+            var region = PoseRegion.FromAlignmentPoints(hipX, hipY, d.ScaleX * _width, d.ScaleY * _height);
+            if (TryRun(frame, channels, region, track.PendingProbabilities, out var corrected)) _found[f] = (track, corrected);
+        }
+        // A detection of someone followed whose motion was not predicted well is still theirs, not a new person.
+        unclaimed.RemoveAll(d => _found.Exists(f => f.Candidate.DistanceTo(d.HipX * _width, d.HipY * _height) < SamePersonDistance * f.Candidate.Radius));
+        return unclaimed;
+    }
+
+    private void AddPerson(ReadOnlySpan<byte> frame, int channels, PoseDetection d)
+    {
+        var (hipX, hipY) = (d.HipX * _width, d.HipY * _height);
+        var region = PoseRegion.FromAlignmentPoints(hipX, hipY, d.ScaleX * _width, d.ScaleY * _height);
+        if (!TryRun(frame, channels, region, _scratch, out var candidate)) return;
+        // A half-hidden person held at their last place is found again.
+        var held = _tracks.Where(t => t.Held).MinBy(t => candidate.DistanceTo(t.HipX, t.HipY));
+        if (held is not null && candidate.DistanceTo(held.HipX, held.HipY) < 0.5f * held.Radius
+            && !_found.Exists(f => candidate.DistanceTo(f.Track.HipX, f.Track.HipY) < SamePersonDistance * f.Track.Radius))
+        {
+            _scratch.CopyTo(held.PendingProbabilities);
+            held.Commit(candidate, Frame);
+            return;
+        }
+        // The landmark model may have settled on someone already followed (the detection was of a half-hidden person).
+        if (_tracks.Exists(t => t.Visible && candidate.DistanceTo(t.HipX, t.HipY) < SamePersonDistance * Math.Max(t.Radius, candidate.Radius))) return;
+        var track = Reacquire(candidate, candidate.Appearance) ?? StartTrack();
+        _scratch.CopyTo(track.PendingProbabilities);
+        track.Commit(candidate, Frame);
     }
 
     /// <summary>The lost person a new body is, or null: the most similar in colour, nearer their predicted place breaking near-ties.</summary>
@@ -157,7 +232,7 @@ public sealed class MultiPersonTracker : IDisposable
         return track;
     }
 
-    /// <summary>Two candidates on one body: the one further from where its motion predicted was dragged there and is lost.</summary>
+    /// <summary>Two candidates on one body: the one further from where its motion predicted was dragged there and failed this frame.</summary>
     private void DropDuplicates()
     {
         for (var i = 0; i < _found.Count; i++)
@@ -170,6 +245,7 @@ public sealed class MultiPersonTracker : IDisposable
             var (bx, by) = b.Predict(Frame);
             var jumpA = ca.DistanceTo(ax, ay) / Math.Max(1, a.Radius);
             var jumpB = cb.DistanceTo(bx, by) / Math.Max(1, b.Radius);
+            _failed.Add(jumpA > jumpB ? a : b);
             _found.RemoveAt(jumpA > jumpB ? i : j);
             i = -1;
             break;

@@ -20,6 +20,14 @@ public sealed class PersonTrack
     /// <summary>True when the person was found in the last frame.</summary>
     public bool Visible { get; internal set; }
 
+    /// <summary>
+    /// True while the person is hidden behind someone next to them: <see cref="Visible"/> stays true and their last
+    /// segmentation stands in, so what still shows of them stays keyed (at most <see cref="MultiPersonTracker.MaxHeldFrames"/>).
+    /// </summary>
+    public bool Held => HeldFrames > 0;
+
+    internal int HeldFrames { get; set; }
+
     /// <summary>The crop the landmark model saw when the person was last found.</summary>
     public PoseRegion Region { get; private set; }
 
@@ -91,14 +99,21 @@ public sealed class PersonTrack
     /// <summary>The buffer the next candidate's probabilities go into (committed by <see cref="Commit"/>).</summary>
     internal Span<float> PendingProbabilities => _pendingProbabilities;
 
+    /// <summary>Marks the person lost: not in the frame until re-acquired.</summary>
+    internal void Lose()
+    {
+        Visible = false;
+        HeldFrames = 0;
+    }
+
     /// <summary>Makes a candidate found in <paramref name="frame"/> the person's state.</summary>
     internal void Commit(in TrackCandidate candidate, int frame)
     {
         if (LastSeen >= 0 && frame > LastSeen)
         {
-            var gap = frame - LastSeen;
-            (VelocityX, VelocityY) = ((candidate.HipX - HipX) / gap, (candidate.HipY - HipY) / gap);
-            if (gap > 1) (VelocityX, VelocityY) = (0, 0);
+            // Hip positions jitter from frame to frame: the velocity is a running average, restarted after a gap.
+            var (vx, vy) = (candidate.HipX - HipX, candidate.HipY - HipY);
+            (VelocityX, VelocityY) = frame - LastSeen > 1 ? (0f, 0f) : (VelocityX + (vx - VelocityX) * 0.5f, VelocityY + (vy - VelocityY) * 0.5f);
         }
         (_probabilities, _pendingProbabilities) = (_pendingProbabilities, _probabilities);
         candidate.Landmarks.CopyTo(_landmarks);
@@ -107,6 +122,7 @@ public sealed class PersonTrack
         (HipX, HipY, Radius, Score) = (candidate.HipX, candidate.HipY, candidate.Radius, candidate.Score);
         LastSeen = frame;
         Visible = true;
+        HeldFrames = 0;
         // Colours from confident frames only: a half-hidden person's crop holds whoever is in front.
         if (candidate.Score > 0.8f || !Appearance.IsKnown) Appearance.Blend(candidate.Appearance, Appearance.IsKnown ? 0.1f : 1f);
     }

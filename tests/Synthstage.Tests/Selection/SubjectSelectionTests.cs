@@ -74,6 +74,9 @@ public sealed class SubjectSelectionTests : IDisposable
             "-filter_complex", string.Create(CultureInfo.InvariantCulture, $"[0:v][1:v]overlay=x='round(-{shift}+{2 * shift}*n/{frames - 1})':y=0:eof_action=endall"),
             "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", PathOf("cross.mp4"));
         var covers = moverMask.Select((m, n) => Shift(m, 640, 360, Offset(n))).ToList();
+        // The juggler is measured away from the walker's outline: within a few pixels of it the matte's edge (a
+        // 256-pixel mask enlarged 2.5×, feathered) is neither person's.
+        var nearWalker = covers.Select(c => Grow(c, 640, 360, EdgeBand)).ToList();
         var (x, y) = TwoPersonClips.Centroid(canvasMask[0], 640);
 
         var selected = await TwoPersonClips.MatteAsync(PathOf("cross.mp4"), PathOf("cross-out"), options with
@@ -83,20 +86,45 @@ public sealed class SubjectSelectionTests : IDisposable
 
         Assert.Equal(frames, selected.Count);
         var report = new StringBuilder();
-        var (failed, hidden) = (0, 0);
+        var (failed, hidden, crossing) = (0, 0, 0);
         var area = TwoPersonClips.MeanOver(canvasMask[0], canvasMask[0]).Pixels;
         for (var f = 0; f < frames; f++)
         {
-            var (kept, visible) = TwoPersonClips.MeanOver(selected[f], canvasMask[f], covers[f]);
+            var (kept, visible) = TwoPersonClips.MeanOver(selected[f], canvasMask[f], nearWalker[f]);
             var (other, _) = TwoPersonClips.MeanOver(selected[f], covers[f]);
             // While the walker hides most of the juggler there is too little of him left to measure.
             var measured = visible >= area / 4;
             if (!measured) hidden++;
-            report.Append(CultureInfo.InvariantCulture, $"{f}:{(measured ? kept.ToString("F2", CultureInfo.InvariantCulture) : "hidden")}/{other:F2} ");
-            if ((measured && kept < 0.7) || other > 0.3) failed++;
+            // While they overlap, the juggler's crop would slide onto the walker: his last segmentation stands in
+            // (held up to a second), so his moving arms are kept less well until he is found again.
+            var overlapping = TwoPersonClips.MeanOver(canvasMask[f], covers[f]).Pixels > 0;
+            if (overlapping) crossing++;
+            var floor = overlapping ? 0.35 : 0.7;
+            report.Append(CultureInfo.InvariantCulture, $"{f}{(overlapping ? "x" : "")}:{(measured ? kept.ToString("F2", CultureInfo.InvariantCulture) : "hidden")}/{other:F2} ");
+            if ((measured && kept < floor) || other > 0.3) failed++;
         }
-        Assert.True(failed == 0, $"pointed at ({x},{y}); {failed} frames fail (pointed-at ≥ 0.7 / walker ≤ 0.3): {report}");
+        Assert.True(failed == 0, $"pointed at ({x},{y}); {failed} frames fail (pointed-at ≥ 0.7, ≥ 0.35 while overlapping (x) / walker ≤ 0.3): {report}");
         Assert.True(hidden < frames / 4, $"the juggler was measurable in too few frames: {report}");
+        Assert.True(crossing > 0 && crossing < frames / 2, $"the clip does not cross as built: {report}");
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
+    }
+
+    private const int EdgeBand = 8;
+
+    /// <summary>Where <paramref name="mask"/> &gt; 0.5 grown by <paramref name="radius"/> pixels (a square), as 0/1.</summary>
+    private static float[] Grow(float[] mask, int w, int h, int radius)
+    {
+        var rows = new float[mask.Length];
+        var grown = new float[mask.Length];
+        for (var y = 0; y < h; y++)
+        for (var x = 0; x < w; x++)
+            for (var k = Math.Max(0, x - radius); k <= Math.Min(w - 1, x + radius); k++)
+                if (mask[y * w + k] > 0.5f) { rows[y * w + x] = 1; break; }
+        for (var y = 0; y < h; y++)
+        for (var x = 0; x < w; x++)
+            for (var k = Math.Max(0, y - radius); k <= Math.Min(h - 1, y + radius); k++)
+                if (rows[k * w + x] > 0.5f) { grown[y * w + x] = 1; break; }
+        return grown;
     }
 
     /// <summary>Masks of width w placed at column <paramref name="left"/> of frames <paramref name="frameWidth"/> wide.</summary>
