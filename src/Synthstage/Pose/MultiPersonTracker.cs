@@ -115,7 +115,8 @@ public sealed class MultiPersonTracker : IDisposable
             if (TryRun(frame, channels, track.Next, track.PendingProbabilities, out var candidate)) _found.Add((track, candidate));
             else _failed.Add(track);
         }
-        var unclaimed = ShouldDetect() ? DetectAndCorrect(frame, channels) : [];
+        var detect = ShouldDetect();
+        var unclaimed = detect ? DetectAndCorrect(frame, channels) : [];
         DropDuplicates();
         foreach (var (track, candidate) in _found) track.Commit(candidate, Frame);
         foreach (var track in _failed)
@@ -125,6 +126,36 @@ public sealed class MultiPersonTracker : IDisposable
             else track.Lose();
         }
         foreach (var detection in unclaimed) AddPerson(frame, channels, detection);
+        // The detector finds people by their face: with nobody followed, look for a body anyway (a torso in shot, no face).
+        if (detect && !_tracks.Exists(t => t.Visible) && LastDetections.Count == 0) Seed(frame, channels, _width / 2f, _height / 2f);
+    }
+
+    /// <summary>
+    /// Looks for a person around a point the detector may have missed (a body whose face is out of shot): the landmark
+    /// model on upright crops around the point (as large as the frame, then hips at the bottom edge). The person found
+    /// becomes a track (re-acquired or new) when it is not one already followed.
+    /// </summary>
+    /// <returns>The person found, or null.</returns>
+    public PersonTrack? Seed(ReadOnlySpan<byte> frame, int channels, float x, float y)
+    {
+        var side = Math.Max(_width, _height);
+        // Upright crops: around the point; then with the hips at or below the bottom edge (a torso over a table).
+        PoseRegion[] regions =
+        [
+            new(x, y, side, 0), new(x, _height, 2f * _height, 0), new(x, 1.25f * _height, 2.5f * _height, 0),
+            new(_width / 2f, _height / 2f, 1.5f * side, 0),
+        ];
+        foreach (var region in regions)
+        {
+            if (!TryRun(frame, channels, region, _scratch, out var candidate)) continue;
+            var followed = _tracks.Find(t => t.Visible && candidate.DistanceTo(t.HipX, t.HipY) < SamePersonDistance * Math.Max(t.Radius, candidate.Radius));
+            if (followed is not null) return followed;
+            var track = Reacquire(candidate, candidate.Appearance) ?? StartTrack();
+            _scratch.CopyTo(track.PendingProbabilities);
+            track.Commit(candidate, Frame);
+            return track;
+        }
+        return null;
     }
 
     /// <summary>

@@ -21,10 +21,12 @@ public sealed class SubjectSelector : IDisposable
     private readonly HashSet<int> _selected = [];
     private readonly HashSet<int> _excludedPeople = [];
     private readonly List<ExclusionRegion> _regions = [];
+    private readonly TouchingRegions _touching = new();
     private float[] _people = [];
     private float[] _others = [];
     private float[] _grown = [];
     private float[] _scratch = [];
+    private float[] _weights = [];
     private int _lastFrame = -2;
     private bool _everyone;
 
@@ -88,7 +90,7 @@ public sealed class SubjectSelector : IDisposable
         _lastFrame = frameIndex;
         _tracker.Process(frame, width, height, 3);
         var points = _selection.Points.Where(p => p.Frame == frameIndex).ToList();
-        if (points.Count > 0) ApplyPoints(points, width, height);
+        if (points.Count > 0) ApplyPoints(frame, points, width, height);
     }
 
     /// <summary>Forgets the people and the selection: the next frame starts again.</summary>
@@ -103,7 +105,7 @@ public sealed class SubjectSelector : IDisposable
         _lastFrame = -2;
     }
 
-    private void ApplyPoints(List<SubjectPoint> points, int width, int height)
+    private void ApplyPoints(ReadOnlySpan<byte> frame, List<SubjectPoint> points, int width, int height)
     {
         var subjects = points.Where(p => p.Kind == SubjectPointKind.Subject).ToList();
         if (subjects.Count > 0)
@@ -111,7 +113,10 @@ public sealed class SubjectSelector : IDisposable
             _selected.Clear();
             foreach (var point in subjects)
             {
-                var person = PersonAt(point, width, height) ?? throw new SynthstageException(NothingThere(point, width, height), ExitCodes.Usage);
+                // The detector finds people by their face; a body without one in shot is looked for at the point itself.
+                var person = PersonAt(point, width, height)
+                    ?? (_tracker.Seed(frame, 3, point.X + 0.5f, point.Y + 0.5f) is { } seeded && PersonAt(point, width, height) == seeded ? seeded : null)
+                    ?? throw new SynthstageException(NothingThere(point, width, height), ExitCodes.Usage);
                 _selected.Add(person.Id);
                 _excludedPeople.Remove(person.Id);
             }
@@ -204,11 +209,13 @@ public sealed class SubjectSelector : IDisposable
         }
         if (!maskIsSelection && !_everyone)
         {
-            // Another model's matte of the selected people: what it keys within reach of their bodies (held things, hair).
-            var radius = Math.Max(2, (int)MathF.Round(0.04f * Math.Max(maskWidth, maskHeight)));
-            var grown = _grown.AsSpan(0, n);
-            MaskMaxFilter.Apply(people, grown, one, maskWidth, maskHeight, radius);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(values, grown, values);
+            // Another model's matte of the selected people: the parts of it that touch their bodies, whole (held
+            // things, hair, a torso the pose model half misses), with a soft edge of two mask pixels around them.
+            var touching = _grown.AsSpan(0, n);
+            _touching.Find(values, people, touching, maskWidth, maskHeight);
+            var weights = _weights.AsSpan(0, n);
+            MaskMaxFilter.Apply(touching, weights, one, maskWidth, maskHeight, 2);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(values, weights, values);
         }
         // Another person's body is not the subject, where it is in front as where the selected crop saw it too.
         for (var i = 0; i < n; i++) values[i] *= 1 - others[i];
@@ -218,7 +225,7 @@ public sealed class SubjectSelector : IDisposable
     private void Ensure(int n)
     {
         if (_people.Length >= n) return;
-        (_people, _others, _grown, _scratch) = (new float[n], new float[n], new float[n], new float[n]);
+        (_people, _others, _grown, _scratch, _weights) = (new float[n], new float[n], new float[n], new float[n], new float[n]);
     }
 
     /// <summary>Releases the tracker and its models.</summary>
