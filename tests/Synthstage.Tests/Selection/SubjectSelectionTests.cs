@@ -97,7 +97,7 @@ public sealed class SubjectSelectionTests : IDisposable
             if (!measured) hidden++;
             // While they overlap, the juggler's crop would slide onto the walker: his last segmentation stands in
             // (held up to a second), so his moving arms are kept less well until he is found again.
-            var overlapping = TwoPersonClips.MeanOver(canvasMask[f], covers[f]).Pixels > 0;
+            var overlapping = TwoPersonClips.MeanOver(covers[f], canvasMask[f]).Mean > 0.02;
             if (overlapping) crossing++;
             var floor = overlapping ? 0.35 : 0.7;
             report.Append(CultureInfo.InvariantCulture, $"{f}{(overlapping ? "x" : "")}:{(measured ? kept.ToString("F2", CultureInfo.InvariantCulture) : "hidden")}/{other:F2} ");
