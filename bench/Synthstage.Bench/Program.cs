@@ -26,7 +26,7 @@ static async Task<int> RunForgeAsync(string[] args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Synthstage.Bench -- video [--clip FILE] [--runs N] [--memory] [--model NAME] [--refine guided|off] [--smoothing S]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Synthstage.Bench -- video [--clip FILE] [--runs N] [--memory] [--model NAME] [--refine guided|off] [--smoothing S] [--subject X,Y]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- kernels [MODEL_STORE]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- matte [ITERATIONS] | matte --clip FILE");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- forge forge DIR | unet-step DIR | all");

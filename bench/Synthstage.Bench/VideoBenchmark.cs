@@ -44,12 +44,17 @@ internal static class VideoBenchmark
             var baseline = new List<ChildProcess.Outcome>();
             var matte = new List<ChildProcess.Outcome>();
             var composite = new List<ChildProcess.Outcome>();
+            // --subject X,Y[@FRAME]: the same matte with a subject pointed at (multi-person tracking), to price the pointing.
+            var subject = Option(args, "--subject");
+            var pointed = new List<ChildProcess.Outcome>();
             for (var i = 0; i < runs; i++)
             {
                 baseline.Add(await ChildProcess.RunAsync("bash", "-c",
                     $"ffmpeg -v error -i '{clip}' -f rawvideo -pix_fmt rgb24 - | ffmpeg -v error -y -f rawvideo -pix_fmt rgb24 -s {size} -r {rate} -i - -c:v libx264 -preset {Preset} -crf {Crf} -pix_fmt yuv420p '{work}/baseline{i}.mp4'"));
                 matte.Add(await ChildProcess.RunAsync("dotnet", [cli, "matte", clip, "-o", Path.Combine(work, $"matte{i}.mp4"), "--preset", Preset, "--crf", Crf, .. keying]));
                 composite.Add(await ChildProcess.RunAsync("dotnet", [cli, "composite", clip, "--background", background, "-o", Path.Combine(work, $"composite{i}.mp4"), "--preset", Preset, "--crf", Crf, .. keying]));
+                if (subject is not null)
+                    pointed.Add(await ChildProcess.RunAsync("dotnet", [cli, "matte", clip, "-o", Path.Combine(work, $"pointed{i}.mp4"), "--preset", Preset, "--crf", Crf, "--subject", subject, .. keying]));
             }
 
             Console.WriteLine();
@@ -57,6 +62,12 @@ internal static class VideoBenchmark
             Print("ffmpeg decode→rgb24→encode", baseline, frames, baseline);
             Print("synthstage matte (mask .mp4)", matte, frames, baseline);
             Print("synthstage composite --background", composite, frames, baseline);
+            if (subject is not null)
+            {
+                Print($"synthstage matte --subject {subject}", pointed, frames, baseline);
+                var (plain, withPoints) = (Median(matte.Select(o => o.Elapsed.TotalSeconds)), Median(pointed.Select(o => o.Elapsed.TotalSeconds)));
+                Console.WriteLine($"pointing adds {(withPoints / plain - 1) * 100:F0} % to the matte's wall time ({plain:F2} s → {withPoints:F2} s)");
+            }
 
             if (args.Contains("--memory"))
             {

@@ -26,7 +26,7 @@ public sealed class SettingsDescriptionTests
     public void EveryKeyingSettingIsDescribed() =>
         AssertEverySettingDescribed(new KeyingOptions(),
             nameof(KeyingOptions.Session), nameof(KeyingOptions.Store), // where the work runs, not what it gives
-            nameof(KeyingOptions.Matte), nameof(KeyingOptions.PoseTracking), nameof(KeyingOptions.Encoder), // described by their own records
+            nameof(KeyingOptions.Matte), nameof(KeyingOptions.PoseTracking), nameof(KeyingOptions.Encoder), nameof(KeyingOptions.Selection), // described by their own records
             nameof(KeyingOptions.Provenance)); // its pixel marks are checked below
 
     [Fact]

@@ -111,10 +111,18 @@ internal static class CommonOptions
         public Option<bool> NoWatermark { get; } = CommonOptions.NoWatermark();
         public Option<string?> Label { get; } = CommonOptions.Label();
         public Signing Signing { get; } = new();
+        public Option<string[]> Subject { get; } = new("--subject")
+        {
+            Description = "X,Y[@FRAME]: a point on the subject to key, in source pixels (frame 0 unless given); repeat for several subjects kept together, or on a later frame to change the selection from there",
+        };
+        public Option<string[]> Exclude { get; } = new("--exclude")
+        {
+            Description = "X,Y[@FRAME]: a point on something not to key (another person, a table the colour of a shirt); repeatable",
+        };
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Model, Threshold, Softness, Feather, Smoothing, LookAhead, Refine, ClipBlack, ClipWhite })
+            foreach (var option in new Option[] { Model, Subject, Exclude, Threshold, Softness, Feather, Smoothing, LookAhead, Refine, ClipBlack, ClipWhite })
                 command.Options.Add(option);
             Encoder.AddTo(command);
             foreach (var option in new Option[] { Device, NoAudio, NoWatermark, Label })
@@ -140,6 +148,11 @@ internal static class CommonOptions
             KeepAudio = !result.GetValue(NoAudio),
             Session = result.GetValue(Device)!.Session(),
             Provenance = ReadProvenance(result, NoWatermark, Label, Signing),
+            Selection = new Synthstage.Selection.SubjectSelection
+            {
+                Points = [.. (result.GetValue(Subject) ?? []).Select(p => Synthstage.Selection.SubjectPoint.Parse(p, Synthstage.Selection.SubjectPointKind.Subject)),
+                    .. (result.GetValue(Exclude) ?? []).Select(p => Synthstage.Selection.SubjectPoint.Parse(p, Synthstage.Selection.SubjectPointKind.Exclude))],
+            },
         };
     }
 }

@@ -67,6 +67,9 @@ public sealed class PoseLandmarkModel : IDisposable
     /// <summary>Segmentation logits of the last run, 256×256 over the crop.</summary>
     public float[] Segmentation { get; } = new float[InputSize * InputSize];
 
+    /// <summary>The last run's input: the crop as 256×256 RGB in 0..1 (NHWC).</summary>
+    public ReadOnlySpan<float> Input => _input;
+
     /// <summary>True when the graph outputs the landmark heatmap.</summary>
     public bool HasHeatmap => _heatmap is not null;
 

@@ -190,35 +190,8 @@ public sealed class PoseTracker : IDisposable
             mask.Clear();
             return;
         }
-        const int n = PoseLandmarkModel.InputSize;
         TensorPrimitives.Sigmoid(_landmarkModel.Segmentation, _probabilities);
-        var region = Region;
-        var (cos, sin) = (MathF.Cos(region.Rotation), MathF.Sin(region.Rotation));
-        var (sx, sy) = ((float)_width / maskWidth, (float)_height / maskHeight);
-        var k = n / region.Size;
-        // Crop pixel-index coordinates of a frame point p: R(−rotation)·(p − centre)·n/size + n/2 − 0.5, affine in the mask pixel.
-        var (uX, vX) = (cos * sx * k, -sin * sx * k);
-        for (var my = 0; my < maskHeight; my++)
-        {
-            var (dx, dy) = (0.5f * sx - region.CentreX, (my + 0.5f) * sy - region.CentreY);
-            var u = (cos * dx + sin * dy) * k + n / 2f - 0.5f;
-            var v = (-sin * dx + cos * dy) * k + n / 2f - 0.5f;
-            var row = mask.Slice(my * maskWidth, maskWidth);
-            for (var mx = 0; mx < maskWidth; mx++, u += uX, v += vX)
-                row[mx] = SampleZeroOutside(_probabilities, n, u, v);
-        }
-    }
-
-    private static float SampleZeroOutside(float[] image, int n, float u, float v)
-    {
-        if (u <= -1 || v <= -1 || u >= n || v >= n) return 0;
-        var x0 = (int)MathF.Floor(u);
-        var y0 = (int)MathF.Floor(v);
-        var (wx, wy) = (u - x0, v - y0);
-        float At(int x, int y) => (uint)x < (uint)n && (uint)y < (uint)n ? image[y * n + x] : 0f;
-        var top = At(x0, y0) + (At(x0 + 1, y0) - At(x0, y0)) * wx;
-        var bottom = At(x0, y0 + 1) + (At(x0 + 1, y0 + 1) - At(x0, y0 + 1)) * wx;
-        return top + (bottom - top) * wy;
+        CropMaskProjection.Write(_probabilities, Region, _width, _height, mask, maskWidth, maskHeight);
     }
 
     private bool TryDetect(ReadOnlySpan<byte> frame, int width, int height, int channels, out PoseRegion region)

@@ -77,7 +77,7 @@ public sealed class VisibleLabel
         }
     }
 
-    private static SKTypeface FindTypeface()
+    internal static SKTypeface FindTypeface()
     {
         foreach (var family in new[] { "DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial", "Helvetica" })
         {

@@ -82,7 +82,7 @@ public static class CompositePreview
                 throw new SynthstageException($"--preview-frame {index} is past the end: '{Path.GetFileName(inputPath)}' has {i} frames (0 to {i - 1})", ExitCodes.Usage);
             // Every earlier frame goes through the matte stages too, so temporal smoothing and pose tracking carry the
             // same history as in the full render and the preview equals its frame.
-            if (i < index) stages.WarmUp(work);
+            if (i < index) stages.WarmUp(work, i);
         }
         work.Index = index;
         stages.Segment(work);

@@ -81,12 +81,12 @@ internal sealed class KeyedFrameStages : IDisposable
     /// </summary>
     public void Segment(FrameWork work)
     {
-        Matte.SegmentAndShape(work.Input, work.Mask);
+        Matte.SegmentAndShape(work.Input, work.Mask, work.Index);
         Watch(work);
     }
 
     /// <summary>Segments <c>work.Input</c>; its matte is released <see cref="MatteStages.LookAhead"/> frames later by <see cref="ReleaseMatte"/>.</summary>
-    public void AcceptFrame(FrameWork work) => Matte.Accept(work.Input);
+    public void AcceptFrame(FrameWork work) => Matte.Accept(work.Input, work.Index);
 
     /// <summary>Writes the smoothed, shaped matte of <c>work</c> (the oldest accepted frame) into <c>work.Mask</c>, counting and watching it.</summary>
     public void ReleaseMatte(FrameWork work)
@@ -108,7 +108,7 @@ internal sealed class KeyedFrameStages : IDisposable
     /// Runs a frame whose output is not wanted through the matte stages only (not counted), so temporal smoothing and
     /// tracking carry the history they would have had.
     /// </summary>
-    public void WarmUp(FrameWork work) => Matte.SegmentAndShape(work.Input, work.Mask);
+    public void WarmUp(FrameWork work, int frameIndex) => Matte.SegmentAndShape(work.Input, work.Mask, frameIndex);
 
     /// <summary>Enlarges the matte and writes the finished frame to <c>work.Output</c>.</summary>
     public void Finish(FrameWork work) => Finisher.Finish(work);

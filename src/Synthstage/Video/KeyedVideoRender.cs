@@ -57,6 +57,7 @@ internal static class KeyedVideoRender
             throw new SynthstageException(
                 $"'{Path.GetFileName(inputPath)}' is a video ({info.FrameCount} frames) and '{output.Path}' is a single PNG; write .mp4/.webm/.mov or a folder for a PNG sequence",
                 ExitCodes.Usage);
+        options.Selection.Validate(info.DisplayWidth, info.DisplayHeight, info.FrameCount, info.IsStillImage, info.FrameCountIsExact, Path.GetFileName(inputPath));
         return new KeyedRenderPlan(inputPath, info, output, options, format, outputPixels);
     }
 
@@ -217,9 +218,11 @@ internal static class KeyedVideoRender
         if (stored == 0) return 0;
         var work = stages.CreateWork(reader.FrameSizeBytes);
         var skipped = 0;
+        // Selected subjects are followed from the first frame with points, so a resumed render tracks them from there again.
+        var warmFrom = Math.Min(stored - warmUp, stages.Matte.Selector?.FirstFrame ?? int.MaxValue);
         while (skipped < stored && await reader.ReadFrameAsync(work.Input, ct).ConfigureAwait(false))
         {
-            if (skipped >= stored - warmUp) stages.WarmUp(work);
+            if (skipped >= warmFrom) stages.WarmUp(work, skipped);
             skipped++;
             progress?.Report(new PipelineProgress("resume", skipped, stored, name));
         }

@@ -21,6 +21,9 @@ public sealed record KeyingOptions : ISettingsDescription
     /// <summary>The pose models' tracker: crop smoothing (off by default) and the frame rate its filters assume.</summary>
     public Pose.PoseTrackerOptions PoseTracking { get; init; } = new();
 
+    /// <summary>Which subjects to key: points on them and on things to leave out (none: the model's own choice).</summary>
+    public Selection.SubjectSelection Selection { get; init; } = new();
+
     /// <summary>Format (null: from the output's extension), CRF, preset and VP9 deadline of the output.</summary>
     public EncoderSettings Encoder { get; init; } = EncoderSettings.Default;
 
@@ -55,7 +58,7 @@ public sealed record KeyingOptions : ISettingsDescription
     public void Describe(SettingsWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.Add("model", Model).Add(Matte).Add(PoseTracking).Add(Encoder)
+        writer.Add("model", Model).Add(Matte).Add(PoseTracking).Add(Selection).Add(Encoder)
             .Add("audio", KeepAudio ? "copied" : "dropped")
             .Add("watermark", Provenance.Watermark ? Provenance.WatermarkStrength.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "off")
             .Add("label", string.IsNullOrWhiteSpace(Provenance.Label) ? "none" : Provenance.Label.Trim());

@@ -1,13 +1,14 @@
 using Synthstage.Compositing;
 using Synthstage.Segmentation;
+using Synthstage.Selection;
 
 namespace Synthstage.Video;
 
 /// <summary>
 /// Everything between a decoded frame and its full-resolution alpha: the segmenter, temporal smoothing of its
-/// probabilities (one-sided, or centred with a few frames of look-ahead: <see cref="Accept"/> runs ahead of
+/// probabilities (one-sided, or centred with a few frames of look-ahead: <see cref="Accept(ReadOnlySpan{byte})"/> runs ahead of
 /// <see cref="Release"/>), threshold/softness shaping at mask resolution, and enlargement to the frame (guided filter and
-/// feather, or bilinear). <see cref="SegmentAndShape"/> and <see cref="Enlarge"/> share no state, so a pipeline runs
+/// feather, or bilinear), confined to the selected subjects when points are given. <see cref="SegmentAndShape(ReadOnlySpan{byte}, Span{float})"/> and <see cref="Enlarge"/> share no state, so a pipeline runs
 /// them on different threads.
 /// </summary>
 public sealed class MatteStages : IDisposable
@@ -18,10 +19,13 @@ public sealed class MatteStages : IDisposable
     private readonly float[] _raw;
     private bool _rawPending;
     private readonly MatteShaper _shaper;
+    private readonly SubjectSelector? _selector;
+    private int _nextFrame;
 
-    private MatteStages(IPersonSegmenter segmenter, MatteOptions matte, int width, int height)
+    private MatteStages(IPersonSegmenter segmenter, MatteOptions matte, int width, int height, SubjectSelector? selector = null)
     {
         _segmenter = segmenter;
+        _selector = selector;
         FrameWidth = width;
         FrameHeight = height;
         _smoother = new TemporalMaskSmoother(segmenter.MaskWidth * segmenter.MaskHeight, matte.Smoothing);
@@ -45,6 +49,7 @@ public sealed class MatteStages : IDisposable
     internal static async Task<MatteStages> LoadAsync(KeyingOptions options, int width, int height,
         IProgress<PipelineProgress>? progress, CancellationToken ct)
     {
+        if (!options.Selection.IsEmpty) return await LoadSelectingAsync(options, width, height, progress, ct).ConfigureAwait(false);
         var segmenter = await SegmentationModelResolver.CreateAsync(options.Model, width, height, options.Store,
             options.Session, progress, ct, options.PoseTracking).ConfigureAwait(false);
         try
@@ -54,6 +59,33 @@ public sealed class MatteStages : IDisposable
         catch
         {
             segmenter.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// With points: a multi-person tracker selects the subjects. A pose model's matte is the selected people's own
+    /// segmentation (the tracker runs the model, once per person); any other model is loaded as usual and its matte
+    /// confined to them.
+    /// </summary>
+    private static async Task<MatteStages> LoadSelectingAsync(KeyingOptions options, int width, int height,
+        IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        var selector = await SubjectSelector.CreateAsync(options.Selection, options.Model, options.Store, options.Session,
+            options.PoseTracking, progress, ct).ConfigureAwait(false);
+        IPersonSegmenter? segmenter = null;
+        try
+        {
+            segmenter = Pose.PoseSegmenter.ModelNames.ContainsKey(options.Model)
+                ? new SelectedPeopleSegmenter(selector, width, height)
+                : await SegmentationModelResolver.CreateAsync(options.Model, width, height, options.Store,
+                    options.Session, progress, ct, options.PoseTracking).ConfigureAwait(false);
+            return new MatteStages(segmenter, options.Matte, width, height, selector);
+        }
+        catch
+        {
+            segmenter?.Dispose();
+            selector.Dispose();
             throw;
         }
     }
@@ -76,8 +108,11 @@ public sealed class MatteStages : IDisposable
     /// <summary>The enlargement in use (for finishers that take it).</summary>
     public IMatteEnlarger Enlarger { get; }
 
+    /// <summary>The subject selection in use (points given), or null.</summary>
+    public SubjectSelector? Selector => _selector;
+
     /// <summary>
-    /// Frames the smoothing looks ahead (<see cref="MatteOptions.LookAhead"/>): a stream <see cref="Accept"/>s this many
+    /// Frames the smoothing looks ahead (<see cref="MatteOptions.LookAhead"/>): a stream <see cref="Accept(ReadOnlySpan{byte})"/>s this many
     /// frames beyond the one it <see cref="Release"/>s.
     /// </summary>
     public int LookAhead => _centred?.LookAhead ?? 0;
@@ -86,17 +121,26 @@ public sealed class MatteStages : IDisposable
     public bool Ready => _centred?.Ready ?? _rawPending;
 
     /// <summary>Segments a packed RGB24 frame and shapes its matte into <paramref name="mask"/>, smoothed against the frames before it only.</summary>
-    public void SegmentAndShape(ReadOnlySpan<byte> frame, Span<float> mask)
+    public void SegmentAndShape(ReadOnlySpan<byte> frame, Span<float> mask) => SegmentAndShape(frame, mask, _nextFrame);
+
+    /// <summary>As <see cref="SegmentAndShape(ReadOnlySpan{byte}, Span{float})"/> for frame <paramref name="frameIndex"/> of the input (the subject points are given by frame).</summary>
+    public void SegmentAndShape(ReadOnlySpan<byte> frame, Span<float> mask, int frameIndex)
     {
-        Accept(frame);
+        Accept(frame, frameIndex);
         Release(mask);
     }
 
     /// <summary>Segments the next packed RGB24 frame of a stream; its matte comes out of <see cref="Release"/> once <see cref="LookAhead"/> more frames are in (or the stream ends).</summary>
-    public void Accept(ReadOnlySpan<byte> frame)
+    public void Accept(ReadOnlySpan<byte> frame) => Accept(frame, _nextFrame);
+
+    /// <summary>As <see cref="Accept(ReadOnlySpan{byte})"/> for frame <paramref name="frameIndex"/> of the input (the subject points are given by frame).</summary>
+    public void Accept(ReadOnlySpan<byte> frame, int frameIndex)
     {
         if (_centred is null && _rawPending) throw new InvalidOperationException("release the previous frame's matte first");
+        _nextFrame = frameIndex + 1;
+        _selector?.Track(frame, FrameWidth, FrameHeight, frameIndex);
         _segmenter.Segment(frame, FrameWidth, FrameHeight, 3, _raw);
+        _selector?.Restrict(_raw, MaskWidth, MaskHeight, _segmenter is SelectedPeopleSegmenter);
         if (_centred is null) _rawPending = true;
         else _centred.Accept(_raw);
     }
@@ -126,6 +170,8 @@ public sealed class MatteStages : IDisposable
         _centred?.Reset();
         _rawPending = false;
         _segmenter.Reset();
+        _selector?.Restart();
+        _nextFrame = 0;
     }
 
     /// <summary>Releases the model and buffers.</summary>
@@ -134,5 +180,6 @@ public sealed class MatteStages : IDisposable
         Enlarger.Dispose();
         _shaper.Dispose();
         _segmenter.Dispose();
+        _selector?.Dispose();
     }
 }

@@ -1,0 +1,233 @@
+using System.Globalization;
+using Synthstage.Models;
+using Synthstage.Onnx;
+using Synthstage.Pose;
+
+namespace Synthstage.Selection;
+
+/// <summary>
+/// Applies a <see cref="SubjectSelection"/> frame by frame: a <see cref="MultiPersonTracker"/> follows every person,
+/// the points on a frame pick the people to key (and to leave out) from that frame on, and <see cref="Restrict"/>
+/// confines the keying model's matte to the selected people: their own segmentation with the pose models, or the
+/// model's matte inside their (slightly grown) region with any other model; other people and excluded regions are
+/// taken out. Call <see cref="Track"/> for every frame in order before the frame is segmented.
+/// </summary>
+public sealed class SubjectSelector : IDisposable
+{
+    private const float OnSubject = 0.5f;
+
+    private readonly SubjectSelection _selection;
+    private readonly MultiPersonTracker _tracker;
+    private readonly HashSet<int> _selected = [];
+    private readonly HashSet<int> _excludedPeople = [];
+    private readonly List<ExclusionRegion> _regions = [];
+    private readonly TouchingRegions _touching = new();
+    private float[] _people = [];
+    private float[] _others = [];
+    private float[] _grown = [];
+    private float[] _scratch = [];
+    private float[] _weights = [];
+    private int _lastFrame = -2;
+    private bool _everyone;
+
+    private SubjectSelector(SubjectSelection selection, MultiPersonTracker tracker, string trackerModel)
+    {
+        _selection = selection;
+        _tracker = tracker;
+        TrackerModel = trackerModel;
+    }
+
+    /// <summary>Loads the tracker for <paramref name="keyingModel"/> (the model itself when it is a pose model, else <see cref="SubjectSelection.DefaultTracker"/>), installing it on first use.</summary>
+    public static async Task<SubjectSelector> CreateAsync(SubjectSelection selection, string keyingModel, ModelStore store, SessionOptionsSpec session,
+        PoseTrackerOptions? tracking, IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        var model = SubjectSelection.TrackerFor(keyingModel);
+        var tracker = await CreateTrackerAsync(model, store, session, tracking, progress, ct).ConfigureAwait(false);
+        return new SubjectSelector(selection, tracker, model);
+    }
+
+    /// <summary>Installs the pose models on first use and loads a multi-person tracker.</summary>
+    public static async Task<MultiPersonTracker> CreateTrackerAsync(string poseModel, ModelStore store, SessionOptionsSpec session,
+        PoseTrackerOptions? tracking, IProgress<PipelineProgress>? progress, CancellationToken ct)
+    {
+        if (!PoseSegmenter.ModelNames.TryGetValue(poseModel, out var variant))
+            throw new SynthstageException($"unknown pose model '{poseModel}'; use {string.Join(", ", PoseSegmenter.ModelNames.Keys)}", ExitCodes.Usage);
+        var (detectorPath, landmarkPath) = await PoseModelInstaller.EnsureInstalledAsync(store, variant, progress, ct).ConfigureAwait(false);
+        var detector = PoseDetector.Create(detectorPath, session);
+        try
+        {
+            return new MultiPersonTracker(detector, PoseLandmarkModel.Create(landmarkPath, session), ownsModels: true, tracking);
+        }
+        catch
+        {
+            detector.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The first frame with points: tracking must start there for the selection to hold.</summary>
+    public int FirstFrame => _selection.FirstFrame;
+
+    /// <summary>The pose model that follows the people.</summary>
+    public string TrackerModel { get; }
+
+    /// <summary>The tracker (every person, visible or lost).</summary>
+    public MultiPersonTracker Tracker => _tracker;
+
+    /// <summary>True once a frame with points has been tracked: before it, mattes pass unchanged.</summary>
+    public bool Active { get; private set; }
+
+    /// <summary>Ids of the people keyed from the last points on (empty when only exclusions were given: everyone else is keyed).</summary>
+    public IReadOnlyCollection<int> Selected => _selected;
+
+    /// <summary>Follows the people into frame <paramref name="frameIndex"/> and applies the points given on it.</summary>
+    /// <exception cref="SynthstageException">With <see cref="ExitCodes.Usage"/>: a <c>--subject</c> point on no person (the message names the nearest).</exception>
+    public void Track(ReadOnlySpan<byte> frame, int width, int height, int frameIndex)
+    {
+        // A jump (a resumed render's warm-up, an unrelated image) starts the tracking again.
+        if (frameIndex != _lastFrame + 1) Restart();
+        _lastFrame = frameIndex;
+        _tracker.Process(frame, width, height, 3);
+        var points = _selection.Points.Where(p => p.Frame == frameIndex).ToList();
+        if (points.Count > 0) ApplyPoints(frame, points, width, height);
+    }
+
+    /// <summary>Forgets the people and the selection: the next frame starts again.</summary>
+    public void Restart()
+    {
+        _tracker.Reset();
+        _selected.Clear();
+        _excludedPeople.Clear();
+        _regions.Clear();
+        Active = false;
+        _everyone = false;
+        _lastFrame = -2;
+    }
+
+    private void ApplyPoints(ReadOnlySpan<byte> frame, List<SubjectPoint> points, int width, int height)
+    {
+        var subjects = points.Where(p => p.Kind == SubjectPointKind.Subject).ToList();
+        if (subjects.Count > 0)
+        {
+            _selected.Clear();
+            foreach (var point in subjects)
+            {
+                // The detector finds people by their face; a body without one in shot is looked for at the point itself.
+                var person = PersonAt(point, width, height)
+                    ?? (_tracker.Seed(frame, 3, point.X + 0.5f, point.Y + 0.5f) is { } seeded && PersonAt(point, width, height) == seeded ? seeded : null)
+                    ?? throw new SynthstageException(NothingThere(point, width, height), ExitCodes.Usage);
+                _selected.Add(person.Id);
+                _excludedPeople.Remove(person.Id);
+            }
+            _everyone = false;
+        }
+        else if (!Active) _everyone = true;
+        foreach (var point in points.Where(p => p.Kind == SubjectPointKind.Exclude))
+        {
+            if (PersonAt(point, width, height, boxes: false) is { } person)
+            {
+                _excludedPeople.Add(person.Id);
+                _selected.Remove(person.Id);
+            }
+            else _regions.Add(new ExclusionRegion(point));
+        }
+        Active = true;
+    }
+
+    /// <summary>The visible person under the point: the highest segmentation there, else the one whose landmark box holds it.</summary>
+    private PersonTrack? PersonAt(SubjectPoint point, int width, int height, bool boxes = true)
+    {
+        var (x, y) = (point.X + 0.5f, point.Y + 0.5f);
+        var best = _tracker.Tracks.Where(t => t.Visible).MaxBy(t => t.ProbabilityAt(x, y));
+        if (best is not null && best.ProbabilityAt(x, y) >= OnSubject) return best;
+        if (!boxes) return null;
+        return _tracker.Tracks.Where(t => t.Visible).FirstOrDefault(t =>
+        {
+            var (bx, by, bw, bh) = t.LandmarkBox(width, height);
+            return x >= bx && x <= bx + bw && y >= by && y <= by + bh;
+        });
+    }
+
+    private string NothingThere(SubjectPoint point, int width, int height)
+    {
+        var given = $"{point.OptionName} {point}";
+        var visible = _tracker.Tracks.Where(t => t.Visible).ToList();
+        if (visible.Count == 0) return $"{given}: no person found in frame {point.Frame} (nothing to select there; `synthstage subjects INPUT --frame {point.Frame}` shows what is found)";
+        var (nearest, distance) = visible.Select(t => (t, Distance(t.LandmarkBox(width, height), point.X, point.Y))).MinBy(p => p.Item2);
+        var (bx, by, bw, bh) = nearest.LandmarkBox(width, height);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{given}: no person under the point in frame {point.Frame}; nearest is person {nearest.Id} (box {bx:F0},{by:F0} {bw:F0}×{bh:F0}, {distance:F0} px away)");
+    }
+
+    private static float Distance((float X, float Y, float Width, float Height) box, float x, float y)
+    {
+        var dx = Math.Max(0, Math.Max(box.X - x, x - box.X - box.Width));
+        var dy = Math.Max(0, Math.Max(box.Y - y, y - box.Y - box.Height));
+        return MathF.Sqrt(dx * dx + dy * dy);
+    }
+
+    /// <summary>The kept people's probability (the selected ones, or everyone not excluded) over the whole frame.</summary>
+    public void WriteSelected(Span<float> mask, int maskWidth, int maskHeight)
+    {
+        Ensure(maskWidth * maskHeight);
+        var values = mask[..(maskWidth * maskHeight)];
+        values.Clear();
+        var one = _scratch.AsSpan(0, values.Length);
+        foreach (var track in _tracker.Tracks)
+        {
+            if (!track.Visible || !IsKept(track)) continue;
+            track.WriteMask(one, maskWidth, maskHeight, _tracker.FrameWidth, _tracker.FrameHeight);
+            System.Numerics.Tensors.TensorPrimitives.Max(values, one, values);
+        }
+    }
+
+    private bool IsKept(PersonTrack track) => !Active ? true : _everyone ? !_excludedPeople.Contains(track.Id) : _selected.Contains(track.Id);
+
+    /// <summary>
+    /// Confines <paramref name="mask"/> to the selection. <paramref name="maskIsSelection"/>: the mask already is the kept
+    /// people's segmentation (<see cref="WriteSelected"/>); else it is another model's matte, kept only inside the kept
+    /// people's grown region (unless only exclusions were given). Other people's bodies and excluded regions are removed.
+    /// </summary>
+    public void Restrict(Span<float> mask, int maskWidth, int maskHeight, bool maskIsSelection)
+    {
+        if (!Active) return;
+        var n = maskWidth * maskHeight;
+        Ensure(n);
+        var values = mask[..n];
+        var people = _people.AsSpan(0, n);
+        var others = _others.AsSpan(0, n);
+        var one = _scratch.AsSpan(0, n);
+        people.Clear();
+        others.Clear();
+        foreach (var track in _tracker.Tracks)
+        {
+            if (!track.Visible) continue;
+            track.WriteMask(one, maskWidth, maskHeight, _tracker.FrameWidth, _tracker.FrameHeight);
+            var into = IsKept(track) ? people : others;
+            System.Numerics.Tensors.TensorPrimitives.Max(into, one, into);
+        }
+        if (!maskIsSelection && !_everyone)
+        {
+            // Another model's matte of the selected people: the parts of it that touch their bodies, whole (held
+            // things, hair, a torso the pose model half misses), with a soft edge of two mask pixels around them.
+            var touching = _grown.AsSpan(0, n);
+            _touching.Find(values, people, touching, maskWidth, maskHeight);
+            var weights = _weights.AsSpan(0, n);
+            MaskMaxFilter.Apply(touching, weights, one, maskWidth, maskHeight, 2);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(values, weights, values);
+        }
+        // Another person's body is not the subject, where it is in front as where the selected crop saw it too.
+        for (var i = 0; i < n; i++) values[i] *= 1 - others[i];
+        foreach (var region in _regions) region.Apply(values, people, maskWidth, maskHeight, _tracker.FrameWidth, _tracker.FrameHeight);
+    }
+
+    private void Ensure(int n)
+    {
+        if (_people.Length >= n) return;
+        (_people, _others, _grown, _scratch, _weights) = (new float[n], new float[n], new float[n], new float[n], new float[n]);
+    }
+
+    /// <summary>Releases the tracker and its models.</summary>
+    public void Dispose() => _tracker.Dispose();
+}
