@@ -16,8 +16,8 @@ namespace Synthstage.Provenance.Watermarking;
 /// <remarks>Holds only geometry; every per-frame buffer is the caller's, so one instance serves concurrent frames.</remarks>
 internal sealed class TextureMasking
 {
-    /// <summary>Edge of a masking block in pixels.</summary>
-    public const int BlockSize = 16;
+    /// <summary>Edge of a masking block in pixels, as the embedder measures it.</summary>
+    public const int DefaultBlockSize = 16;
 
     /// <summary>Strength on flat areas, in 8-bit levels RMS before rounding (rounded, about 0.3 levels of added luma std).</summary>
     public const float FlatStrength = 0.35f;
@@ -29,7 +29,7 @@ internal sealed class TextureMasking
     private const float FlatActivity = 1.6f;
 
     /// <summary>Activity at and above which a block is fully textured.</summary>
-    private const float TexturedActivity = 8f;
+    private const float TexturedActivity = 5f;
 
     /// <summary>Rows sampled per block for the activity (every fourth row is plenty for a statistic over 16×16).</summary>
     private const int SampledRows = 4;
@@ -38,14 +38,28 @@ internal sealed class TextureMasking
     private readonly int _height;
     private readonly int _bytesPerPixel;
 
-    public TextureMasking(int width, int height, int bytesPerPixel)
+    /// <param name="width">Frame width in pixels.</param>
+    /// <param name="height">Frame height in pixels.</param>
+    /// <param name="bytesPerPixel">3 or 4.</param>
+    /// <param name="blockSize">Block edge; the detector shrinks it with the size of the content it examines, so the blocks cover the embedder's.</param>
+    public TextureMasking(int width, int height, int bytesPerPixel, int blockSize = DefaultBlockSize)
     {
+        BlockSize = blockSize;
         _width = width;
         _height = height;
         _bytesPerPixel = bytesPerPixel;
         BlocksX = (width + BlockSize - 1) / BlockSize;
         BlocksY = (height + BlockSize - 1) / BlockSize;
     }
+
+    /// <summary>3 for RGB24, 4 for RGBA32.</summary>
+    public int BytesPerPixel => _bytesPerPixel;
+
+    /// <summary>Frame width in pixels.</summary>
+    public int Width => _width;
+
+    /// <summary>Edge of a block in pixels.</summary>
+    public int BlockSize { get; }
 
     /// <summary>Blocks across.</summary>
     public int BlocksX { get; }
@@ -75,6 +89,33 @@ internal sealed class TextureMasking
 
     /// <summary>Floats of scratch <see cref="BlockStrengths"/> needs.</summary>
     public int ScratchFloats => Blocks + (_width * _bytesPerPixel + 1) / 2 + 1;
+
+    /// <summary>Block strengths interpolated bilinearly between block centres, one value per pixel (for the detector).</summary>
+    public void ExpandToPixels(ReadOnlySpan<float> blocks, Span<float> pixels)
+    {
+        for (var y = 0; y < _height; y++)
+        {
+            var (b0, wy) = Between(y, BlocksY, BlockSize);
+            var b1 = Math.Min(b0 + 1, BlocksY - 1);
+            var row = pixels.Slice(y * _width, _width);
+            for (var x = 0; x < _width; x++)
+            {
+                var (c0, wx) = Between(x, BlocksX, BlockSize);
+                var c1 = Math.Min(c0 + 1, BlocksX - 1);
+                var top = blocks[b0 * BlocksX + c0] + (blocks[b0 * BlocksX + c1] - blocks[b0 * BlocksX + c0]) * wx;
+                var bottom = blocks[b1 * BlocksX + c0] + (blocks[b1 * BlocksX + c1] - blocks[b1 * BlocksX + c0]) * wx;
+                row[x] = top + (bottom - top) * wy;
+            }
+        }
+    }
+
+    /// <summary>The block centre at or before pixel <paramref name="x"/> (centres at (b + ½)·size) and the weight of the next.</summary>
+    public static (int Block, float Weight) Between(int x, int blocks, int blockSize = DefaultBlockSize)
+    {
+        var position = (x + 0.5) / blockSize - 0.5;
+        var b = Math.Clamp((int)Math.Floor(position), 0, blocks - 1);
+        return b == blocks - 1 ? (b, 0f) : (b, (float)Math.Clamp(position - b, 0, 1));
+    }
 
     /// <summary>
     /// Mean absolute second difference per colour sample of each block, horizontal plus vertical, over
