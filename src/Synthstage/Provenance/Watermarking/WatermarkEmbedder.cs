@@ -139,12 +139,15 @@ public sealed class WatermarkEmbedder
     private void ExpandBlockRow(ReadOnlySpan<float> blockRow, Span<short> destination)
     {
         var last = blockRow.Length - 1;
-        for (var i = 0; i < destination.Length; i++)
+        var bpp = BytesPerPixel;
+        // One value per pixel, repeated over its bytes (alpha's copy is multiplied by a zero tile value).
+        for (var p = 0; p < destination.Length; p += bpp)
         {
-            var b = _blockOfByte[i];
+            var b = _blockOfByte[p];
             var s0 = blockRow[b];
             var s1 = blockRow[Math.Min(b + 1, last)];
-            destination[i] = (short)MathF.Round(StrengthScale * (s0 + (s1 - s0) * (_byteWeight[i] / 32768f)));
+            var value = (short)MathF.Round(StrengthScale * (s0 + (s1 - s0) * (_byteWeight[p] / 32768f)));
+            destination.Slice(p, bpp).Fill(value);
         }
     }
 
