@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "hub" => await Synthstage.Bench.Hub.HubBenchmark.RunAsync(args[1..]),
     "diffusion" => await Synthstage.Bench.Diffusion.DiffusionBenchmark.RunAsync(args[1..]),
     "pose" => await PoseBenchmark.RunAsync(args[1..]),
+    "provenance" when args.Contains("--embed") => await WatermarkEmbedBenchmark.RunAsync(args[1..]),
     "provenance" => await ProvenanceBenchmark.RunAsync(args[1..]),
     "scene" => await SceneBenchmark.RunAsync(args[1..]),
     "walk" => await Synthstage.Bench.Walks.WalkBenchmark.RunAsync(args[1..]),
@@ -34,7 +35,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- pose [CLIP]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- scene [--clip FILE] [--runs N] | scene --kernels");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- hub [--size-mb 1024] [--runs 3]");
-    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- provenance [--clip FILE] [--runs 3]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- provenance [--clip FILE] [--runs 3] | provenance --embed [--clip FILE]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- walk memory [--runs 3] | full [--frames 4] [--steps 4]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- upscale [--runs 3] [--threads 0] [--size slim|medium] | upscale-plate [--runs 3] [--threads 0]");
     return 2;

@@ -6,7 +6,8 @@ namespace Synthstage.Cli.Commands;
 
 /// <summary>
 /// <c>synthstage eval watermark [VIDEOS…] [--work DIR] [--keys N]</c>: measures the invisible watermark's PSNR,
-/// robustness to re-encoding, scaling, cropping and JPEG, and its false-positive rate, and prints the numbers.
+/// robustness to re-encoding, scaling, cropping and JPEG, its false-positive rate and the grain it adds on flat
+/// backgrounds, and prints the numbers.
 /// </summary>
 internal static class EvalWatermarkCommand
 {
@@ -16,7 +17,7 @@ internal static class EvalWatermarkCommand
         var work = new Option<string?>("--work") { Description = "Folder for marked and attacked files (default: a new temporary folder, removed afterwards)" };
         var keys = new Option<int>("--keys") { Description = "Random keys tested against each unmarked segment and still (false-positive trials)", DefaultValueFactory = _ => 100 };
         var every = new Option<int>("--still-every") { Description = "Take every n-th footage frame as a still", DefaultValueFactory = _ => 12 };
-        var command = new Command("watermark", "Measure the invisible watermark: PSNR, survival of re-encoding/scaling/cropping/JPEG, false positives")
+        var command = new Command("watermark", "Measure the invisible watermark: PSNR, grain on flat areas, survival of re-encoding/scaling/cropping/JPEG, false positives")
         {
             videos, work, keys, every,
         };
@@ -63,6 +64,8 @@ internal static class EvalWatermarkCommand
         System.Console.WriteLine(string.Format(c, "PSNR marked vs unmarked: video {0:F2} dB (worst frame {1:F2} dB), stills {2:F2} dB",
             report.VideoPsnrDb, report.MinFramePsnrDb, report.StillPsnrDb));
         System.Console.WriteLine(string.Format(c, "Embedding: median {0:F2} ms per {1} frame (one thread)", report.EmbedMillisecondsPerFrame, report.FrameSize));
+        System.Console.WriteLine("Flat areas (a real frame in the middle, a smooth background around it):");
+        foreach (var flat in report.FlatAreas) System.Console.WriteLine("  " + WatermarkEvaluation.Describe(flat));
         System.Console.WriteLine("Detection (video: per 1-second segment; stills: per image):");
         foreach (var attack in report.Attacks) System.Console.WriteLine("  " + WatermarkEvaluation.Describe(attack));
         System.Console.WriteLine("False positives (unmarked content, default key + random keys):");

@@ -91,7 +91,7 @@ public sealed class WatermarkTests
     [Fact]
     public void EvidenceAccumulatesOverFramesOfASegment()
     {
-        // At a quarter of the default strength one frame is not enough; twelve different frames are.
+        // At a third of the default strength one frame is not enough; twelve different frames are.
         var detector = new WatermarkDetector([1.0]);
         for (var i = 0; i < 12; i++)
         {
@@ -119,18 +119,28 @@ public sealed class WatermarkTests
     }
 
     [Fact]
-    public void SaturatingAddMatchesAScalarClampIncludingTheEdges()
+    public void ModulatedAddMatchesAScalarReferenceIncludingTheClamp()
     {
         var random = new Random(5);
-        var pixels = new byte[1000];
-        var deltas = new sbyte[1000];
+        const int length = 1000;
+        var pixels = new byte[length];
         random.NextBytes(pixels);
-        for (var i = 0; i < deltas.Length; i++) deltas[i] = (sbyte)random.Next(-128, 128);
-        pixels[0] = 255; deltas[0] = 127;
-        pixels[1] = 0; deltas[1] = -128;
-        var expected = pixels.Select((p, i) => (byte)Math.Clamp(p + deltas[i], 0, 255)).ToArray();
-        WatermarkEmbedder.AddSaturating(pixels, deltas);
+        var tile = Enumerable.Range(0, length).Select(_ => (short)random.Next(-2600, 2600)).ToArray();
+        var s0 = Enumerable.Range(0, length).Select(_ => (short)random.Next(0, 257)).ToArray();
+        var s1 = Enumerable.Range(0, length).Select(_ => (short)random.Next(0, 257)).ToArray();
+        (pixels[0], tile[0], s0[0], s1[0]) = (250, 2600, 256, 256);
+        (pixels[1], tile[1], s0[1], s1[1]) = (3, -2600, 256, 256);
+        const short weight = 12345;
+        var expected = pixels.Select((p, i) =>
+        {
+            // s0 + (s1 − s0)·w in 1/64 level, times the tile in 1/512: whole levels, rounded half up.
+            var strength = s0[i] + Math.Floor((s1[i] - s0[i]) * weight / 32768.0 + 0.5);
+            return (byte)Math.Clamp(p + Math.Floor(strength * tile[i] / 32768.0 + 0.5), 0, 255);
+        }).ToArray();
+        WatermarkEmbedder.AddModulated(pixels, tile, s0, s1, weight);
         Assert.Equal(expected, pixels);
+        Assert.Equal(255, pixels[0]);
+        Assert.Equal(0, pixels[1]);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace Synthstage.Provenance.Evaluation;
 /// Measures the watermark: marks real footage frame by frame, attacks the marked videos with real ffmpeg
 /// (H.264 re-encode at CRF 28, half size, 10% cropped off each side), marks stills taken from the footage and
 /// attacks them (JPEG quality 75, half size, crop), and counts detections per one-second segment / per image.
-/// False positives are counted on the unmarked footage and stills against many random keys.
+/// False positives are counted on the unmarked footage and stills against many random keys; the grain the mark
+/// adds on smooth backgrounds is measured by <see cref="FlatAreaCheck"/> on the footage's frames.
 /// </summary>
 public static class WatermarkEvaluation
 {
@@ -105,12 +106,37 @@ public static class WatermarkEvaluation
             progress?.Report(Describe(falsePositives[^1]));
         }
 
+        var flatAreas = EvaluateFlatAreas(stills, progress, ct);
         var (stillPsnr, stillAttacks, stillFalse) = EvaluateStills(stills, keys, progress, ct);
         attacks.AddRange(stillAttacks);
         falsePositives.Add(stillFalse);
         embedTimes.Sort();
         return new WatermarkEvaluationReport(Psnr(squaredError / samples), minPsnr, stillPsnr,
-            embedTimes.Count == 0 ? 0 : embedTimes[embedTimes.Count / 2], frameSize, attacks, falsePositives);
+            embedTimes.Count == 0 ? 0 : embedTimes[embedTimes.Count / 2], frameSize, attacks, falsePositives, flatAreas);
+    }
+
+    /// <summary>One line describing a flat-area result.</summary>
+    public static string Describe(FlatAreaResult r) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{FlatAreaCheck.Describe(r.Background)}: added luma std {r.MeanAddedStd:F2} mean, {r.MaxAddedStd:F2} worst over {r.Frames} frames × 2 patches of {FlatAreaCheck.PatchSize}×{FlatAreaCheck.PatchSize} (target ≤ {FlatAreaCheck.TargetAddedStd:F1})");
+
+    private static List<FlatAreaResult> EvaluateFlatAreas(List<RgbImage> stills, IProgress<string>? progress, CancellationToken ct)
+    {
+        var frames = stills.Where(s => s.Width >= 1280 && s.Height >= 480).ToList();
+        var backgrounds = Enum.GetValues<FlatBackground>();
+        var measured = backgrounds.Select(_ => new List<double>()).ToArray();
+        for (var i = 0; i < frames.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var added = FlatAreaCheck.Measure(frames[i], 0xF1A70000u + (uint)i);
+            for (var b = 0; b < backgrounds.Length; b++) measured[b].Add(added[b]);
+        }
+        var results = new List<FlatAreaResult>();
+        for (var b = 0; b < backgrounds.Length; b++)
+        {
+            results.Add(new FlatAreaResult(backgrounds[b], frames.Count, frames.Count == 0 ? 0 : measured[b].Average(), frames.Count == 0 ? 0 : measured[b].Max()));
+            progress?.Report(Describe(results[^1]));
+        }
+        return results;
     }
 
     /// <summary>

@@ -27,6 +27,13 @@ public sealed record FalsePositiveResult(string Content, int Trials, int FalsePo
     public double Rate => Trials == 0 ? 0 : (double)FalsePositives / Trials;
 }
 
+/// <summary>Luma noise the mark adds on one kind of smooth background (see <see cref="FlatAreaCheck"/>).</summary>
+/// <param name="Background">Which background.</param>
+/// <param name="Frames">Real frames composed over it and marked.</param>
+/// <param name="MeanAddedStd">Mean over frames of the worst patch's added luma standard deviation, in 8-bit levels.</param>
+/// <param name="MaxAddedStd">The worst patch of any frame.</param>
+public sealed record FlatAreaResult(FlatBackground Background, int Frames, double MeanAddedStd, double MaxAddedStd);
+
 /// <summary>Everything <see cref="WatermarkEvaluation.RunAsync"/> measured.</summary>
 /// <param name="VideoPsnrDb">PSNR of marked vs unmarked video frames over all RGB samples (mean squared error of all frames).</param>
 /// <param name="MinFramePsnrDb">The worst single frame's PSNR.</param>
@@ -35,5 +42,7 @@ public sealed record FalsePositiveResult(string Content, int Trials, int FalsePo
 /// <param name="FrameSize">Width × height of the video frames.</param>
 /// <param name="Attacks">Detection after each attack.</param>
 /// <param name="FalsePositives">Detections on unmarked content.</param>
+/// <param name="FlatAreas">Luma noise added on smooth backgrounds.</param>
 public sealed record WatermarkEvaluationReport(double VideoPsnrDb, double MinFramePsnrDb, double StillPsnrDb,
-    double EmbedMillisecondsPerFrame, string FrameSize, IReadOnlyList<AttackResult> Attacks, IReadOnlyList<FalsePositiveResult> FalsePositives);
+    double EmbedMillisecondsPerFrame, string FrameSize, IReadOnlyList<AttackResult> Attacks, IReadOnlyList<FalsePositiveResult> FalsePositives,
+    IReadOnlyList<FlatAreaResult> FlatAreas);

@@ -35,6 +35,7 @@ public sealed class WatermarkDetector
     private readonly ScaleState[] _states;
     private readonly int[] _band;
     private float[] _luma = [];
+    private byte[] _pixels = [];
 
     /// <summary>Creates a detector.</summary>
     /// <param name="scales">Candidate sizes of the content relative to the marked original; default <see cref="DefaultScales"/>.</param>
@@ -81,20 +82,35 @@ public sealed class WatermarkDetector
         }
         var mean = (float)(sum / luma.Length);
         TensorPrimitives.Subtract(luma, mean, luma);
-        Parallel.For(0, _scales.Length, s => Accumulate(_states[s], luma, width, height, _scales[s]));
+        // The strength estimates run beside the folds, one per scale, on a copy a lambda can hold.
+        if (_pixels.Length != width * height * bytesPerPixel) _pixels = new byte[width * height * bytesPerPixel];
+        pixels[.._pixels.Length].CopyTo(_pixels);
+        var frame = _pixels;
+        Parallel.For(0, _scales.Length, s =>
+        {
+            var state = _states[s];
+            state.EstimateStrength(frame, width, height, bytesPerPixel, _scales[s]);
+            Accumulate(state, luma, state.Strength, width, height, _scales[s]);
+        });
         Frames++;
     }
 
-    private void Accumulate(ScaleState state, float[] luma, int width, int height, double scale)
+    private void Accumulate(ScaleState state, float[] luma, float[] strength, int width, int height, double scale)
     {
         var sums = state.FoldSums;
         Array.Clear(sums);
+        var weights = state.FoldWeights;
+        Array.Clear(weights);
         var refWidth = scale == 1.0 ? width : (int)Math.Floor(width / scale);
         var refHeight = scale == 1.0 ? height : (int)Math.Floor(height / scale);
         if (width < 2 || height < 2 || refWidth < 2 || refHeight < 2) return;
         if (scale == 1.0)
         {
-            for (var y = 0; y < height; y++) AddFolded(sums.AsSpan(y % N * N, N), luma.AsSpan(y * width, width));
+            for (var y = 0; y < height; y++)
+            {
+                AddFolded(sums.AsSpan(y % N * N, N), luma.AsSpan(y * width, width));
+                AddFolded(weights.AsSpan(y % N * N, N), strength.AsSpan(y * width, width));
+            }
         }
         else
         {
@@ -105,33 +121,22 @@ public sealed class WatermarkDetector
             var resampled = state.Resampled.AsSpan(0, refWidth);
             for (var y = 0; y < refHeight; y++)
             {
-                // Bilinear at pixel centres: first between two source rows (vectorised), then along the row.
                 var sy = Math.Clamp((y + 0.5) * scale - 0.5, 0, height - 1);
                 var y0 = Math.Min((int)sy, Math.Max(0, height - 2));
                 var y1 = Math.Min(y0 + 1, height - 1);
-                var r0 = luma.AsSpan(y0 * width, width);
-                TensorPrimitives.Subtract(luma.AsSpan(y1 * width, width), r0, vertical);
-                TensorPrimitives.MultiplyAdd(vertical, (float)(sy - y0), r0, vertical);
-                var x0 = state.Column0;
-                var fx = state.ColumnWeight;
-                for (var x = 0; x < resampled.Length; x++)
-                    resampled[x] = vertical[x0[x]] + (vertical[x0[x] + 1] - vertical[x0[x]]) * fx[x];
+                ResampleRow(state, luma, width, y0, y1, (float)(sy - y0), vertical, resampled);
                 AddFolded(sums.AsSpan(y % N * N, N), resampled);
+                ResampleRow(state, strength, width, y0, y1, (float)(sy - y0), vertical, resampled);
+                AddFolded(weights.AsSpan(y % N * N, N), resampled);
             }
         }
-        // Each cell of the fold received the same number of samples per row and per column band.
+        // Dividing the folded luma by the folded strength undoes the embedder's spatial modulation: the mark's part
+        // of the fold is the tile again, with no leakage between neighbouring frequencies, and the host's part
+        // depends on the picture only, so the phases stay key-independent and the false-alarm bound holds.
         var fold = state.FoldRe;
         var im = state.FoldIm;
         Array.Clear(im);
-        for (var ty = 0; ty < N; ty++)
-        {
-            var rows = refHeight / N + (ty < refHeight % N ? 1 : 0);
-            for (var tx = 0; tx < N; tx++)
-            {
-                var count = rows * (refWidth / N + (tx < refWidth % N ? 1 : 0));
-                fold[ty * N + tx] = count > 0 ? sums[ty * N + tx] / count : 0;
-            }
-        }
+        for (var k = 0; k < N * N; k++) fold[k] = weights[k] > 0 ? sums[k] / weights[k] : 0;
         state.Fft.Transform2D(fold, im, inverse: false);
         foreach (var k in _band)
         {
@@ -140,6 +145,18 @@ public sealed class WatermarkDetector
             state.SumRe[k] += fold[k] / magnitude;
             state.SumIm[k] += im[k] / magnitude;
         }
+    }
+
+    /// <summary>Bilinear at pixel centres: first between two source rows (vectorised), then along the row.</summary>
+    private static void ResampleRow(ScaleState state, float[] plane, int width, int y0, int y1, float fy, Span<float> vertical, Span<float> resampled)
+    {
+        var r0 = plane.AsSpan(y0 * width, width);
+        TensorPrimitives.Subtract(plane.AsSpan(y1 * width, width), r0, vertical);
+        TensorPrimitives.MultiplyAdd(vertical, fy, r0, vertical);
+        var x0 = state.Column0;
+        var fx = state.ColumnWeight;
+        for (var x = 0; x < resampled.Length; x++)
+            resampled[x] = vertical[x0[x]] + (vertical[x0[x] + 1] - vertical[x0[x]]) * fx[x];
     }
 
     /// <summary>Adds a row into one tile row, wrapping every N samples.</summary>
@@ -285,7 +302,32 @@ public sealed class WatermarkDetector
         public readonly double[] FoldRe = new double[N * N];
         public readonly double[] FoldIm = new double[N * N];
         public readonly float[] FoldSums = new float[N * N];
+        public readonly float[] FoldWeights = new float[N * N];
         public float[] Vertical = [];
+        public float[] Strength = [];
+        private float[] _blockStrengths = [];
+        private float[] _maskingScratch = [];
+        private TextureMasking? _masking;
+
+        /// <summary>
+        /// The embedder's strength map as far as it can be told from the frame received: the same texture masking on
+        /// this frame, with blocks shrunk by the candidate scale so they cover the embedder's (a re-encode or a resize
+        /// changes the texture a little, and only the map's shape matters).
+        /// </summary>
+        public void EstimateStrength(byte[] pixels, int width, int height, int bytesPerPixel, double scale)
+        {
+            var blockSize = Math.Max(4, (int)Math.Round(TextureMasking.DefaultBlockSize * scale));
+            if (_masking is null || Strength.Length != width * height || _masking.Width != width || _masking.BytesPerPixel != bytesPerPixel
+                || _masking.BlockSize != blockSize)
+            {
+                _masking = new TextureMasking(width, height, bytesPerPixel, blockSize);
+                Strength = new float[width * height];
+                _blockStrengths = new float[_masking.Blocks];
+                _maskingScratch = new float[_masking.ScratchFloats];
+            }
+            _masking.BlockStrengths(pixels, (float)WatermarkEmbedder.DefaultStrength, _blockStrengths, _maskingScratch);
+            _masking.ExpandToPixels(_blockStrengths, Strength);
+        }
         public float[] Resampled = [];
         public int[] Column0 = [];
         public float[] ColumnWeight = [];
