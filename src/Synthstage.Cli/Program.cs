@@ -24,6 +24,7 @@ root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(WalkCommand.Create());
 root.Subcommands.Add(UpscaleCommand.Create());
+root.Subcommands.Add(StudioCommand.Create());
 
 var parseResult = root.Parse(args);
 // Usage errors are one line and exit 2, before any action runs.
