@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Synthstage.Models;
 using Synthstage.Studio.Endpoints;
 using Synthstage.Studio.Security;
 
@@ -25,6 +26,7 @@ public static class StudioApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         var services = builder.Services;
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton(provider =>
         {
             var studio = StudioSettings.From(provider.GetRequiredService<IConfiguration>());
@@ -34,6 +36,12 @@ public static class StudioApp
         services.AddSingleton(provider => new StudioDataFolder(provider.GetRequiredService<StudioSettings>().DataFolder));
         services.AddSingleton(provider => new ClipUploads(provider.GetRequiredService<StudioDataFolder>(), provider.GetRequiredService<StudioSettings>().MaxUploadBytes));
         services.AddSingleton(provider => new ClipCatalog(provider.GetRequiredService<StudioDataFolder>()));
+        services.AddSingleton(provider => provider.GetRequiredService<StudioSettings>().ModelStore is { } root ? new ModelStore(root) : ModelStore.Default);
+        services.AddSingleton(provider => new FrameMatteService(provider.GetRequiredService<ModelStore>()));
+        services.AddSingleton(provider => new JobStore(provider.GetRequiredService<StudioDataFolder>().Database));
+        services.AddSingleton(provider => new StudioJobRunner(provider.GetRequiredService<StudioDataFolder>(), provider.GetRequiredService<ModelStore>()));
+        services.AddSingleton(provider => new JobQueue(provider.GetRequiredService<JobStore>(), provider.GetRequiredService<StudioJobRunner>()));
+        services.AddHostedService<QueueService>();
         return builder;
     }
 
@@ -49,6 +57,9 @@ public static class StudioApp
         app.Use(SameOriginGuard.InvokeAsync);
         StaticPages.Map(app);
         ClipEndpoints.Map(app);
+        SubjectEndpoints.Map(app);
+        JobEndpoints.Map(app);
+        GalleryEndpoints.Map(app);
         app.MapGet("/api/status", (StudioSettings s) => Results.Json(new
         {
             version = typeof(SynthstageException).Assembly.GetName().Version?.ToString(3),

@@ -1,0 +1,48 @@
+using Synthstage.Provenance;
+using Synthstage.Provenance.Manifest;
+
+namespace Synthstage.Studio;
+
+/// <summary>The gallery's reading of <see cref="ProvenanceVerifier"/>'s report: one verdict line and what was checked.</summary>
+/// <param name="Verdict">"made by Synthstage — synthetic background", "… — whole frame synthetic", or what went wrong.</param>
+/// <param name="Trusted">The manifest's signature holds and the file is the one it describes.</param>
+/// <param name="Signature">The first manifest's signature status, or null without one.</param>
+/// <param name="HashMatches">Whether the file's hash is the manifest's.</param>
+/// <param name="Watermark">Whether the invisible watermark was found.</param>
+/// <param name="Parts">Which parts of the picture are captured, replaced or synthetic.</param>
+/// <param name="Parameters">The settings the manifest records.</param>
+/// <param name="Models">Models used, with their licences.</param>
+public sealed record OutputProvenance(string Verdict, bool Trusted, string? Signature, bool? HashMatches, bool Watermark,
+    IReadOnlyList<PartRecord> Parts, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<ModelRecord> Models)
+{
+    /// <summary>Verifies <paramref name="path"/> and sums the report up.</summary>
+    public static async Task<OutputProvenance> CheckAsync(string path, CancellationToken ct)
+    {
+        var report = await ProvenanceVerifier.VerifyAsync(path, ct: ct).ConfigureAwait(false);
+        return From(report);
+    }
+
+    /// <summary>The summary of a verification report.</summary>
+    public static OutputProvenance From(VerificationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var manifest = report.TrustedManifest;
+        var parts = manifest?.Parts ?? [];
+        var trusted = manifest is not null && report.HashMatches != false;
+        var verdict = report.Tampered ? "the manifest was changed after signing"
+            : report.NothingFound ? "no Synthstage manifest or watermark found"
+            : report.HashMatches == false ? "made by Synthstage, but re-encoded or edited since"
+            : "made by Synthstage" + Nature(parts);
+        return new OutputProvenance(verdict, trusted, report.Manifests.FirstOrDefault()?.Signature.ToString(), report.HashMatches,
+            report.Watermark.Found, parts, manifest?.Parameters ?? new Dictionary<string, string>(), manifest?.Models ?? []);
+    }
+
+    private static string Nature(IReadOnlyList<PartRecord> parts)
+    {
+        bool Is(string part, string origin) => parts.Any(p => p.Part == part && p.Origin == origin);
+        if (Is("frame", "synthetic")) return " — whole frame synthetic";
+        if (Is("background", "synthetic")) return " — synthetic background";
+        if (Is("background", "replaced")) return " — background replaced";
+        return parts.Count > 0 ? " — captured footage" : "";
+    }
+}
