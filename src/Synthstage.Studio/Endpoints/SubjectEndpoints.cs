@@ -18,7 +18,7 @@ public static class SubjectEndpoints
         app.MapGet("/api/clips/frame", async (string path, int n, StudioDataFolder folder, CancellationToken ct) =>
         {
             var info = await MediaProbe.ProbeAsync(folder.Resolve(path), ct);
-            var image = await ClipFrames.ReadAsync(info, n, ct);
+            var image = await ClipFrames.ReadCachedAsync(info, n, ct);
             return Results.File(ClipFrames.EncodeJpeg(image), "image/jpeg");
         });
 

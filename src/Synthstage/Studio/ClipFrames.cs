@@ -9,6 +9,30 @@ namespace Synthstage.Studio;
 /// scrubber or a click on frame 280 does not decode the 279 before it.</summary>
 public static class ClipFrames
 {
+    // The last frames decoded: the scrubber decodes the frame a user then clicks on, so the click costs only the matte.
+    private static readonly Lock CacheLock = new();
+    private static readonly LinkedList<(string Key, RgbImage Image)> Recent = new();
+    private const int CacheSize = 6;
+
+    /// <summary>As <see cref="ReadAsync"/>, from the last few frames decoded when it is among them.</summary>
+    public static async Task<RgbImage> ReadCachedAsync(VideoInfo info, int index, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var key = $"{info.Path}|{File.GetLastWriteTimeUtc(info.Path).Ticks}|{index}";
+        lock (CacheLock)
+        {
+            var hit = Recent.FirstOrDefault(r => r.Key == key);
+            if (hit.Image is not null) return hit.Image;
+        }
+        var image = await ReadAsync(info, index, ct).ConfigureAwait(false);
+        lock (CacheLock)
+        {
+            Recent.AddFirst((key, image));
+            while (Recent.Count > CacheSize) Recent.RemoveLast();
+        }
+        return image;
+    }
+
     /// <summary>Frame <paramref name="index"/> (zero-based) of the probed clip as RGB at display size.</summary>
     /// <exception cref="SynthstageException">With <see cref="ExitCodes.BadInput"/>: the frame is past the end or does not decode.</exception>
     public static async Task<RgbImage> ReadAsync(VideoInfo info, int index, CancellationToken ct)

@@ -21,7 +21,7 @@ public sealed class FrameMatteService(ModelStore store) : IDisposable
     {
         ArgumentNullException.ThrowIfNull(info);
         var clock = Stopwatch.StartNew();
-        var frame = await ClipFrames.ReadAsync(info, index, ct).ConfigureAwait(false);
+        var frame = await ClipFrames.ReadCachedAsync(info, index, ct).ConfigureAwait(false);
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {

@@ -18,9 +18,22 @@ public sealed record OutputProvenance(string Verdict, bool Trusted, string? Sign
     /// <summary>Verifies <paramref name="path"/> and sums the report up.</summary>
     public static async Task<OutputProvenance> CheckAsync(string path, CancellationToken ct)
     {
-        var report = await ProvenanceVerifier.VerifyAsync(path, ct: ct).ConfigureAwait(false);
-        return From(report);
+        // The watermark scan decodes the whole video: its verdict is kept beside the output for as long as the file
+        // (size and time) and its sidecar stay as they were checked.
+        var sidecar = ProvenanceWriter.SidecarPath(path);
+        var stamp = $"{new FileInfo(path).Length}|{File.GetLastWriteTimeUtc(path).Ticks}|{(File.Exists(sidecar) ? File.GetLastWriteTimeUtc(sidecar).Ticks : 0)}";
+        var cache = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".provenance.json");
+        if (File.Exists(cache))
+        {
+            var kept = System.Text.Json.JsonSerializer.Deserialize<Cached>(await File.ReadAllTextAsync(cache, ct).ConfigureAwait(false), JobStore.Json);
+            if (kept?.Stamp == stamp) return kept.Result;
+        }
+        var result = From(await ProvenanceVerifier.VerifyAsync(path, ct: ct).ConfigureAwait(false));
+        await File.WriteAllTextAsync(cache, System.Text.Json.JsonSerializer.Serialize(new Cached(stamp, result), JobStore.Json), ct).ConfigureAwait(false);
+        return result;
     }
+
+    private sealed record Cached(string Stamp, OutputProvenance Result);
 
     /// <summary>The summary of a verification report.</summary>
     public static OutputProvenance From(VerificationReport report)

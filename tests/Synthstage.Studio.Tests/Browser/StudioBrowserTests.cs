@@ -55,7 +55,7 @@ public sealed class StudioBrowserTests(ITestOutputHelper output)
 
             await page.Locator("nav button[data-tab=gallery]").ClickAsync();
             var card = page.Locator(".card").First;
-            await Assertions.Expect(card.Locator(".provenance")).ToContainTextAsync("made by Synthstage — background replaced", new() { Timeout = 120_000 });
+            await Assertions.Expect(card.Locator(".provenance")).ToContainTextAsync("made by Synthstage — background replaced", new() { Timeout = 400_000 });
             await page.WaitForFunctionAsync("() => document.querySelector('.card img').complete && document.querySelector('.card img').naturalWidth > 0");
             await BrowserSession.DocumentAsync(page, "gallery");
             var download = await page.RunAndWaitForDownloadAsync(() => card.Locator("a.download").ClickAsync());
@@ -122,7 +122,7 @@ public sealed class StudioBrowserTests(ITestOutputHelper output)
         });
     }
 
-    private static async Task<double> ClickAndWaitForOverlayAsync(IPage page, ElementHandleBoundingBoxResult box, double x, double y)
+    private static async Task<double> ClickAndWaitForOverlayAsync(IPage page, LocatorBoundingBoxResult box, double x, double y)
     {
         await page.EvaluateAsync("() => { window.studio.lastMatteMs = null; }");
         await page.Locator("#frame").ClickAsync(new LocatorClickOptions { Position = new Position { X = (float)(box.Width * x), Y = (float)(box.Height * y) } });
