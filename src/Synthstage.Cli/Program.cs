@@ -28,6 +28,7 @@ root.Subcommands.Add(UpscaleCommand.Create());
 root.Subcommands.Add(PlanCommand.Create());
 root.Subcommands.Add(RenderShardCommand.Create());
 root.Subcommands.Add(StitchCommand.Create());
+root.Subcommands.Add(StudioCommand.Create());
 
 var parseResult = root.Parse(args);
 // Usage errors are one line and exit 2, before any action runs.

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Synthstage.Media;
+using Synthstage.Models;
+
+namespace Synthstage.Studio.Endpoints;
+
+/// <summary>The clip page's frame scrubber and click-to-matte overlay, and the keying model choices.</summary>
+public static class SubjectEndpoints
+{
+    /// <summary>A click: the frame, the model, and every point placed so far (include and exclude, with their frames).</summary>
+    public sealed record MatteRequest(string Clip, int Frame, string Model, IReadOnlyList<SubjectPoint>? Points);
+
+    /// <summary>Maps the endpoints.</summary>
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/clips/frame", async (string path, int n, StudioDataFolder folder, CancellationToken ct) =>
+        {
+            var info = await MediaProbe.ProbeAsync(folder.Resolve(path), ct);
+            var image = await ClipFrames.ReadCachedAsync(info, n, ct);
+            return Results.File(ClipFrames.EncodeJpeg(image), "image/jpeg");
+        });
+
+        app.MapPost("/api/matte", async (MatteRequest request, StudioDataFolder folder, FrameMatteService mattes, CancellationToken ct) =>
+        {
+            if (!KeyingModelChoice.IsBuiltIn(request.Model))
+                throw new SynthstageException($"unknown model '{request.Model}'; choose one the page lists", ExitCodes.Usage);
+            var info = await MediaProbe.ProbeAsync(folder.Resolve(request.Clip), ct);
+            var points = request.Points ?? [];
+            foreach (var point in points) point.Validate(info.FrameCount);
+            var matte = await mattes.MatteAsync(info, request.Frame, request.Model, null, ct);
+            var here = points.Where(p => p.Frame == request.Frame).ToList();
+            return Results.Json(new
+            {
+                overlay = "data:image/png;base64," + Convert.ToBase64String(matte.EncodeOverlayPng()),
+                width = matte.Width,
+                height = matte.Height,
+                frame = request.Frame,
+                model = matte.Model,
+                milliseconds = matte.Elapsed.TotalMilliseconds,
+                coverage = matte.Coverage,
+                // What the matte says under each click of this frame: an include point outside it, or an exclude point inside it, needs fixing.
+                points = here.Select(p => new { p.X, p.Y, p.Include, matte = matte.At(p) / 255.0 }),
+                subject = SubjectPoint.ToCommandLine(points, matte.Width, matte.Height),
+            });
+        });
+
+        app.MapGet("/api/models/keying", (ModelStore store) => Results.Json(KeyingModelChoice.All(store)));
+    }
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace Synthstage.Studio;
+
+/// <summary>
+/// Reads a render's settings back out of its manifest's parameters (the keys the options records' <c>Describe</c>
+/// wrote): model, background (an image found again in the uploads by the SHA-256 the manifest records), look, scene.
+/// </summary>
+public static class ManifestSettings
+{
+    /// <summary>A request that renders the same again over <paramref name="clip"/>.</summary>
+    public static RenderRequest ToRequest(OutputProvenance provenance, string clip, IReadOnlyList<SubjectPoint> subject, StudioDataFolder? folder = null)
+    {
+        ArgumentNullException.ThrowIfNull(provenance);
+        var p = provenance.Parameters;
+        string Get(string key, string fallback) => p.TryGetValue(key, out var v) ? v : fallback;
+        float Number(string key) => float.TryParse(Get(key, "0"), NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f : 0;
+        var background = Get("background", "#00b140");
+        if (background.StartsWith("image ", StringComparison.Ordinal)) background = ImageUpload(background, folder) ?? background;
+        SceneRequest? scene = p.TryGetValue("scene-prompt", out var prompt) ? new SceneRequest
+        {
+            Prompt = prompt,
+            Negative = Get("scene-negative", ""),
+            Seed = ulong.TryParse(Get("scene-seed", "0"), CultureInfo.InvariantCulture, out var seed) ? seed : 0,
+            Steps = int.TryParse(Get("scene-steps", "25"), CultureInfo.InvariantCulture, out var steps) ? steps : 25,
+            Guidance = Number("scene-guidance"),
+            Scheduler = p.TryGetValue("scene-scheduler", out var scheduler) ? scheduler : null,
+            Model = Get("scene-model", ""),
+            Motion = Get("motion", "none").Split(' ')[0],
+        } : null;
+        return new RenderRequest
+        {
+            Clip = clip,
+            Model = Get("model", "auto"),
+            Background = background,
+            Subject = subject,
+            Scene = scene,
+            Harmonize = Number("harmonize"),
+            LightWrap = Number("light wrap"),
+        };
+    }
+
+    private static string? ImageUpload(string described, StudioDataFolder? folder)
+    {
+        if (folder is null) return null;
+        var name = described["image ".Length..];
+        var match = Directory.EnumerateFiles(folder.Uploads).FirstOrDefault(f => Path.GetFileName(f) == name);
+        return match is null ? null : "image:" + folder.Relative(match);
+    }
+}

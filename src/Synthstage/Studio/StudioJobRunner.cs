@@ -1,0 +1,75 @@
+using Synthstage.Compositing;
+using Synthstage.Models;
+using Synthstage.Scenes;
+using Synthstage.Video;
+
+namespace Synthstage.Studio;
+
+/// <summary>
+/// Turns a <see cref="RenderRequest"/> into one engine call — <see cref="CompositeJob"/>, or <see cref="SceneCompositeJob"/>
+/// for a prompt — writing a video as <see cref="RenderOutput.Resumable"/> parts under <c>outputs/JOB/</c>, so a job
+/// started again after a crash or a pause continues from its finished parts.
+/// </summary>
+public sealed class StudioJobRunner(StudioDataFolder folder, ModelStore store)
+{
+    /// <summary>Where the job's output goes, relative to the data folder: the same for every run of the job.</summary>
+    public string OutputFor(StudioJob job, bool still)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var stem = Path.GetFileNameWithoutExtension(ClipUploads.NameOf(folder.Resolve(job.Request.Clip)));
+        var safe = new string([.. stem.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-')]).Trim('-');
+        return $"outputs/{job.Id}/{(safe.Length == 0 ? "clip" : safe)}-composite{(still ? ".png" : ".mp4")}";
+    }
+
+    /// <summary>Renders the job; the output path is reported through <paramref name="outputChosen"/> before the first frame.</summary>
+    /// <exception cref="SynthstageException">Bad settings, an unreadable clip, a missing model …: the job's one-line error.</exception>
+    public async Task<RenderResult> RunAsync(StudioJob job, Action<string> outputChosen, IProgress<PipelineProgress> progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(outputChosen);
+        var request = job.Request;
+        var clip = folder.Resolve(request.Clip);
+        var info = await Media.MediaProbe.ProbeAsync(clip, ct).ConfigureAwait(false);
+        var relative = OutputFor(job, info.IsStillImage);
+        var output = Path.Combine(folder.Root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        outputChosen(relative);
+        RenderOutput target = info.IsStillImage ? new RenderOutput.Plain(output) : new RenderOutput.Resumable(output);
+        // The subject points travel with the job (SubjectPoint.ToCommandLine gives them as the command line's value);
+        // the keying options take them once the engine selects a subject by points.
+        var keying = new KeyingOptions { Model = request.Model, Store = store };
+        var look = new CompositeLook { Harmonize = request.Harmonize, LightWrap = request.LightWrap };
+        if (request.Scene is { } scene)
+        {
+            var result = await SceneCompositeJob.RunAsync(clip, target, SceneOptionsOf(scene), keying, look, progress, ct).ConfigureAwait(false);
+            return result.Render;
+        }
+        return await CompositeJob.RunAsync(clip, target, request.BackgroundSpec(folder), keying, look, progress, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The engine's scene options for a prompt request.</summary>
+    /// <exception cref="SynthstageException">With <see cref="ExitCodes.Usage"/>: an empty prompt or unknown motion.</exception>
+    public SceneOptions SceneOptionsOf(SceneRequest scene)
+    {
+        ArgumentNullException.ThrowIfNull(scene);
+        if (string.IsNullOrWhiteSpace(scene.Prompt)) throw new SynthstageException("the prompt is empty: say what the background should show", ExitCodes.Usage);
+        return new SceneOptions
+        {
+            Prompt = scene.Prompt,
+            NegativePrompt = scene.Negative,
+            Seed = scene.Seed,
+            Steps = scene.Steps,
+            GuidanceScale = scene.Guidance,
+            Scheduler = string.IsNullOrWhiteSpace(scene.Scheduler) ? null : scene.Scheduler,
+            Model = string.IsNullOrWhiteSpace(scene.Model) ? null : scene.Model,
+            Motion = scene.Motion switch
+            {
+                "none" or "" => PlateMotion.Still,
+                "pan" => new PlateMotion(BackgroundMotion.Pan),
+                "zoom" => new PlateMotion(BackgroundMotion.Zoom),
+                var other => throw new SynthstageException($"unknown motion '{other}'; use none, pan or zoom", ExitCodes.Usage),
+            },
+            CacheFolder = Path.Combine(folder.Work, "scenes"),
+        };
+    }
+}
