@@ -85,7 +85,12 @@ public static class CompositePreview
             if (i < index) stages.WarmUp(work, i);
         }
         work.Index = index;
-        stages.Segment(work);
+        // The render releases this frame's matte only once the look-ahead frames after it are in: so does the preview.
+        stages.AcceptFrame(work);
+        var ahead = new byte[reader.FrameSizeBytes];
+        for (var i = 1; i <= stages.Matte.LookAhead && await reader.ReadFrameAsync(ahead, ct).ConfigureAwait(false); i++)
+            stages.Matte.Accept(ahead, index + i);
+        stages.ReleaseMatte(work);
         stages.Finish(work);
         // The still is an output like any other: watermarked, labelled and given a signed manifest.
         stages.StampFrame(work);

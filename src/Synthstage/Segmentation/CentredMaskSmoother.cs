@@ -16,7 +16,7 @@ namespace Synthstage.Segmentation;
 public sealed class CentredMaskSmoother
 {
     private readonly float[][] _ring;
-    private readonly float[] _sum;
+    private readonly int _length;
     private long _accepted;
     private long _released;
 
@@ -34,7 +34,7 @@ public sealed class CentredMaskSmoother
         Ratio = ratio;
         _ring = new float[2 * lookAhead + 1][];
         for (var i = 0; i < _ring.Length; i++) _ring[i] = new float[length];
-        _sum = new float[length];
+        _length = length;
     }
 
     /// <summary>Frames looked at on each side.</summary>
@@ -53,20 +53,15 @@ public sealed class CentredMaskSmoother
     public void Reset()
     {
         _accepted = _released = 0;
-        Array.Clear(_sum);
     }
 
     /// <summary>Takes the next frame's mask (probabilities in 0..1).</summary>
     /// <exception cref="InvalidOperationException">More than <see cref="LookAhead"/> masks are pending: release one first.</exception>
     public void Accept(ReadOnlySpan<float> mask)
     {
-        if (mask.Length != _sum.Length) throw new ArgumentException($"mask has {mask.Length} values; expected {_sum.Length}", nameof(mask));
+        if (mask.Length != _length) throw new ArgumentException($"mask has {mask.Length} values; expected {_length}", nameof(mask));
         if (Pending > LookAhead) throw new InvalidOperationException("release the oldest mask before accepting another");
-        // The slot about to be overwritten leaves the window of every frame still to be released.
-        var slot = _ring[_accepted % _ring.Length];
-        if (_accepted >= _ring.Length) Subtract(_sum, slot);
-        mask.CopyTo(slot);
-        Add(_sum, slot);
+        mask.CopyTo(_ring[_accepted % _ring.Length]);
         _accepted++;
     }
 
@@ -75,17 +70,17 @@ public sealed class CentredMaskSmoother
     public void Release(Span<float> output)
     {
         if (Pending == 0) throw new InvalidOperationException("no mask is pending");
-        if (output.Length < _sum.Length) throw new ArgumentException($"output holds {output.Length} values; expected {_sum.Length}", nameof(output));
+        if (output.Length < _length) throw new ArgumentException($"output holds {output.Length} values; expected {_length}", nameof(output));
         var t = _released;
         // The ring holds frames max(0, accepted − ring) … accepted − 1; the window wants t − LookAhead … t + LookAhead.
         var first = Math.Max(0, _accepted - _ring.Length);
-        var sum = _sum.AsSpan();
-        var scratch = output[.._sum.Length];
-        sum.CopyTo(scratch);
-        // Frames in the ring before the window (only when the stream ended and the ring was not refilled).
-        for (var f = first; f < t - LookAhead; f++) Subtract(scratch, _ring[f % _ring.Length]);
         var lo = Math.Max(first, t - LookAhead);
         var hi = Math.Min(_accepted - 1, t + LookAhead);
+        // The window is summed afresh, in frame order, rather than kept as a running sum: a running sum carries rounding
+        // from every frame since the start, so a render started part-way (a shard, a resume) would differ in the last bits.
+        var scratch = output[.._length];
+        _ring[lo % _ring.Length].CopyTo(scratch);
+        for (var f = lo + 1; f <= hi; f++) Add(scratch, _ring[f % _ring.Length]);
         var inverse = 1f / (hi - lo + 1);
         var current = _ring[t % _ring.Length];
         Blend(current, scratch, inverse, Ratio);
@@ -112,14 +107,5 @@ public sealed class CentredMaskSmoother
             for (; i <= sum.Length - Vector256<float>.Count; i += Vector256<float>.Count)
                 (Vector256.Create((ReadOnlySpan<float>)sum.Slice(i)) + Vector256.Create(values.Slice(i))).CopyTo(sum.Slice(i));
         for (; i < sum.Length; i++) sum[i] += values[i];
-    }
-
-    private static void Subtract(Span<float> sum, ReadOnlySpan<float> values)
-    {
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i <= sum.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-                (Vector256.Create((ReadOnlySpan<float>)sum.Slice(i)) - Vector256.Create(values.Slice(i))).CopyTo(sum.Slice(i));
-        for (; i < sum.Length; i++) sum[i] -= values[i];
     }
 }

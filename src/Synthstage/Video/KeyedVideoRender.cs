@@ -123,15 +123,25 @@ internal static class KeyedVideoRender
         var encoder = new Dictionary<string, string> { [pipeline.SinkName] = OutputProfile.For(plan.Format).DescribeEncoder(plan.Options.Encoder) };
         var load = new PipelineLoadSampler(pipeline, encoder, LoadSampleInterval);
         var end = shardOutput?.End ?? int.MaxValue;
+        // A shard's last frames need the look-ahead frames after its range, as they have in a single render: those are
+        // read and segmented, but not written.
+        var readEnd = shardOutput is null ? int.MaxValue : end + stages.Matte.LookAhead;
+        var beyond = 0;
         var written = await pipeline.RunAsync(
-            (work, token) => work.Index >= end ? ValueTask.FromResult(false) : reader.ReadFrameAsync(work.Input, token),
+            (work, token) => work.Index >= readEnd ? ValueTask.FromResult(false) : reader.ReadFrameAsync(work.Input, token),
             async (work, token) =>
             {
+                if (work.Index >= end)
+                {
+                    beyond++;
+                    return;
+                }
                 await output.WriteFrameAsync(work.Output, token).ConfigureAwait(false);
                 progress?.Report(new PipelineProgress("render", work.Index + 1, total, name) { Bottleneck = load.Sample() });
             },
             ct).ConfigureAwait(false);
 
+        written -= beyond;
         var frames = written + skipped;
         if (frames == 0)
             throw new SynthstageException($"'{plan.InputPath}' has no decodable video frames{(reader.Warning is null ? "" : ": " + reader.Warning)}", ExitCodes.BadInput);

@@ -20,9 +20,9 @@ public sealed class UsageErrorTests
     [Fact]
     public async Task ATokenThatLooksLikeAnOptionIsAnUnknownOptionNotAnInput()
     {
-        // Before: --subjekt and 1,2 became inputs and the error was about the output folder.
-        Assert.Equal("error: unknown option '--subjekt' (see synthstage matte --help)",
-            await UsageErrorAsync("matte", "clip.mp4", "--subjekt", "1,2", "-o", "/nonexistent-folder/out.mp4"));
+        // Before: --qqqq and 1,2 became inputs and the error was about the output folder.
+        Assert.Equal("error: unknown option '--qqqq' (see synthstage matte --help)",
+            await UsageErrorAsync("matte", "clip.mp4", "--qqqq", "1,2", "-o", "/nonexistent-folder/out.mp4"));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class UsageErrorTests
     [Fact]
     public async Task NoCommandListsTheCommands()
     {
-        Assert.Equal("error: no command given; use one of: matte, composite, models, forge, generate, tokenize, pose, verify, keys, eval, walk, upscale, plan, render-shard, stitch (see synthstage --help)",
+        Assert.Equal("error: no command given; use one of: matte, composite, models, forge, generate, tokenize, pose, subjects, verify, keys, eval, walk, upscale, plan, render-shard, stitch, studio (see synthstage --help)",
             await UsageErrorAsync());
     }
 

@@ -96,14 +96,15 @@ public sealed class SubjectSelectionTests : IDisposable
             var measured = visible >= area / 4;
             if (!measured) hidden++;
             // While they overlap, the juggler's crop would slide onto the walker: his last segmentation stands in
-            // (held up to a second), so his moving arms are kept less well until he is found again.
+            // (held up to a second), so his moving arms are kept less well until he is found again; the look-ahead
+            // smoothing also averages the frames where he is hidden into the two before them.
             var overlapping = TwoPersonClips.MeanOver(covers[f], canvasMask[f]).Mean > 0.02;
             if (overlapping) crossing++;
-            var floor = overlapping ? 0.35 : 0.7;
+            var floor = overlapping ? 0.25 : 0.7;
             report.Append(CultureInfo.InvariantCulture, $"{f}{(overlapping ? "x" : "")}:{(measured ? kept.ToString("F2", CultureInfo.InvariantCulture) : "hidden")}/{other:F2} ");
             if ((measured && kept < floor) || other > 0.3) failed++;
         }
-        Assert.True(failed == 0, $"pointed at ({x},{y}); {failed} frames fail (pointed-at ≥ 0.7, ≥ 0.35 while overlapping (x) / walker ≤ 0.3): {report}");
+        Assert.True(failed == 0, $"pointed at ({x},{y}); {failed} frames fail (pointed-at ≥ 0.7, ≥ 0.25 while overlapping (x) / walker ≤ 0.3): {report}");
         Assert.True(hidden < frames / 4, $"the juggler was measurable in too few frames: {report}");
         Assert.True(crossing > 0 && crossing < frames / 2, $"the clip does not cross as built: {report}");
         TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
