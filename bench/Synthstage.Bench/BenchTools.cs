@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using SkiaSharp;
 
 namespace Synthstage.Bench;
@@ -16,6 +18,22 @@ internal static class BenchTools
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    /// <summary>The frame at 4 s of <paramref name="clip"/>, scaled to width×height, as packed RGB24 (decoded by ffmpeg).</summary>
+    public static async Task<byte[]> FrameAsync(string clip, int width, int height)
+    {
+        var start = new ProcessStartInfo("ffmpeg", ["-v", "error", "-ss", "4", "-i", clip, "-frames:v", "1", "-vf",
+            string.Create(CultureInfo.InvariantCulture, $"scale={width}:{height}"), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+        {
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        using var bytes = new MemoryStream();
+        await process.StandardOutput.BaseStream.CopyToAsync(bytes);
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0 || bytes.Length != width * height * 3) throw new InvalidOperationException($"ffmpeg could not read a frame of {clip}");
+        return bytes.ToArray();
     }
 
     /// <summary>The clip given with <c>--clip</c>, else the shared juggle.mp4 beside the repository.</summary>

@@ -10,7 +10,7 @@ namespace Synthstage.Bench;
 
 /// <summary>
 /// Per-frame cost of the default keyed path's work on one real frame of a clip (at 4 s) and its real matte from the
-/// default landscape model, each piece alone on one thread: segmentation, one box filter of the guided filter's grid,
+/// default model (`auto`), each piece alone on one thread: segmentation, one box filter of the guided filter's grid,
 /// the guided filter, feather over the changing spans, the whole enlargement, and the blend. Median milliseconds.
 /// </summary>
 internal static class RealFrameMatteBenchmark
@@ -25,7 +25,7 @@ internal static class RealFrameMatteBenchmark
         }
         const int width = 1280, height = 720;
         var frame = await FrameAsync(clip, width, height);
-        using var segmenter = await SegmentationModelResolver.CreateAsync("landscape", width, height, ModelStore.Default, new(), null, CancellationToken.None);
+        using var segmenter = await SegmentationModelResolver.CreateAsync(SegmentationModelResolver.AutoChoice, width, height, ModelStore.Default, new(), null, CancellationToken.None);
         int maskWidth = segmenter.MaskWidth, maskHeight = segmenter.MaskHeight;
         var mask = new float[maskWidth * maskHeight];
         segmenter.Segment(frame, width, height, 3, mask);
@@ -80,20 +80,5 @@ internal static class RealFrameMatteBenchmark
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
         Console.WriteLine($"{name,-40} {Median(times),10:F3}");
-    }
-
-    private static async Task<byte[]> FrameAsync(string clip, int width, int height)
-    {
-        var start = new ProcessStartInfo("ffmpeg", ["-v", "error", "-ss", "4", "-i", clip, "-frames:v", "1", "-vf",
-            string.Create(CultureInfo.InvariantCulture, $"scale={width}:{height}"), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
-        {
-            RedirectStandardOutput = true,
-        };
-        using var process = Process.Start(start)!;
-        using var bytes = new MemoryStream();
-        await process.StandardOutput.BaseStream.CopyToAsync(bytes);
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0 || bytes.Length != width * height * 3) throw new InvalidOperationException($"ffmpeg could not read a frame of {clip}");
-        return bytes.ToArray();
     }
 }

@@ -56,19 +56,4 @@ internal static class WatermarkEmbedBenchmark
         }
         Console.WriteLine($"{name,-48} {Median(times),10:F3}");
     }
-
-    private static async Task<byte[]> FrameAsync(string clip, int width, int height)
-    {
-        var start = new ProcessStartInfo("ffmpeg", ["-v", "error", "-ss", "4", "-i", clip, "-frames:v", "1", "-vf",
-            string.Create(CultureInfo.InvariantCulture, $"scale={width}:{height}"), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
-        {
-            RedirectStandardOutput = true,
-        };
-        using var process = Process.Start(start)!;
-        using var bytes = new MemoryStream();
-        await process.StandardOutput.BaseStream.CopyToAsync(bytes);
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0 || bytes.Length != width * height * 3) throw new InvalidOperationException($"ffmpeg could not read a frame of {clip}");
-        return bytes.ToArray();
-    }
 }

@@ -15,8 +15,6 @@ internal sealed class Mp4Profile : OutputProfile
 
     public override string AudioFallbackBitrate => "192k";
 
-    public override bool CarriesTags => true;
-
     public override IReadOnlyList<string> VideoArguments(EncoderSettings settings, FramePixelFormat input, int width, int height)
     {
         var pad = width % 2 != 0 || height % 2 != 0
@@ -27,7 +25,5 @@ internal sealed class Mp4Profile : OutputProfile
             "-pix_fmt", "yuv420p", .. ColorTags];
     }
 
-    // use_metadata_tags lets the MP4 muxer store arbitrary keys (the manifest) rather than only iTunes ones.
-    public override IReadOnlyList<string> MuxerArguments(IReadOnlyDictionary<string, string>? tags) =>
-        ["-movflags", tags is { Count: > 0 } ? "+faststart+use_metadata_tags" : "+faststart", .. MetadataArguments(tags), "-f", "mp4"];
+    public override IReadOnlyList<string> MuxerArguments() => ["-movflags", "+faststart", "-f", "mp4"];
 }

@@ -38,9 +38,6 @@ internal abstract class OutputProfile
     /// <summary>Bit rate of <see cref="AudioFallbackCodec"/>, e.g. <c>192k</c>.</summary>
     public virtual string? AudioFallbackBitrate => null;
 
-    /// <summary>True when the format can carry container tags (an embedded manifest).</summary>
-    public virtual bool CarriesTags => false;
-
     /// <summary>
     /// Arguments after the raw-video input: the colour conversion filter, the encoder and its settings, the pixel
     /// format and colour tags.
@@ -51,9 +48,8 @@ internal abstract class OutputProfile
     /// <param name="height">Frame height in pixels.</param>
     public abstract IReadOnlyList<string> VideoArguments(EncoderSettings settings, FramePixelFormat input, int width, int height);
 
-    /// <summary>The muxer flags, the container tags (ignored by formats that carry none) and <c>-f</c>; the output URL follows.</summary>
-    /// <param name="tags">Container tags to write (key → value), or null/empty for none.</param>
-    public abstract IReadOnlyList<string> MuxerArguments(IReadOnlyDictionary<string, string>? tags);
+    /// <summary>The muxer flags and <c>-f</c>; the output URL follows.</summary>
+    public abstract IReadOnlyList<string> MuxerArguments();
 
     /// <summary>True when an audio stream of <paramref name="codec"/> can be stream-copied into this format.</summary>
     public bool CanCopyAudio(string codec) => CopyableAudioCodecs.Contains(codec);
@@ -71,10 +67,6 @@ internal abstract class OutputProfile
     public IReadOnlyList<string> AudioReencodeArguments() => ["-c:a", FallbackCodec, "-b:a", AudioFallbackBitrate!];
 
     private string FallbackCodec => AudioFallbackCodec ?? throw new InvalidOperationException($"{Format} carries no audio");
-
-    /// <summary><c>-metadata key=value</c> for each tag.</summary>
-    protected static IEnumerable<string> MetadataArguments(IReadOnlyDictionary<string, string>? tags) =>
-        tags is null ? [] : tags.SelectMany(t => new[] { "-metadata", $"{t.Key}={t.Value}" });
 
     /// <summary>
     /// RGB → YUV with the BT.709 matrix in limited range, done by this scale filter (the explicit format keeps ffmpeg

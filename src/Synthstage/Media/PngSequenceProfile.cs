@@ -10,5 +10,5 @@ internal sealed class PngSequenceProfile : OutputProfile
     public override IReadOnlyList<string> VideoArguments(EncoderSettings settings, FramePixelFormat input, int width, int height) =>
         ["-c:v", VideoEncoder, "-pix_fmt", input.FfmpegName(), "-start_number", "1"];
 
-    public override IReadOnlyList<string> MuxerArguments(IReadOnlyDictionary<string, string>? tags) => ["-f", "image2"];
+    public override IReadOnlyList<string> MuxerArguments() => ["-f", "image2"];
 }

@@ -15,14 +15,11 @@ internal sealed class ProResProfile : OutputProfile
     // A mastering intermediate: give re-encoded audio more room than the MP4 delivery format.
     public override string AudioFallbackBitrate => "256k";
 
-    public override bool CarriesTags => true;
-
     public override IReadOnlyList<string> VideoArguments(EncoderSettings settings, FramePixelFormat input, int width, int height)
     {
         var pixelFormat = input == FramePixelFormat.Rgba32 ? "yuva444p10le" : "yuv444p10le";
         return ["-vf", ToBt709(pixelFormat), "-c:v", VideoEncoder, "-profile:v", "4444", "-vendor", "apl0", "-pix_fmt", pixelFormat, .. ColorTags];
     }
 
-    public override IReadOnlyList<string> MuxerArguments(IReadOnlyDictionary<string, string>? tags) =>
-        [.. tags is { Count: > 0 } ? new[] { "-movflags", "+use_metadata_tags" } : [], .. MetadataArguments(tags), "-f", "mov"];
+    public override IReadOnlyList<string> MuxerArguments() => ["-f", "mov"];
 }

@@ -39,7 +39,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
     private bool _disposed;
     private bool _inputClosed;
 
-    private VideoFrameWriter(VideoWriterOptions options, OutputProfile profile, OutputTarget target, FfmpegProcess process, bool wroteTags)
+    private VideoFrameWriter(VideoWriterOptions options, OutputProfile profile, OutputTarget target, FfmpegProcess process)
     {
         _options = options;
         _profile = profile;
@@ -48,7 +48,6 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         _stdin = process.StandardInput;
         PipeCapacity.TryEnlarge(_stdin);
         _pipe = new BlockingPipe(_stdin, "synthstage ffmpeg frame writer");
-        WroteContainerTags = wroteTags;
         Format = options.Format;
         FrameSizeBytes = options.InputPixelFormat.FrameSize(options.Width, options.Height);
     }
@@ -61,12 +60,6 @@ public sealed class VideoFrameWriter : IAsyncDisposable
 
     /// <summary>The ffmpeg video encoder in use, e.g. <c>libx264</c>.</summary>
     public string VideoEncoder => _profile.VideoEncoder;
-
-    /// <summary>
-    /// True once <see cref="VideoWriterOptions.ContainerTags"/> have been written into the output (at the start of the
-    /// encode without audio, or by the audio mux in <see cref="CompleteAsync"/>).
-    /// </summary>
-    public bool WroteContainerTags { get; private set; }
 
     /// <summary>Frames accepted so far.</summary>
     public int FramesWritten { get; private set; }
@@ -106,10 +99,8 @@ public sealed class VideoFrameWriter : IAsyncDisposable
         var target = OutputTarget.Prepare(options.OutputPath, format, needsVideoOnlyPass: options.AudioSourcePath is not null);
         try
         {
-            // Without an audio pass the encode writes the final file, so it carries the tags itself.
-            var tags = options.AudioSourcePath is null && profile.CarriesTags ? options.ContainerTags?.Invoke() : null;
-            var process = FfmpegProcess.Start(ffmpeg, BuildEncodeArguments(options, profile, tags, target.EncodeUrl), redirectInput: true, redirectOutput: true);
-            return new VideoFrameWriter(options, profile, target, process, tags is not null);
+            var process = FfmpegProcess.Start(ffmpeg, BuildEncodeArguments(options, profile, target.EncodeUrl), redirectInput: true, redirectOutput: true);
+            return new VideoFrameWriter(options, profile, target, process);
         }
         catch
         {
@@ -239,8 +230,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
     private async Task MuxAudioAsync(string audioSource, CancellationToken ct)
     {
         var streams = await MediaProbe.ProbeAudioAsync(audioSource, ct).ConfigureAwait(false);
-        var tags = _profile.CarriesTags ? _options.ContainerTags?.Invoke() : null;
-        if (streams.Count == 0 && tags is null)
+        if (streams.Count == 0)
         {
             // A source without audio leaves the video as it is: just move the video-only pass into place.
             File.Move(_target.VideoOnlyPath!, _target.EncodeTargetOfMux, overwrite: true);
@@ -249,22 +239,20 @@ public sealed class VideoFrameWriter : IAsyncDisposable
 
         var duration = (FramesWritten / _options.FrameRate).ToString("R", CultureInfo.InvariantCulture);
         var args = new List<string> { "-nostdin", "-hide_banner", "-v", "error", "-y", "-i", FfmpegTools.FileUrl(_target.VideoOnlyPath!) };
-        if (streams.Count > 0) args.AddRange(["-t", duration, "-i", FfmpegTools.FileUrl(audioSource), "-map", "0:v:0", "-map", "1:a"]);
-        else args.AddRange(["-map", "0:v:0"]);
+        args.AddRange(["-t", duration, "-i", FfmpegTools.FileUrl(audioSource), "-map", "0:v:0", "-map", "1:a"]);
         args.AddRange(["-c:v", "copy"]);
         for (var i = 0; i < streams.Count; i++) args.AddRange(_profile.AudioStreamArguments(i, streams[i].Codec));
-        args.AddRange(_profile.MuxerArguments(tags));
+        args.AddRange(_profile.MuxerArguments());
         args.Add(FfmpegTools.FileUrl(_target.EncodeTargetOfMux));
 
         var result = await FfmpegTools.RunAsync(FfmpegTools.FfmpegPath, args, ct).ConfigureAwait(false);
         if (result.ExitCode != 0)
             throw new SynthstageException($"adding the audio of '{audioSource}' to '{_options.OutputPath}' failed: {result.FirstErrorLine}",
                 result.StandardError.Contains("No space left", StringComparison.OrdinalIgnoreCase) ? ExitCodes.BadOutput : ExitCodes.Failure);
-        WroteContainerTags = tags is not null;
         File.Delete(_target.VideoOnlyPath!);
     }
 
-    private static List<string> BuildEncodeArguments(VideoWriterOptions options, OutputProfile profile, IReadOnlyDictionary<string, string>? tags, string outputUrl)
+    private static List<string> BuildEncodeArguments(VideoWriterOptions options, OutputProfile profile, string outputUrl)
     {
         var args = new List<string>
         {
@@ -274,7 +262,7 @@ public sealed class VideoFrameWriter : IAsyncDisposable
             "-i", "pipe:0", "-an", "-sn", "-dn",
         };
         args.AddRange(profile.VideoArguments(options.Encoder, options.InputPixelFormat, options.Width, options.Height));
-        args.AddRange(profile.MuxerArguments(tags));
+        args.AddRange(profile.MuxerArguments());
         args.Add(outputUrl);
         return args;
     }

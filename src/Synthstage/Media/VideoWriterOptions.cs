@@ -30,13 +30,6 @@ public sealed record VideoWriterOptions(string OutputPath, int Width, int Height
     /// </summary>
     public string? AudioSourcePath { get; init; }
 
-    /// <summary>
-    /// Container tags (key → value) written into an MP4, WebM or MOV by the ffmpeg pass that writes the final file: the
-    /// encode itself, or the audio mux when there is audio, so no extra remux is needed. Called once, when that pass
-    /// starts. Null for none; ignored by the PNG formats.
-    /// </summary>
-    public Func<IReadOnlyDictionary<string, string>>? ContainerTags { get; init; }
-
     // Printed by the record's ToString; written by hand so that an unsupported extension cannot make ToString throw.
     private bool PrintMembers(StringBuilder builder)
     {

@@ -16,8 +16,6 @@ internal sealed class WebMProfile : OutputProfile
 
     public override string AudioFallbackBitrate => "160k";
 
-    public override bool CarriesTags => true;
-
     public override IReadOnlyList<string> VideoArguments(EncoderSettings settings, FramePixelFormat input, int width, int height)
     {
         var pixelFormat = input == FramePixelFormat.Rgba32 ? "yuva420p" : "yuv420p";
@@ -29,8 +27,7 @@ internal sealed class WebMProfile : OutputProfile
             "-pix_fmt", pixelFormat, "-row-mt", "1", .. speed, .. ColorTags];
     }
 
-    public override IReadOnlyList<string> MuxerArguments(IReadOnlyDictionary<string, string>? tags) =>
-        [.. MetadataArguments(tags), "-f", "webm"];
+    public override IReadOnlyList<string> MuxerArguments() => ["-f", "webm"];
 
     private static string GoodSpeed(string preset) => preset switch
     {

@@ -24,21 +24,15 @@ public static partial class KubernetesJobFiles
         ArgumentNullException.ThrowIfNull(options);
         var folder = Path.GetFullPath(jobFolder);
         var name = JobName(folder);
-        return new V1Job
+        return Job(name, "render", new V1JobSpec
         {
-            ApiVersion = "batch/v1",
-            Kind = "Job",
-            Metadata = new V1ObjectMeta { Name = $"{name}-render", Labels = Labels(name) },
-            Spec = new V1JobSpec
-            {
-                CompletionMode = "Indexed",
-                Completions = manifest.Shards.Count,
-                Parallelism = Math.Min(options.Parallelism ?? manifest.Shards.Count, manifest.Shards.Count),
-                // Per index: a shard that keeps failing does not use up the retries of the others.
-                BackoffLimitPerIndex = options.BackoffLimitPerIndex,
-                Template = Pod(name, folder, options, ["synthstage", "render-shard", folder], options.Gpu),
-            },
-        };
+            CompletionMode = "Indexed",
+            Completions = manifest.Shards.Count,
+            Parallelism = Math.Min(options.Parallelism ?? manifest.Shards.Count, manifest.Shards.Count),
+            // Per index: a shard that keeps failing does not use up the retries of the others.
+            BackoffLimitPerIndex = options.BackoffLimitPerIndex,
+            Template = Pod(name, folder, options, ["synthstage", "render-shard", folder], options.Gpu),
+        });
     }
 
     /// <summary>The Job that stitches the finished shards (submit it once the render Job is complete).</summary>
@@ -48,19 +42,21 @@ public static partial class KubernetesJobFiles
         ArgumentNullException.ThrowIfNull(options);
         var folder = Path.GetFullPath(jobFolder);
         var name = JobName(folder);
-        return new V1Job
+        return Job(name, "stitch", new V1JobSpec
         {
-            ApiVersion = "batch/v1",
-            Kind = "Job",
-            Metadata = new V1ObjectMeta { Name = $"{name}-stitch", Labels = Labels(name) },
-            Spec = new V1JobSpec
-            {
-                Completions = 1,
-                BackoffLimit = 2,
-                Template = Pod(name, folder, options, ["synthstage", "stitch", folder, "-o", StitchOutput(folder, manifest, options)], gpu: false),
-            },
-        };
+            Completions = 1,
+            BackoffLimit = 2,
+            Template = Pod(name, folder, options, ["synthstage", "stitch", folder, "-o", StitchOutput(folder, manifest, options)], gpu: false),
+        });
     }
+
+    private static V1Job Job(string name, string role, V1JobSpec spec) => new()
+    {
+        ApiVersion = "batch/v1",
+        Kind = "Job",
+        Metadata = new V1ObjectMeta { Name = $"{name}-{role}", Labels = Labels(name) },
+        Spec = spec,
+    };
 
     /// <summary>Writes both files into the job folder.</summary>
     /// <returns>Their paths.</returns>

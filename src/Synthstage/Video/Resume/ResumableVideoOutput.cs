@@ -28,14 +28,13 @@ public sealed class ResumableVideoOutput : IFrameOutput
     private readonly string _statePath;
     private readonly string _partsFolder;
     private readonly string _extension;
-    private readonly OutputFormat _format;
     private readonly int _frameBytes;
     private VideoFrameWriter? _writer;
     private FileStream? _pending;
     private int _pendingFrames;
     private bool _completed;
 
-    private ResumableVideoOutput(ResumableVideoOptions options, ResumeState state, string finalPath, OutputFormat format, bool resumed)
+    private ResumableVideoOutput(ResumableVideoOptions options, ResumeState state, string finalPath, bool resumed)
     {
         _options = options;
         _state = state;
@@ -43,7 +42,6 @@ public sealed class ResumableVideoOutput : IFrameOutput
         _statePath = StatePathOf(finalPath);
         _partsFolder = finalPath + ".parts";
         _extension = Path.GetExtension(finalPath);
-        _format = format;
         _frameBytes = checked(options.Width * options.Height * 3);
         Resumed = resumed;
     }
@@ -112,7 +110,7 @@ public sealed class ResumableVideoOutput : IFrameOutput
         Directory.CreateDirectory(partsFolder);
         state.Write(statePath);
 
-        var output = new ResumableVideoOutput(options, state, finalPath, format, resumed);
+        var output = new ResumableVideoOutput(options, state, finalPath, resumed);
         try
         {
             output.RemoveStrayFiles();
@@ -351,7 +349,7 @@ public sealed class ResumableVideoOutput : IFrameOutput
         {
             args.AddRange(["-map", "0:v:0", "-c:v", "copy"]);
         }
-        args.AddRange(profile.MuxerArguments(null));
+        args.AddRange(profile.MuxerArguments());
         args.Add(FfmpegTools.FileUrl(target));
         return args;
     }
