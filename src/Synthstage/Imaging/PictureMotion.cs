@@ -8,7 +8,7 @@ namespace Synthstage.Imaging;
 /// </summary>
 public sealed class PictureMotion
 {
-    private readonly int _frameWidth, _frameHeight;
+    private readonly int _frameWidth, _frameHeight, _step;
     private readonly int[] _cellOfColumn;
     private readonly int[] _cellOfRow;
     private readonly float[] _inverseCount;
@@ -21,7 +21,11 @@ public sealed class PictureMotion
     /// <param name="frameHeight">Frame height.</param>
     /// <param name="cellsX">Cells across.</param>
     /// <param name="cellsY">Cells down.</param>
-    public PictureMotion(int frameWidth, int frameHeight, int cellsX, int cellsY)
+    /// <param name="sampleStep">
+    /// Read every n-th pixel of every n-th row (at most as far apart as a cell is wide or high, so every cell is
+    /// sampled): a watch that runs on every frame of a render needs the cell means, not every pixel.
+    /// </param>
+    public PictureMotion(int frameWidth, int frameHeight, int cellsX, int cellsY, int sampleStep = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(frameWidth, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(frameHeight, 1);
@@ -29,14 +33,16 @@ public sealed class PictureMotion
         ArgumentOutOfRangeException.ThrowIfLessThan(cellsY, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(cellsX, frameWidth);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(cellsY, frameHeight);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sampleStep, 1);
         (_frameWidth, _frameHeight, CellsX, CellsY) = (frameWidth, frameHeight, cellsX, cellsY);
+        _step = Math.Min(sampleStep, Math.Min(frameWidth / cellsX, frameHeight / cellsY));
         _cellOfColumn = new int[frameWidth];
         for (var x = 0; x < frameWidth; x++) _cellOfColumn[x] = (int)((long)x * cellsX / frameWidth);
         _cellOfRow = new int[frameHeight];
         for (var y = 0; y < frameHeight; y++) _cellOfRow[y] = (int)((long)y * cellsY / frameHeight);
         var counts = new int[cellsX * cellsY];
-        for (var y = 0; y < frameHeight; y++)
-            for (var x = 0; x < frameWidth; x++)
+        for (var y = 0; y < frameHeight; y += _step)
+            for (var x = 0; x < frameWidth; x += _step)
                 counts[_cellOfRow[y] * cellsX + _cellOfColumn[x]]++;
         _inverseCount = counts.Select(c => 1f / c).ToArray();
         _current = new float[cellsX * cellsY];
@@ -68,11 +74,12 @@ public sealed class PictureMotion
         var sums = _current.AsSpan();
         sums.Clear();
         var stride = _frameWidth * channels;
-        for (var y = 0; y < _frameHeight; y++)
+        var pixelStep = _step * channels;
+        for (var y = 0; y < _frameHeight; y += _step)
         {
             var row = frame.Slice(y * stride, stride);
             var cellRow = sums.Slice(_cellOfRow[y] * CellsX, CellsX);
-            for (int x = 0, i = 0; x < _frameWidth; x++, i += channels)
+            for (int x = 0, i = 0; x < _frameWidth; x += _step, i += pixelStep)
                 cellRow[_cellOfColumn[x]] += 0.299f * row[i] + 0.587f * row[i + 1] + 0.114f * row[i + 2];
         }
         for (var c = 0; c < cells; c++) sums[c] *= _inverseCount[c];
