@@ -135,6 +135,8 @@ public sealed class GaussianFeather
     {
         var v = Vector256.Create(values.Slice(offset, Vector256<float>.Count));
         v = Vector256.Min(Vector256.Max(v, Vector256<float>.Zero), Vector256<float>.One);
-        return Vector256.ConvertToUInt32(v * 255f + Vector256.Create(0.5f));
+        // Through int: the values are 0.5..255.5, where both conversions agree, and AVX2 has no float → uint
+        // instruction (.NET emulates ConvertToUInt32 there at many times the cost of the whole feather).
+        return Vector256.ConvertToInt32(v * 255f + Vector256.Create(0.5f)).AsUInt32();
     }
 }
