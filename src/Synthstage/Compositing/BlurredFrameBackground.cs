@@ -21,7 +21,7 @@ public sealed class BlurredFrameBackground : IBackgroundSource
     private readonly float[] _cellWeights;
     private readonly int[] _cellOfColumn;
     private readonly int[] _cellOfRow;
-    private readonly float[] _rowSums;
+    private readonly ushort[] _rowSums;
 
     /// <summary>Prepares buffers for frames of width×height.</summary>
     public BlurredFrameBackground(int width, int height)
@@ -32,7 +32,7 @@ public sealed class BlurredFrameBackground : IBackgroundSource
         _smallHeight = Math.Max(1, height / Factor);
         _small = new float[_smallWidth * _smallHeight * 3];
         _scratch = new float[_small.Length];
-        _rowSums = new float[width * 3];
+        _rowSums = new ushort[width * 3];
         _upsampler = new MaskUpsampler(_smallWidth, _smallHeight, width, height, repeat: 3, interleavedSource: true);
         // Cells differ by a pixel when the size is not a multiple of the factor; weigh each by its own area.
         _cellOfColumn = Enumerable.Range(0, width).Select(x => (int)Math.Min((long)x * _smallWidth / width, _smallWidth - 1) * 3).ToArray();
@@ -64,11 +64,14 @@ public sealed class BlurredFrameBackground : IBackgroundSource
         Array.Clear(_small);
         var stride = _width * 3;
         var sums = _rowSums.AsSpan(0, stride);
+        var rows = 0;
         for (var y = 0; y < _height; y++)
         {
-            // Sum the frame rows of one cell row vectorised, then fold the columns into cells once per cell row.
+            // Sum the frame rows of one cell row vectorised (16-bit sums, exact integers as float sums would be), then
+            // fold the columns into cells once per cell row, or before the sums could overflow.
             RowAccumulate.Add(frame.Slice(y * stride, stride), sums);
-            if (y + 1 < _height && _cellOfRow[y + 1] == _cellOfRow[y]) continue;
+            if (++rows < RowAccumulate.MaxUInt16Rows && y + 1 < _height && _cellOfRow[y + 1] == _cellOfRow[y]) continue;
+            rows = 0;
             var dst = _small.AsSpan(_cellOfRow[y] * _smallWidth * 3, _smallWidth * 3);
             for (var x = 0; x < _width; x++)
             {

@@ -24,7 +24,7 @@ public sealed class FastGuidedFilter
     private readonly float[] _r, _g, _b, _p, _rr, _rg, _rb, _gg, _gb, _bb, _rp, _gp, _bp;
     private readonly float[] _mr, _mg, _mb, _mp, _mrr, _mrg, _mrb, _mgg, _mgb, _mbb, _mrp, _mgp, _mbp;
     private readonly float[] _aInterleaved, _bPlane, _ar, _ag, _ab, _maskGrid;
-    private readonly float[] _rowSums;
+    private readonly ushort[] _rowSums;
     private readonly PixelCentreSampling _columns3, _columns1, _rows;
     private readonly float[] _wideA, _wideB, _rowA, _rowI;
     // Per grid row: the frame columns where ā is widened, and runs of frame columns (start, end pairs) that need
@@ -67,7 +67,7 @@ public sealed class FastGuidedFilter
         (_mr, _mg, _mb, _mp, _mrr, _mrg, _mrb, _mgg, _mgb, _mbb, _mrp, _mgp, _mbp) = (Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane());
         (_ar, _ag, _ab, _bPlane, _maskGrid) = (Plane(), Plane(), Plane(), Plane(), Plane());
         _aInterleaved = new float[n * 3];
-        _rowSums = new float[frameWidth * 3];
+        _rowSums = new ushort[frameWidth * 3];
         _columns3 = new PixelCentreSampling(_gridWidth, frameWidth, 3);
         _columns1 = new PixelCentreSampling(_gridWidth, frameWidth);
         _rows = new PixelCentreSampling(_gridHeight, frameHeight);
@@ -122,31 +122,45 @@ public sealed class FastGuidedFilter
         Evaluate(frame, output);
     }
 
-    // 1. Area-average the frame onto the grid (guide in 0..1) and resample the mask to it.
+    // 1. Area-average the frame onto the grid (guide in 0..1) and resample the mask to it. The block sums are exact
+    // integers (16-bit row sums, in chunks that cannot overflow), so they equal float sums bit for bit.
     private void DownsampleGuide(ReadOnlySpan<byte> frame)
     {
         var stride = _frameWidth * 3;
         var sums = _rowSums.AsSpan();
+        var gw = _gridWidth;
         for (var gy = 0; gy < _gridHeight; gy++)
         {
-            sums.Clear();
             int y0 = _blockY[gy], y1 = _blockY[gy + 1];
-            for (var y = y0; y < y1; y++) RowAccumulate.Add(frame.Slice(y * stride, stride), sums);
-            for (var gx = 0; gx < _gridWidth; gx++)
+            var rowR = _r.AsSpan(gy * gw, gw);
+            var rowG = _g.AsSpan(gy * gw, gw);
+            var rowB = _b.AsSpan(gy * gw, gw);
+            for (var chunk = y0; chunk < y1; chunk += RowAccumulate.MaxUInt16Rows)
             {
-                int x0 = _blockX[gx], x1 = _blockX[gx + 1];
-                float r = 0, g = 0, b = 0;
-                for (var x = x0; x < x1; x++)
+                sums.Clear();
+                var end = Math.Min(y1, chunk + RowAccumulate.MaxUInt16Rows);
+                for (var y = chunk; y < end; y++) RowAccumulate.Add(frame.Slice(y * stride, stride), sums);
+                var first = chunk == y0;
+                for (var gx = 0; gx < gw; gx++)
                 {
-                    r += sums[3 * x];
-                    g += sums[3 * x + 1];
-                    b += sums[3 * x + 2];
+                    int x0 = _blockX[gx], x1 = _blockX[gx + 1];
+                    int r = 0, g = 0, b = 0;
+                    for (var x = 3 * x0; x < 3 * x1; x += 3)
+                    {
+                        r += sums[x];
+                        g += sums[x + 1];
+                        b += sums[x + 2];
+                    }
+                    if (first) (rowR[gx], rowG[gx], rowB[gx]) = (r, g, b);
+                    else (rowR[gx], rowG[gx], rowB[gx]) = (rowR[gx] + r, rowG[gx] + g, rowB[gx] + b);
                 }
-                var scale = 1f / (255f * (x1 - x0) * (y1 - y0));
-                var i = gy * _gridWidth + gx;
-                _r[i] = r * scale;
-                _g[i] = g * scale;
-                _b[i] = b * scale;
+            }
+            for (var gx = 0; gx < gw; gx++)
+            {
+                var scale = 1f / (255f * (_blockX[gx + 1] - _blockX[gx]) * (y1 - y0));
+                rowR[gx] *= scale;
+                rowG[gx] *= scale;
+                rowB[gx] *= scale;
             }
         }
     }
