@@ -191,7 +191,7 @@ internal sealed class RegionSelector
                 || (x < w - 1 && _previous[i + 1] != kind && _previous[i + 1] != GeodesicSplit.None)
                 || (y > 0 && _previous[i - w] != kind && _previous[i - w] != GeodesicSplit.None)
                 || (y < h - 1 && _previous[i + w] != kind && _previous[i + w] != GeodesicSplit.None)) continue;
-            if (_exclusions.Count > 0 && NearExcluded(i) != (kind == GeodesicSplit.Excluded)) continue;
+            if (kind == GeodesicSplit.Subject ? NearExcluded(i) : !_exclusions.Exists(e => e.IsShadeOf(_colours, i))) continue;
             owner[i] = kind;
         }
     }
@@ -384,5 +384,20 @@ internal sealed class RegionSelector
         public bool IsNear(MaskColours colours, int i) => colours.Difference(i, _colour) <= _near;
 
         public bool IsFar(MaskColours colours, int i) => colours.Difference(i, _colour) > 2 * _near;
+
+        /// <summary>
+        /// The excluded colour in shade: a shadow falling on an excluded table is still the table. Compared at the
+        /// colour's brightness (a shadow is bluer as well as darker, so the tolerance is wider); too dark is not a shade.
+        /// </summary>
+        public bool IsShadeOf(MaskColours colours, int i)
+        {
+            var v = colours.Values;
+            var (r, g, b) = (v[i * 3], v[i * 3 + 1], v[i * 3 + 2]);
+            var (sum, reference) = (r + g + b, _colour.R + _colour.G + _colour.B);
+            if (sum < 0.6f * reference) return false;
+            var k = reference / Math.Max(1, sum);
+            var (dr, dg, db) = (r * k - _colour.R, g * k - _colour.G, b * k - _colour.B);
+            return MathF.Abs(dr) + MathF.Abs(dg) + MathF.Abs(db) + 2 * MathF.Abs(dr - db) <= 4 * _near;
+        }
     }
 }

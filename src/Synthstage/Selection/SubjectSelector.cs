@@ -23,12 +23,9 @@ public sealed class SubjectSelector : IDisposable
     private readonly HashSet<int> _selected = [];
     private readonly HashSet<int> _excludedPeople = [];
     private readonly List<ExclusionRegion> _regions = [];
-    private readonly TouchingRegions _touching = new();
     private float[] _people = [];
     private float[] _others = [];
-    private float[] _grown = [];
     private float[] _scratch = [];
-    private float[] _weights = [];
     private int _lastFrame = -2;
     private bool _everyone;
 
@@ -227,13 +224,13 @@ public sealed class SubjectSelector : IDisposable
     }
 
     /// <summary>
-    /// Confines <paramref name="mask"/> to the selection. <paramref name="maskIsSelection"/>: the mask already is the kept
-    /// people's segmentation (<see cref="WriteSelected"/>); else it is another model's matte, kept only inside the kept
-    /// people's grown region (unless only exclusions were given). Other people's bodies and excluded regions are removed.
+    /// Confines <paramref name="mask"/>, the kept people's segmentation (<see cref="WriteSelected"/>, <paramref name="maskIsSelection"/>
+    /// true: the pose-model path), to the selection: other people's bodies and excluded regions are removed. Any other
+    /// model's matte is selected by region (<see cref="Restrict(ReadOnlySpan{byte}, Span{float}, int, int, bool)"/>).
     /// </summary>
     public void Restrict(Span<float> mask, int maskWidth, int maskHeight, bool maskIsSelection)
     {
-        if (_region is not null) throw new InvalidOperationException("a region selection needs the frame: call Restrict(frame, …)");
+        if (_region is not null || !maskIsSelection) throw new InvalidOperationException("another model's matte is selected by region: call Restrict(frame, …)");
         if (!Active) return;
         var n = maskWidth * maskHeight;
         Ensure(n);
@@ -250,16 +247,6 @@ public sealed class SubjectSelector : IDisposable
             var into = IsKept(track) ? people : others;
             System.Numerics.Tensors.TensorPrimitives.Max(into, one, into);
         }
-        if (!maskIsSelection && !_everyone)
-        {
-            // Another model's matte of the selected people: the parts of it that touch their bodies, whole (held
-            // things, hair, a torso the pose model half misses), with a soft edge of two mask pixels around them.
-            var touching = _grown.AsSpan(0, n);
-            _touching.Find(values, people, touching, maskWidth, maskHeight);
-            var weights = _weights.AsSpan(0, n);
-            MaskMaxFilter.Apply(touching, weights, one, maskWidth, maskHeight, 2);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(values, weights, values);
-        }
         // Another person's body is not the subject, where it is in front as where the selected crop saw it too.
         for (var i = 0; i < n; i++) values[i] *= 1 - others[i];
         foreach (var region in _regions) region.Apply(values, people, maskWidth, maskHeight, _tracker.FrameWidth, _tracker.FrameHeight);
@@ -268,7 +255,7 @@ public sealed class SubjectSelector : IDisposable
     private void Ensure(int n)
     {
         if (_people.Length >= n) return;
-        (_people, _others, _grown, _scratch, _weights) = (new float[n], new float[n], new float[n], new float[n], new float[n]);
+        (_people, _others, _scratch) = (new float[n], new float[n], new float[n]);
     }
 
     /// <summary>Releases the tracker and its models.</summary>
