@@ -10,8 +10,8 @@ namespace Synthstage.Bench;
 /// <summary>
 /// What pointing at the subject costs per frame: the matte stages of a render (segment → selection → smoothing →
 /// shaping → guided enlargement to the frame) over the same consecutive 720p frames, without points and with
-/// <c>--subject</c> (and <c>--exclude</c>), for each model named; passes interleaved round by round so load from
-/// elsewhere hits both alike; median milliseconds per frame and the ratio.
+/// <c>--subject</c> (and <c>--exclude</c>), for each model named; interleaved frame by frame so load from
+/// elsewhere hits all alike; median milliseconds per frame and the ratio.
 /// </summary>
 internal static class PointingBenchmark
 {
@@ -54,19 +54,20 @@ internal static class PointingBenchmark
                 var mask = new float[stages[0].MaskWidth * stages[0].MaskHeight];
                 var alpha = new byte[width * height];
                 for (var round = 0; round <= rounds; round++)
-                    for (var k = 0; k < stages.Count; k++)
-                    {
-                        // Alternate the order round by round as well.
-                        var s = round % 2 == 0 ? k : stages.Count - 1 - k;
-                        stages[s].Reset();
-                        for (var f = 0; f < frames.Count; f++)
+                {
+                    foreach (var stage in stages) stage.Reset();
+                    // Frame by frame, every variant in turn (the order alternating), so a burst of load from other
+                    // processes lands on all of them alike.
+                    for (var f = 0; f < frames.Count; f++)
+                        for (var k = 0; k < stages.Count; k++)
                         {
+                            var s = (round + f) % 2 == 0 ? k : stages.Count - 1 - k;
                             var t = Stopwatch.GetTimestamp();
                             stages[s].SegmentAndShape(frames[f], mask, f);
                             stages[s].Enlarge(frames[f], mask, alpha);
                             if (round > 0) times[s].Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
                         }
-                    }
+                }
                 var (plain, pointed, excluded) = (Median(times[0]), Median(times[1]), Median(times[2]));
                 Console.WriteLine($"{model,-10} {plain,9:F2} {pointed,10:F2} {pointed / plain,6:F2} {excluded,9:F2} {excluded / plain,6:F2}");
             }

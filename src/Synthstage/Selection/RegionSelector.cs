@@ -40,12 +40,21 @@ internal sealed class RegionSelector
     private float[] _weights = [];
     private float[] _scratch = [];
     private bool[] _keptLabel = [];
+    private byte[] _whole = [];
+
+    /// <summary>A <see cref="_whole"/> value: the region is split, its pixels keep their owners.</summary>
+    private const byte Split = 255;
     private int[] _seedsS = [];
     private int[] _seedsE = [];
     private int[] _overlap = [];
     private bool _subjectGiven;
     private (float X, float Y) _lastCentre;
     private int _typicalArea;
+    private int _frames;
+    private bool _coloursFresh;
+
+    /// <summary>The subject's colours are measured every this many frames (and on every frame its colours are read anyway).</summary>
+    private const int AppearanceEvery = 8;
 
     public RegionSelector(string modelName) => _modelName = modelName;
 
@@ -66,6 +75,7 @@ internal sealed class RegionSelector
         _exclusions.Clear();
         _appearance.Forget();
         _typicalArea = 0;
+        _frames = 0;
         Array.Clear(_previous);
     }
 
@@ -78,7 +88,12 @@ internal sealed class RegionSelector
         Ensure(n);
         var values = mask[..n];
         _components.Find(values, maskWidth, maskHeight);
-        _colours.Sample(frame, frameWidth, frameHeight, maskWidth, maskHeight);
+        // Colours are read where they decide something: exclusions, a lost subject, points, and every
+        // AppearanceEvery-th frame for the subject's appearance. The plain pointed path stays a few passes over the mask.
+        _frames++;
+        var colourFrame = _exclusions.Count > 0 || points.Count > 0 || Lost || _frames % AppearanceEvery == 0;
+        if (colourFrame) _colours.Sample(frame, frameWidth, frameHeight, maskWidth, maskHeight);
+        _coloursFresh = colourFrame;
         var labels = _components.Labels;
         var owner = _owner.AsSpan(0, n);
         owner.Clear();
@@ -127,10 +142,10 @@ internal sealed class RegionSelector
         // The subject's pixels whole with a soft edge of two mask pixels around them, as the model drew it; an
         // excluded thing's pixels off even where that edge reaches them.
         var weights = _weights.AsSpan(0, n);
-        MaskMaxFilter.Apply(kept, weights, _scratch, maskWidth, maskHeight, 2);
+        BinaryDilation.Apply(kept, weights, _scratch, maskWidth, maskHeight, 2);
         for (var i = 0; i < n; i++)
             values[i] = owner[i] == GeodesicSplit.Excluded ? 0 : values[i] * weights[i];
-        Remember(owner, labels, subjectArea, n);
+        Remember(owner, labels, subjectArea, n, colourFrame);
     }
 
     /// <summary>The regions overlapping the previous frame's subject are the subject; none (it left): look for it coming back.</summary>
@@ -148,6 +163,8 @@ internal sealed class RegionSelector
             return;
         }
         Lost = true;
+        // Just lost: this frame's colours were not read; the search starts with the next frame.
+        if (!_coloursFresh) return;
         var returning = Reacquire(labels, count, n);
         if (returning < 0) return;
         Lost = false;
@@ -183,18 +200,19 @@ internal sealed class RegionSelector
     private void SeedFromPrevious(Span<byte> owner, int[] labels, int n, byte kind)
     {
         var (w, h) = (_components.Width, _components.Height);
-        for (var i = 0; i < n; i++)
+        var checkColour = _exclusions.Count > 0;
+        for (var y = 0; y < h; y++)
+        for (int x = 0, i = y * w; x < w; x++, i++)
         {
-            if (_previous[i] != kind || labels[i] < 0 || !_keptLabel[labels[i]] && kind == GeodesicSplit.Subject) continue;
-            var (x, y) = (i % w, i / w);
-            if ((x > 0 && _previous[i - 1] != kind && _previous[i - 1] != GeodesicSplit.None)
-                || (x < w - 1 && _previous[i + 1] != kind && _previous[i + 1] != GeodesicSplit.None)
-                || (y > 0 && _previous[i - w] != kind && _previous[i - w] != GeodesicSplit.None)
-                || (y < h - 1 && _previous[i + w] != kind && _previous[i + w] != GeodesicSplit.None)) continue;
-            if (kind == GeodesicSplit.Subject ? NearExcluded(i) : !_exclusions.Exists(e => e.IsShadeOf(_colours, i))) continue;
+            if (_previous[i] != kind || labels[i] < 0 || (kind == GeodesicSplit.Subject && !_keptLabel[labels[i]])) continue;
+            if (checkColour && ((x > 0 && Other(_previous[i - 1], kind)) || (x < w - 1 && Other(_previous[i + 1], kind))
+                || (y > 0 && Other(_previous[i - w], kind)) || (y < h - 1 && Other(_previous[i + w], kind)))) continue;
+            if (checkColour && (kind == GeodesicSplit.Subject ? NearExcluded(i) : !ShadeOfExcluded(i))) continue;
             owner[i] = kind;
         }
     }
+
+    private static bool Other(byte previous, byte kind) => previous != kind && previous != GeodesicSplit.None;
 
     private void SeedExclusions(Span<byte> owner, int[] labels, int n, IReadOnlyList<SubjectPoint> points)
     {
@@ -239,31 +257,35 @@ internal sealed class RegionSelector
     {
         Array.Clear(_seedsS, 0, count);
         Array.Clear(_seedsE, 0, count);
-        for (var i = 0; i < n; i++)
-        {
-            var c = labels[i];
-            if (c < 0) continue;
-            if (owner[i] == GeodesicSplit.Subject) _seedsS[c]++;
-            else if (owner[i] == GeodesicSplit.Excluded) _seedsE[c]++;
-        }
+        if (_exclusions.Count > 0)
+            for (var i = 0; i < n; i++)
+            {
+                var c = labels[i];
+                if (c < 0) continue;
+                if (owner[i] == GeodesicSplit.Subject) _seedsS[c]++;
+                else if (owner[i] == GeodesicSplit.Excluded) _seedsE[c]++;
+            }
+        if (_whole.Length < count) _whole = new byte[count * 2];
         for (var c = 0; c < count; c++)
         {
             if (_seedsE[c] > 0 && _seedsS[c] == 0 && _keptLabel[c]) SeedFarColours(owner, labels, c, n);
             if (_seedsE[c] > 0 && _seedsS[c] > 0)
             {
+                _whole[c] = Split;
                 _split.Run(owner, labels, c, _colours, _components.Width, _components.Height);
                 _pieces.KeepLargest(owner, labels, c, _components.Width, _components.Height, _pointPixels);
             }
-            else
-            {
-                var whole = _seedsE[c] > 0 ? GeodesicSplit.Excluded : _keptLabel[c] ? GeodesicSplit.Subject : GeodesicSplit.None;
-                for (var i = 0; i < n; i++)
-                    if (labels[i] == c) owner[i] = whole;
-            }
+            else _whole[c] = _seedsE[c] > 0 ? GeodesicSplit.Excluded : _keptLabel[c] ? GeodesicSplit.Subject : GeodesicSplit.None;
         }
-        // A region that was not the subject is off, whatever seeds reached it.
+        // One pass for the regions that go whole; a region that was not the subject is off, whatever seeds reached it.
         for (var i = 0; i < n; i++)
-            if (labels[i] >= 0 && !_keptLabel[labels[i]] && owner[i] == GeodesicSplit.Subject) owner[i] = GeodesicSplit.None;
+        {
+            var c = labels[i];
+            if (c < 0) continue;
+            var whole = _whole[c];
+            if (whole != Split) owner[i] = whole;
+            else if (!_keptLabel[c] && owner[i] == GeodesicSplit.Subject) owner[i] = GeodesicSplit.None;
+        }
     }
 
     /// <summary>
@@ -282,13 +304,14 @@ internal sealed class RegionSelector
         _seedsS[label] = seeds;
     }
 
-    private void Remember(ReadOnlySpan<byte> owner, int[] labels, int subjectArea, int n)
+    private void Remember(ReadOnlySpan<byte> owner, int[] labels, int subjectArea, int n, bool colourFrame)
     {
         owner.CopyTo(_previous);
         SubjectArea = subjectArea;
         if (!_subjectGiven || subjectArea == 0) return;
-        // Colours and place from frames showing (nearly) all of the subject: a half-visible one at the edge looks different.
         _typicalArea = Math.Max(subjectArea, (int)(_typicalArea * 0.998f));
+        if (!colourFrame) return;
+        // Colours and place from frames showing (nearly) all of the subject: a half-visible one at the edge looks different.
         if (subjectArea < _typicalArea / 2) return;
         double sx = 0, sy = 0;
         var w = _components.Width;
@@ -302,9 +325,27 @@ internal sealed class RegionSelector
         _appearance.Blend(_colours, labels, int.MaxValue, _appearance.IsKnown ? 0.1f : 1f);
     }
 
-    private bool NearExcluded(int i) => _exclusions.Exists(e => e.IsNear(_colours, i));
+    // Loops, not lambdas: these run for every pixel of the subject.
+    private bool NearExcluded(int i)
+    {
+        foreach (var e in _exclusions)
+            if (e.IsNear(_colours, i)) return true;
+        return false;
+    }
 
-    private bool IsFarFromExcluded(int i) => _exclusions.TrueForAll(e => e.IsFar(_colours, i));
+    private bool ShadeOfExcluded(int i)
+    {
+        foreach (var e in _exclusions)
+            if (e.IsShadeOf(_colours, i)) return true;
+        return false;
+    }
+
+    private bool IsFarFromExcluded(int i)
+    {
+        foreach (var e in _exclusions)
+            if (!e.IsFar(_colours, i)) return false;
+        return true;
+    }
 
     private void SeedAround(Span<byte> owner, int[] labels, int label, int mx, int my, byte kind = GeodesicSplit.Subject)
     {
