@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "hub" => await Synthstage.Bench.Hub.HubBenchmark.RunAsync(args[1..]),
     "diffusion" => await Synthstage.Bench.Diffusion.DiffusionBenchmark.RunAsync(args[1..]),
     "pose" => await PoseBenchmark.RunAsync(args[1..]),
+    "pointing" => await PointingBenchmark.RunAsync(args[1..]),
     "provenance" when args.Contains("--embed") => await WatermarkEmbedBenchmark.RunAsync(args[1..]),
     "provenance" => await ProvenanceBenchmark.RunAsync(args[1..]),
     "scene" => await SceneBenchmark.RunAsync(args[1..]),
@@ -33,6 +34,7 @@ static int Usage()
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- forge forge DIR | unet-step DIR | all");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- diffusion [--model DIR] [--steps 10] [--opt all|extended] [--no-memory]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- pose [CLIP]");
+    Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- pointing [--clip FILE] [--frames 60] [--rounds 3] [--models general,person] [--subject X,Y@F] [--exclude X,Y@F]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- scene [--clip FILE] [--runs N] | scene --kernels");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- hub [--size-mb 1024] [--runs 3]");
     Console.Error.WriteLine("       dotnet run -c Release --project bench/Synthstage.Bench -- provenance [--clip FILE] [--runs 3] | provenance --embed [--clip FILE]");

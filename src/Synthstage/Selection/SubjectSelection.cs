@@ -49,6 +49,6 @@ public sealed record SubjectSelection : ISettingsDescription
             : "none";
         writer.Add("subject points", List(SubjectPointKind.Subject))
             .Add("exclude points", List(SubjectPointKind.Exclude))
-            .Add("selection", $"BlazePose multi-person tracks ({DefaultTracker} unless the keying model is a pose model) restrict the matte");
+            .Add("selection", $"the keying model's regions under the points, followed by overlap, excluded regions split off by colour; a pose model keys BlazePose multi-person tracks ({DefaultTracker} follows the people otherwise)");
     }
 }

@@ -6,11 +6,13 @@ using Synthstage.Pose;
 namespace Synthstage.Selection;
 
 /// <summary>
-/// Applies a <see cref="SubjectSelection"/> frame by frame: a <see cref="MultiPersonTracker"/> follows every person,
-/// the points on a frame pick the people to key (and to leave out) from that frame on, and <see cref="Restrict"/>
-/// confines the keying model's matte to the selected people: their own segmentation with the pose models, or the
-/// model's matte inside their (slightly grown) region with any other model; other people and excluded regions are
-/// taken out. Call <see cref="Track"/> for every frame in order before the frame is segmented.
+/// Applies a <see cref="SubjectSelection"/> frame by frame. With a pose model as the keying model, a
+/// <see cref="MultiPersonTracker"/> follows every person, the points on a frame pick the people to key (and to leave
+/// out) from that frame on, and the matte is the selected people's own segmentation minus other people and excluded
+/// regions. With any other model the subject is the model's own matte region under the points
+/// (<see cref="RegionSelector"/>): followed by overlap, minus excluded regions, dropped while it is out of the frame
+/// and found again by its colours. Call <see cref="Track"/> for every frame in order before the frame is segmented,
+/// and <see cref="Restrict(ReadOnlySpan{byte}, Span{float}, int, int, bool)"/> after.
 /// </summary>
 public sealed class SubjectSelector : IDisposable
 {
@@ -21,20 +23,23 @@ public sealed class SubjectSelector : IDisposable
     private readonly HashSet<int> _selected = [];
     private readonly HashSet<int> _excludedPeople = [];
     private readonly List<ExclusionRegion> _regions = [];
-    private readonly TouchingRegions _touching = new();
     private float[] _people = [];
     private float[] _others = [];
-    private float[] _grown = [];
     private float[] _scratch = [];
-    private float[] _weights = [];
     private int _lastFrame = -2;
     private bool _everyone;
 
-    private SubjectSelector(SubjectSelection selection, MultiPersonTracker tracker, string trackerModel)
+    private readonly RegionSelector? _region;
+    private IReadOnlyList<SubjectPoint> _framePoints = [];
+    private int _frameWidth;
+    private int _frameHeight;
+
+    private SubjectSelector(SubjectSelection selection, MultiPersonTracker tracker, string trackerModel, RegionSelector? region)
     {
         _selection = selection;
         _tracker = tracker;
         TrackerModel = trackerModel;
+        _region = region;
     }
 
     /// <summary>Loads the tracker for <paramref name="keyingModel"/> (the model itself when it is a pose model, else <see cref="SubjectSelection.DefaultTracker"/>), installing it on first use.</summary>
@@ -44,7 +49,9 @@ public sealed class SubjectSelector : IDisposable
         ArgumentNullException.ThrowIfNull(selection);
         var model = SubjectSelection.TrackerFor(keyingModel);
         var tracker = await CreateTrackerAsync(model, store, session, tracking, progress, ct).ConfigureAwait(false);
-        return new SubjectSelector(selection, tracker, model);
+        // A pose model's matte is the tracked people's own segmentation; any other model's matte is selected by region.
+        var region = PoseSegmenter.ModelNames.ContainsKey(keyingModel ?? "") ? null : new RegionSelector(keyingModel ?? "");
+        return new SubjectSelector(selection, tracker, model, region);
     }
 
     /// <summary>Installs the pose models on first use and loads a multi-person tracker.</summary>
@@ -76,7 +83,19 @@ public sealed class SubjectSelector : IDisposable
     public MultiPersonTracker Tracker => _tracker;
 
     /// <summary>True once a frame with points has been tracked: before it, mattes pass unchanged.</summary>
-    public bool Active { get; private set; }
+    public bool Active
+    {
+        get => _region?.Active ?? _active;
+        private set => _active = value;
+    }
+
+    private bool _active;
+
+    /// <summary>True when the subject is the keying model's own region under the points (any model but a pose model).</summary>
+    public bool SelectsRegions => _region is not null;
+
+    /// <summary>With <see cref="SelectsRegions"/>: true while the subject is out of the frame (nothing is keyed until it returns).</summary>
+    public bool SubjectLost => _region?.Lost ?? false;
 
     /// <summary>Ids of the people keyed from the last points on (empty when only exclusions were given: everyone else is keyed).</summary>
     public IReadOnlyCollection<int> Selected => _selected;
@@ -88,6 +107,13 @@ public sealed class SubjectSelector : IDisposable
         // A jump (a resumed render's warm-up, an unrelated image) starts the tracking again.
         if (frameIndex != _lastFrame + 1) Restart();
         _lastFrame = frameIndex;
+        if (_region is not null)
+        {
+            // The region follows the subject by itself, after the frame is segmented.
+            (_frameWidth, _frameHeight) = (width, height);
+            _framePoints = [.. _selection.Points.Where(p => p.Frame == frameIndex)];
+            return;
+        }
         _tracker.Process(frame, width, height, 3);
         var points = _selection.Points.Where(p => p.Frame == frameIndex).ToList();
         if (points.Count > 0) ApplyPoints(frame, points, width, height);
@@ -97,6 +123,7 @@ public sealed class SubjectSelector : IDisposable
     public void Restart()
     {
         _tracker.Reset();
+        _region?.Restart();
         _selected.Clear();
         _excludedPeople.Clear();
         _regions.Clear();
@@ -185,12 +212,25 @@ public sealed class SubjectSelector : IDisposable
     private bool IsKept(PersonTrack track) => !Active ? true : _everyone ? !_excludedPeople.Contains(track.Id) : _selected.Contains(track.Id);
 
     /// <summary>
-    /// Confines <paramref name="mask"/> to the selection. <paramref name="maskIsSelection"/>: the mask already is the kept
-    /// people's segmentation (<see cref="WriteSelected"/>); else it is another model's matte, kept only inside the kept
-    /// people's grown region (unless only exclusions were given). Other people's bodies and excluded regions are removed.
+    /// As <see cref="Restrict(Span{float}, int, int, bool)"/> for the frame <paramref name="frame"/> last passed to
+    /// <see cref="Track"/>: with <see cref="SelectsRegions"/> the subject is the matte's region under the points,
+    /// followed by overlap, minus excluded regions (split off by colour where they touch the subject).
+    /// </summary>
+    /// <exception cref="SynthstageException">With <see cref="ExitCodes.Usage"/>: a <c>--subject</c> point on nothing the matte keys.</exception>
+    public void Restrict(ReadOnlySpan<byte> frame, Span<float> mask, int maskWidth, int maskHeight, bool maskIsSelection)
+    {
+        if (_region is null) Restrict(mask, maskWidth, maskHeight, maskIsSelection);
+        else _region.Apply(frame, _frameWidth, _frameHeight, mask, maskWidth, maskHeight, _framePoints);
+    }
+
+    /// <summary>
+    /// Confines <paramref name="mask"/>, the kept people's segmentation (<see cref="WriteSelected"/>, <paramref name="maskIsSelection"/>
+    /// true: the pose-model path), to the selection: other people's bodies and excluded regions are removed. Any other
+    /// model's matte is selected by region (<see cref="Restrict(ReadOnlySpan{byte}, Span{float}, int, int, bool)"/>).
     /// </summary>
     public void Restrict(Span<float> mask, int maskWidth, int maskHeight, bool maskIsSelection)
     {
+        if (_region is not null || !maskIsSelection) throw new InvalidOperationException("another model's matte is selected by region: call Restrict(frame, …)");
         if (!Active) return;
         var n = maskWidth * maskHeight;
         Ensure(n);
@@ -207,16 +247,6 @@ public sealed class SubjectSelector : IDisposable
             var into = IsKept(track) ? people : others;
             System.Numerics.Tensors.TensorPrimitives.Max(into, one, into);
         }
-        if (!maskIsSelection && !_everyone)
-        {
-            // Another model's matte of the selected people: the parts of it that touch their bodies, whole (held
-            // things, hair, a torso the pose model half misses), with a soft edge of two mask pixels around them.
-            var touching = _grown.AsSpan(0, n);
-            _touching.Find(values, people, touching, maskWidth, maskHeight);
-            var weights = _weights.AsSpan(0, n);
-            MaskMaxFilter.Apply(touching, weights, one, maskWidth, maskHeight, 2);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(values, weights, values);
-        }
         // Another person's body is not the subject, where it is in front as where the selected crop saw it too.
         for (var i = 0; i < n; i++) values[i] *= 1 - others[i];
         foreach (var region in _regions) region.Apply(values, people, maskWidth, maskHeight, _tracker.FrameWidth, _tracker.FrameHeight);
@@ -225,7 +255,7 @@ public sealed class SubjectSelector : IDisposable
     private void Ensure(int n)
     {
         if (_people.Length >= n) return;
-        (_people, _others, _grown, _scratch, _weights) = (new float[n], new float[n], new float[n], new float[n], new float[n]);
+        (_people, _others, _scratch) = (new float[n], new float[n], new float[n]);
     }
 
     /// <summary>Releases the tracker and its models.</summary>

@@ -140,7 +140,7 @@ public sealed class MatteStages : IDisposable
         _nextFrame = frameIndex + 1;
         _selector?.Track(frame, FrameWidth, FrameHeight, frameIndex);
         _segmenter.Segment(frame, FrameWidth, FrameHeight, 3, _raw);
-        _selector?.Restrict(_raw, MaskWidth, MaskHeight, _segmenter is SelectedPeopleSegmenter);
+        _selector?.Restrict(frame, _raw, MaskWidth, MaskHeight, _segmenter is SelectedPeopleSegmenter);
         if (_centred is null) _rawPending = true;
         else _centred.Accept(_raw);
     }
