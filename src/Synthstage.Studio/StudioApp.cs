@@ -39,7 +39,10 @@ public static class StudioApp
         services.AddSingleton(provider => provider.GetRequiredService<StudioSettings>().ModelStore is { } root ? new ModelStore(root) : ModelStore.Default);
         services.AddSingleton(provider => new FrameMatteService(provider.GetRequiredService<ModelStore>()));
         services.AddSingleton(provider => new JobStore(provider.GetRequiredService<StudioDataFolder>().Database));
-        services.AddSingleton(provider => new StudioJobRunner(provider.GetRequiredService<StudioDataFolder>(), provider.GetRequiredService<ModelStore>()));
+        services.AddSingleton(provider => new StudioJobRunner(provider.GetRequiredService<StudioDataFolder>(), provider.GetRequiredService<ModelStore>())
+        {
+            PartSeconds = provider.GetRequiredService<StudioSettings>().PartSeconds,
+        });
         services.AddSingleton(provider => new JobQueue(provider.GetRequiredService<JobStore>(), provider.GetRequiredService<StudioJobRunner>()));
         services.AddHostedService<QueueService>();
         return builder;
