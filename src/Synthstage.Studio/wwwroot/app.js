@@ -147,9 +147,6 @@ async function loadModels() {
   select.innerHTML = state.models.map((m) => `<option value="${m.name}">${escapeHtml(m.label)}</option>`).join('');
   select.value = current;
   showLicence();
-  $('model-rows').innerHTML = state.models.map((m) => `<tr><td>${escapeHtml(m.label)}</td><td>${m.catalogId}</td>` +
-    `<td>${escapeHtml(m.licence)}${m.concern ? ` <span class="flag">${escapeHtml(m.concern)}</span>` : ''}</td>` +
-    `<td>${m.installed ? 'yes' : 'on first use'}</td></tr>`).join('');
 }
 function showLicence() {
   const m = state.models.find((x) => x.name === $('model').value);
