@@ -38,8 +38,12 @@ public static class StudioApp
         services.AddSingleton(provider => new ClipCatalog(provider.GetRequiredService<StudioDataFolder>()));
         services.AddSingleton(provider => provider.GetRequiredService<StudioSettings>().ModelStore is { } root ? new ModelStore(root) : ModelStore.Default);
         services.AddSingleton(provider => new FrameMatteService(provider.GetRequiredService<ModelStore>()));
+        services.AddSingleton(provider => new ModelInstalls(provider.GetRequiredService<ModelStore>(), Models.Hub.HubOptions.FromEnvironment()));
         services.AddSingleton(provider => new JobStore(provider.GetRequiredService<StudioDataFolder>().Database));
-        services.AddSingleton(provider => new StudioJobRunner(provider.GetRequiredService<StudioDataFolder>(), provider.GetRequiredService<ModelStore>()));
+        services.AddSingleton(provider => new StudioJobRunner(provider.GetRequiredService<StudioDataFolder>(), provider.GetRequiredService<ModelStore>())
+        {
+            PartSeconds = provider.GetRequiredService<StudioSettings>().PartSeconds,
+        });
         services.AddSingleton(provider => new JobQueue(provider.GetRequiredService<JobStore>(), provider.GetRequiredService<StudioJobRunner>()));
         services.AddHostedService<QueueService>();
         return builder;
@@ -60,6 +64,7 @@ public static class StudioApp
         SubjectEndpoints.Map(app);
         JobEndpoints.Map(app);
         GalleryEndpoints.Map(app);
+        ModelEndpoints.Map(app);
         app.MapGet("/api/status", (StudioSettings s) => Results.Json(new
         {
             version = typeof(SynthstageException).Assembly.GetName().Version?.ToString(3),

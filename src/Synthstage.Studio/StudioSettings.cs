@@ -31,6 +31,12 @@ public sealed record StudioSettings
     /// <summary>Where models are installed (null: the default store).</summary>
     public string? ModelStore { get; init; }
 
+    /// <summary>Seconds of video per resumable part of a render: the most a crash or pause costs (each part is one more encoder start).</summary>
+    public double PartSeconds { get; init; } = DefaultPartSeconds;
+
+    /// <summary>The part length unless one is given.</summary>
+    public const double DefaultPartSeconds = 10;
+
     /// <summary>True when <see cref="Host"/> is a loopback address or "localhost".</summary>
     public bool IsLoopback => IsLoopbackHost(Host);
 
@@ -48,6 +54,7 @@ public sealed record StudioSettings
             throw new SynthstageException($"--host {Host} is reachable from other machines: it needs a token (--token, or let the studio make one)", ExitCodes.Usage);
         if (Token is { Length: < 16 }) throw new SynthstageException("--token must be at least 16 characters", ExitCodes.Usage);
         if (MaxUploadBytes <= 0) throw new SynthstageException("the upload limit must be positive", ExitCodes.Usage);
+        if (!(PartSeconds > 0) || double.IsInfinity(PartSeconds)) throw new SynthstageException($"--part-seconds must be more than 0 (got {PartSeconds})", ExitCodes.Usage);
     }
 
     /// <summary>These settings as configuration keys under <see cref="Section"/>.</summary>
@@ -59,6 +66,7 @@ public sealed record StudioSettings
         new($"{Section}:{nameof(DataFolder)}", DataFolder),
         new($"{Section}:{nameof(MaxUploadBytes)}", MaxUploadBytes.ToString(CultureInfo.InvariantCulture)),
         new($"{Section}:{nameof(ModelStore)}", ModelStore),
+        new($"{Section}:{nameof(PartSeconds)}", PartSeconds.ToString("R", CultureInfo.InvariantCulture)),
     ];
 
     /// <summary>Reads the settings from configuration (command line, environment or test host).</summary>
@@ -74,6 +82,7 @@ public sealed record StudioSettings
             DataFolder = data,
             MaxUploadBytes = long.TryParse(section[nameof(MaxUploadBytes)], CultureInfo.InvariantCulture, out var m) ? m : 2L * 1024 * 1024 * 1024,
             ModelStore = section[nameof(ModelStore)] is { Length: > 0 } s ? s : null,
+            PartSeconds = double.TryParse(section[nameof(PartSeconds)], CultureInfo.InvariantCulture, out var part) ? part : DefaultPartSeconds,
         };
     }
 }

@@ -5,9 +5,9 @@ namespace Synthstage.Studio.Tests;
 
 /// <summary>
 /// The real studio application in-process (Microsoft.AspNetCore.Mvc.Testing), over a fresh data folder of its own;
-/// <paramref name="token"/> turns the token gate on as <c>--token</c> does.
+/// <paramref name="token"/> turns the token gate on as <c>--token</c> does; <paramref name="modelStore"/> replaces the test cache as the model store.
 /// </summary>
-public sealed class StudioHost(string? token = null, long maxUploadBytes = 64L * 1024 * 1024) : WebApplicationFactory<StudioSettings>
+public sealed class StudioHost(string? token = null, long maxUploadBytes = 64L * 1024 * 1024, string? modelStore = null) : WebApplicationFactory<StudioSettings>
 {
     /// <summary>This host's data folder (deleted on dispose).</summary>
     public string DataFolder { get; } = Path.Combine(TestEnvironment.CacheRoot, "studio-tests", Guid.NewGuid().ToString("N")[..12]);
@@ -16,7 +16,7 @@ public sealed class StudioHost(string? token = null, long maxUploadBytes = 64L *
     {
         builder.UseSetting("Studio:DataFolder", DataFolder);
         builder.UseSetting("Studio:MaxUploadBytes", maxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.UseSetting("Studio:ModelStore", TestEnvironment.CacheRoot);
+        builder.UseSetting("Studio:ModelStore", modelStore ?? TestEnvironment.CacheRoot);
         if (token is not null) builder.UseSetting("Studio:Token", token);
     }
 

@@ -18,9 +18,14 @@ internal static class StudioCommand
         var token = new Option<string?>("--token") { Description = "The token every request must carry (made for you when --host is not loopback)" };
         var data = new Option<string?>("--data") { Description = "Folder for uploads, the job store and outputs (default: $SYNTHSTAGE_HOME/studio)" };
         var maxUpload = new Option<int>("--max-upload-mb") { Description = "Largest upload accepted, in MB", DefaultValueFactory = _ => 2048 };
+        var partSeconds = new Option<double>("--part-seconds")
+        {
+            Description = "Seconds of video per resumable part of a render: the most a crash costs (shorter parts add encoder restarts)",
+            DefaultValueFactory = _ => StudioSettings.DefaultPartSeconds,
+        };
         var command = new Command("studio", "Synthstage Studio: key, composite, render and check videos in your browser")
         {
-            port, host, token, data, maxUpload,
+            port, host, token, data, maxUpload, partSeconds,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async cancel =>
         {
@@ -35,6 +40,7 @@ internal static class StudioCommand
                 Token = given ?? made,
                 DataFolder = Path.GetFullPath(result.GetValue(data) ?? Path.Combine(ModelStore.DefaultRoot(), "studio")),
                 MaxUploadBytes = result.GetValue(maxUpload) * 1024L * 1024,
+                PartSeconds = result.GetValue(partSeconds),
             };
             await using var app = await StudioServer.StartAsync(settings, cancel);
             var address = StudioServer.Address(app);

@@ -12,6 +12,9 @@ public static class SubjectEndpoints
     /// <summary>A click: the frame, the model, and every point placed so far (include and exclude, with their frames).</summary>
     public sealed record MatteRequest(string Clip, int Frame, string Model, IReadOnlyList<SubjectPoint>? Points);
 
+    /// <summary>Which model to load for which clip.</summary>
+    public sealed record WarmRequest(string Clip, string Model);
+
     /// <summary>Maps the endpoints.</summary>
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -33,7 +36,10 @@ public static class SubjectEndpoints
             var here = points.Where(p => p.Frame == request.Frame).ToList();
             return Results.Json(new
             {
-                overlay = "data:image/png;base64," + Convert.ToBase64String(matte.EncodeOverlayPng()),
+                // The model's mask, one byte per pixel: the page tints it and enlarges it over the frame in a canvas.
+                mask = Convert.ToBase64String(matte.Mask),
+                maskWidth = matte.MaskWidth,
+                maskHeight = matte.MaskHeight,
                 width = matte.Width,
                 height = matte.Height,
                 frame = request.Frame,
@@ -44,6 +50,16 @@ public static class SubjectEndpoints
                 points = here.Select(p => new { p.X, p.Y, p.Include, matte = matte.At(p) / 255.0 }),
                 subject = SubjectPoint.ToCommandLine(points, matte.Width, matte.Height),
             });
+        });
+
+        // Sent when a clip opens or the model changes: the model loads while the user looks for the person.
+        app.MapPost("/api/matte/warm", async (WarmRequest request, StudioDataFolder folder, FrameMatteService mattes, CancellationToken ct) =>
+        {
+            if (!KeyingModelChoice.IsBuiltIn(request.Model))
+                throw new SynthstageException($"unknown model '{request.Model}'; choose one the page lists", ExitCodes.Usage);
+            var info = await MediaProbe.ProbeAsync(folder.Resolve(request.Clip), ct);
+            await mattes.WarmAsync(info, request.Model, ct);
+            return Results.Json(new { ok = true });
         });
 
         app.MapGet("/api/models/keying", (ModelStore store) => Results.Json(KeyingModelChoice.All(store)));

@@ -69,6 +69,7 @@ function openClip(clip) {
   $('play').disabled = clip.isStill;
   loadClipList(clip.path);
   showFrame(0);
+  warmModel();
 }
 
 function showFrame(n) {
@@ -118,9 +119,9 @@ async function refreshMatte() {
   try {
     const matte = await post('/api/matte', { clip: state.clip.path, frame: state.frame, model: $('model').value, points: state.points });
     if (matte.frame !== state.frame) return;
-    const overlay = $('overlay');
-    await new Promise((resolve) => { overlay.onload = resolve; overlay.src = matte.overlay; });
-    overlay.hidden = false;
+    drawOverlay(matte);
+    // Timed to the next frame the browser paints, with the overlay in it.
+    await new Promise((resolve) => requestAnimationFrame(resolve));
     const total = performance.now() - started;
     window.studio.lastMatteMs = total;
     const misses = matte.points.filter((p) => p.include ? p.matte < 0.5 : p.matte >= 0.5).length;
@@ -128,6 +129,25 @@ async function refreshMatte() {
       `subject covers ${(matte.coverage * 100).toFixed(0)} % of the frame` + (misses ? `; ${misses} point(s) disagree with the matte` : '');
     $('matte-status').dataset.ready = String(matte.frame);
   } catch (err) { $('matte-status').textContent = err.message; $('matte-status').className = 'error'; }
+}
+
+// The model's mask, tinted, at its own size in a canvas the page stretches over the frame (the browser's bilinear
+// enlargement): the server sends a few kB instead of a 1280×720 PNG. The render enlarges it guided by the frame.
+function drawOverlay(matte) {
+  const canvas = $('overlay'), w = matte.maskWidth, h = matte.maskHeight;
+  const bytes = Uint8Array.from(atob(matte.mask), (c) => c.charCodeAt(0));
+  canvas.width = w; canvas.height = h;
+  const context = canvas.getContext('2d'), image = context.createImageData(w, h), px = image.data;
+  for (let i = 0; i < bytes.length; i++) {
+    px[4 * i] = 40; px[4 * i + 1] = 170; px[4 * i + 2] = 255; px[4 * i + 3] = bytes[i] * 140 / 255;
+  }
+  context.putImageData(image, 0, 0);
+  canvas.hidden = false;
+}
+
+// Load the model while the user finds the person, so the first click costs no model load.
+function warmModel() {
+  if (state.clip) post('/api/matte/warm', { clip: state.clip.path, model: $('model').value }).catch(() => { /* the click reports it */ });
 }
 
 // Markers are placed through the CSSOM: the page's policy allows no inline style attributes.
@@ -147,15 +167,12 @@ async function loadModels() {
   select.innerHTML = state.models.map((m) => `<option value="${m.name}">${escapeHtml(m.label)}</option>`).join('');
   select.value = current;
   showLicence();
-  $('model-rows').innerHTML = state.models.map((m) => `<tr><td>${escapeHtml(m.label)}</td><td>${m.catalogId}</td>` +
-    `<td>${escapeHtml(m.licence)}${m.concern ? ` <span class="flag">${escapeHtml(m.concern)}</span>` : ''}</td>` +
-    `<td>${m.installed ? 'yes' : 'on first use'}</td></tr>`).join('');
 }
 function showLicence() {
   const m = state.models.find((x) => x.name === $('model').value);
   $('model-licence').innerHTML = m ? `licence ${escapeHtml(m.licence)}${m.concern ? ` <span class="flag">${escapeHtml(m.concern)}</span>` : ''}` : '';
 }
-$('model').addEventListener('change', () => { showLicence(); if (state.points.length) refreshMatte(); });
+$('model').addEventListener('change', () => { showLicence(); if (state.points.length) refreshMatte(); else warmModel(); });
 
 // Background
 $('bg-file').addEventListener('change', (e) => {

@@ -7,8 +7,9 @@ namespace Synthstage.Studio;
 
 /// <summary>
 /// The matte of single frames for the clip page, through the render's own <see cref="MatteStages"/> (same model, same
-/// shaping and enlargement). The loaded model stays open between clicks, so after the first click a frame costs one
-/// seek-decode and one inference; each frame is matted on its own (history reset), as a click can land anywhere.
+/// shaping), up to the model's mask: the page enlarges it, so a click costs one inference once the frame is decoded (the
+/// scrubber's decode is reused) and the model is loaded (it stays open between clicks, and <see cref="WarmAsync"/> loads
+/// it before the first). Each frame is matted on its own (history reset), as a click can land anywhere.
 /// </summary>
 public sealed class FrameMatteService(ModelStore store) : IDisposable
 {
@@ -29,9 +30,25 @@ public sealed class FrameMatteService(ModelStore store) : IDisposable
             stages.Reset();
             var mask = new float[stages.MaskWidth * stages.MaskHeight];
             stages.SegmentAndShape(frame.Pixels, mask);
-            var alpha = new byte[frame.Width * frame.Height];
-            stages.Enlarge(frame.Pixels, mask, alpha);
-            return new FrameMatte(frame.Width, frame.Height, alpha, model, clock.Elapsed);
+            // A tracking model (BlazePose) finds the person on its first frame and segments from the second: the same frame again.
+            if (!mask.AsSpan().ContainsAnyExcept(0f)) stages.SegmentAndShape(frame.Pixels, mask);
+            return new FrameMatte(frame.Width, frame.Height, stages.MaskWidth, stages.MaskHeight, FrameMatte.Quantise(mask), model, clock.Elapsed);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Loads <paramref name="model"/> for frames of <paramref name="info"/>'s size, so the first click costs no model load.</summary>
+    /// <exception cref="SynthstageException">A missing or unusable model.</exception>
+    public async Task WarmAsync(VideoInfo info, string model, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await StagesAsync(model, info.DisplayWidth, info.DisplayHeight, info.FrameRate, null, ct).ConfigureAwait(false);
         }
         finally
         {

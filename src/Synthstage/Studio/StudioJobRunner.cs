@@ -12,6 +12,9 @@ namespace Synthstage.Studio;
 /// </summary>
 public sealed class StudioJobRunner(StudioDataFolder folder, ModelStore store)
 {
+    /// <summary>Seconds of video per resumable part (<see cref="RenderOutput.Resumable.PartSeconds"/>).</summary>
+    public double PartSeconds { get; init; } = 10;
+
     /// <summary>Where the job's output goes, relative to the data folder: the same for every run of the job.</summary>
     public string OutputFor(StudioJob job, bool still)
     {
@@ -34,7 +37,7 @@ public sealed class StudioJobRunner(StudioDataFolder folder, ModelStore store)
         var output = Path.Combine(folder.Root, relative);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         outputChosen(relative);
-        RenderOutput target = info.IsStillImage ? new RenderOutput.Plain(output) : new RenderOutput.Resumable(output);
+        RenderOutput target = info.IsStillImage ? new RenderOutput.Plain(output) : new RenderOutput.Resumable(output) { PartSeconds = PartSeconds };
         // The subject points travel with the job (SubjectPoint.ToCommandLine gives them as the command line's value);
         // the keying options take them once the engine selects a subject by points.
         var keying = new KeyingOptions { Model = request.Model, Store = store };

@@ -28,8 +28,9 @@ public sealed class BrowserSession : IAsyncDisposable
     public IPlaywright Playwright { get; }
     public IBrowser Browser { get; }
 
-    /// <summary>Starts a studio (with <paramref name="token"/>, if given) and the browser, or skips the test without Chromium.</summary>
-    public static async Task<BrowserSession> StartAsync(string? token = null)
+    /// <summary>Starts a studio (with <paramref name="token"/>, if given, over <paramref name="modelStore"/> or the test cache) and the
+    /// browser, or skips the test without Chromium.</summary>
+    public static async Task<BrowserSession> StartAsync(string? token = null, string? modelStore = null)
     {
         if (!File.Exists(ChromiumPath)) Assert.Skip($"Chromium is not installed at {ChromiumPath} (apt-get install -y chromium)");
         SharedData.RequireFfmpeg();
@@ -39,7 +40,7 @@ public sealed class BrowserSession : IAsyncDisposable
             Port = 0,
             Token = token,
             DataFolder = data,
-            ModelStore = TestEnvironment.CacheRoot,
+            ModelStore = modelStore ?? TestEnvironment.CacheRoot,
         }, TestContext.Current.CancellationToken);
         var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -71,7 +71,6 @@ public sealed class StudioBrowserTests(ITestOutputHelper output)
             Assert.Equal("#1e3c78", await page.Locator("#colour").InputValueAsync());
             await page.Locator("nav button[data-tab=models]").ClickAsync();
             await Assertions.Expect(page.Locator("#model-rows")).ToContainTextAsync("mediapipe-pose");
-            await BrowserSession.DocumentAsync(page, "models");
         });
     }
 
