@@ -38,6 +38,7 @@ public static class StudioApp
         services.AddSingleton(provider => new ClipCatalog(provider.GetRequiredService<StudioDataFolder>()));
         services.AddSingleton(provider => provider.GetRequiredService<StudioSettings>().ModelStore is { } root ? new ModelStore(root) : ModelStore.Default);
         services.AddSingleton(provider => new FrameMatteService(provider.GetRequiredService<ModelStore>()));
+        services.AddSingleton(provider => new ScenePreviews(provider.GetRequiredService<StudioDataFolder>(), provider.GetRequiredService<ModelStore>()));
         services.AddSingleton(provider => new JobStore(provider.GetRequiredService<StudioDataFolder>().Database));
         services.AddSingleton(provider => new StudioJobRunner(provider.GetRequiredService<StudioDataFolder>(), provider.GetRequiredService<ModelStore>()));
         services.AddSingleton(provider => new JobQueue(provider.GetRequiredService<JobStore>(), provider.GetRequiredService<StudioJobRunner>()));
@@ -60,6 +61,8 @@ public static class StudioApp
         SubjectEndpoints.Map(app);
         JobEndpoints.Map(app);
         GalleryEndpoints.Map(app);
+        SceneEndpoints.Map(app);
+        WalkEndpoints.Map(app);
         app.MapGet("/api/status", (StudioSettings s) => Results.Json(new
         {
             version = typeof(SynthstageException).Assembly.GetName().Version?.ToString(3),
