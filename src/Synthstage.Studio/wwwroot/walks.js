@@ -13,7 +13,7 @@
     const li = document.createElement('li');
     li.innerHTML = `<span class="kf-number"></span>` +
       `<label>prompt <input class="kf-prompt" type="text"></label>` +
-      `<label>seed <input class="kf-seed" type="number" min="0" step="1"></label><button type="button" data-act="dice" title="a random seed">🎲</button>` +
+      `<label>seed <input class="kf-seed" type="number" min="0" step="1"></label><button type="button" data-act="dice" title="a random seed">random</button>` +
       `<label>negative <input class="kf-negative" type="text"></label>` +
       `<label class="kf-frames-label">frames to next <input class="kf-frames" type="number" min="1" max="1440"></label>` +
       `<button type="button" data-act="preview">Preview</button><button type="button" data-act="remove">Remove</button>`;
