@@ -39,6 +39,7 @@ public static class StudioApp
         services.AddSingleton(provider => provider.GetRequiredService<StudioSettings>().ModelStore is { } root ? new ModelStore(root) : ModelStore.Default);
         services.AddSingleton(provider => new FrameMatteService(provider.GetRequiredService<ModelStore>()));
         services.AddSingleton(provider => new ModelInstalls(provider.GetRequiredService<ModelStore>(), Models.Hub.HubOptions.FromEnvironment()));
+        services.AddSingleton(provider => new ScenePreviews(provider.GetRequiredService<StudioDataFolder>(), provider.GetRequiredService<ModelStore>()));
         services.AddSingleton(provider => new JobStore(provider.GetRequiredService<StudioDataFolder>().Database));
         services.AddSingleton(provider => new StudioJobRunner(provider.GetRequiredService<StudioDataFolder>(), provider.GetRequiredService<ModelStore>())
         {
@@ -65,6 +66,8 @@ public static class StudioApp
         JobEndpoints.Map(app);
         GalleryEndpoints.Map(app);
         ModelEndpoints.Map(app);
+        SceneEndpoints.Map(app);
+        WalkEndpoints.Map(app);
         app.MapGet("/api/status", (StudioSettings s) => Results.Json(new
         {
             version = typeof(SynthstageException).Assembly.GetName().Version?.ToString(3),

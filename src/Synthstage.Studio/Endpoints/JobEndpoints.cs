@@ -20,6 +20,7 @@ public static class JobEndpoints
             // Checked now, so a bad request is answered at once rather than failing in the queue.
             var clip = await clips.DescribeAsync(request.Clip, ct);
             if (request.Scene is null) request.BackgroundSpec(folder);
+            else request.Scene.ToOptions(folder);
             if (!KeyingModelChoice.IsBuiltIn(request.Model)) throw new SynthstageException($"unknown model '{request.Model}'", ExitCodes.Usage);
             foreach (var point in request.Subject) point.Validate(clip.FrameCount);
             return Results.Json(queue.Enqueue(request with { Clip = clip.Path }));

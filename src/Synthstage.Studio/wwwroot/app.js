@@ -21,6 +21,7 @@ function openTab(name) {
   document.querySelectorAll('.tab').forEach((t) => t.classList.toggle('active', t.id === 'tab-' + name));
   if (name === 'gallery') loadGallery();
   if (name === 'models') loadModels();
+  if (window.studio.onTab) window.studio.onTab(name);
 }
 
 // Upload: the file is the request body, so XMLHttpRequest can report progress for big files.
@@ -186,12 +187,14 @@ function backgroundValue() {
   const kind = document.querySelector('input[name=bg]:checked').value;
   if (kind === 'colour') return $('colour').value;
   if (kind === 'blur') return 'blur';
+  if (kind === 'prompt') return $('colour').value; // ignored: the scene replaces it
   if (!state.backgroundImage) throw new Error('upload a background image first');
   return 'image:' + state.backgroundImage;
 }
 function renderRequest() {
   return { clip: state.clip.path, background: backgroundValue(), model: $('model').value, subject: state.points,
-    harmonize: Number($('harmonize').value), lightWrap: Number($('lightwrap').value) };
+    harmonize: Number($('harmonize').value), lightWrap: Number($('lightwrap').value),
+    scene: document.querySelector('input[name=bg]:checked').value === 'prompt' ? window.studio.scene() : null };
 }
 $('render').addEventListener('click', async () => {
   try {
@@ -272,6 +275,8 @@ $('gallery').addEventListener('click', async (e) => {
   if (e.target.dataset.act !== 'again') return;
   const id = e.target.closest('.card').dataset.id;
   try {
+    const job = state.jobs.get(id);
+    if (job && job.request.walk) { window.studio.restoreWalk(job.request.walk); return; }
     const request = await api(`/api/gallery/${id}/settings`);
     openClip(await api('/api/clips/info?path=' + encodeURIComponent(request.clip)));
     state.points = request.subject || [];
@@ -280,6 +285,7 @@ $('gallery').addEventListener('click', async (e) => {
     if (request.background.startsWith('#')) { $('colour').value = request.background; document.querySelector('input[name=bg][value=colour]').checked = true; }
     else if (request.background === 'blur') document.querySelector('input[name=bg][value=blur]').checked = true;
     else if (request.background.startsWith('image:')) { state.backgroundImage = request.background.slice(6); $('bg-image-name').textContent = state.backgroundImage; document.querySelector('input[name=bg][value=image]').checked = true; }
+    if (request.scene) window.studio.restoreScene(request.scene);
     openTab('clip');
     show('render-message', 'settings loaded from the output\'s manifest', 'ok');
   } catch (err) { alert(err.message); }
@@ -287,5 +293,6 @@ $('gallery').addEventListener('click', async (e) => {
 
 function escapeHtml(text) { return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
 
+Object.assign(window.studio, { api, post, show, openTab, escapeHtml, state, renderRequest });
 loadClipList(); loadModels(); connectEvents();
 window.studio.loadedAt = performance.now();

@@ -76,6 +76,7 @@ public static class SceneGenerator
             Steps = options.Steps,
             GuidanceScale = options.GuidanceScale,
             Scheduler = options.Scheduler,
+            Preview = options.Preview,
             Width = width,
             Height = height,
         };

@@ -49,6 +49,12 @@ public sealed record SceneOptions : ISettingsDescription
     /// the background walks through these, spread evenly over the clip, with seeds <see cref="Seed"/>, Seed + 1, …; empty for a still scene.</summary>
     public IReadOnlyList<string> WalkPrompts { get; init; } = [];
 
+    /// <summary>
+    /// Receives the latents' cheap RGB picture after every denoising step of the plate (<see cref="Diffusion.Pipelines.LatentPreview"/>),
+    /// or null; the studio streams it while the scene forms. Watching changes no pixel, so it is not described.
+    /// </summary>
+    public IProgress<Diffusion.Pipelines.DiffusionPreview>? Preview { get; init; }
+
     /// <summary>Output frames per generated background of a walk; the frames between are crossfades of neighbours.</summary>
     public int WalkEvery { get; init; } = 8;
 

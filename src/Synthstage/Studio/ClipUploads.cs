@@ -51,6 +51,40 @@ public sealed class ClipUploads(StudioDataFolder folder, long maxBytes)
         }
     }
 
+    /// <summary>Stores audio that paces a walk (any file with an audio stream: WAV, MP3, M4A, or a video with sound), probed like a clip.</summary>
+    /// <exception cref="SynthstageException">With <see cref="ExitCodes.BadInput"/>: empty, over the limit, not media, or without audio.</exception>
+    public async Task<StudioAudio> SaveAudioAsync(Stream content, string? fileName, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var name = DisplayName(fileName);
+        var temp = Path.Combine(folder.Work, "upload-" + Guid.NewGuid().ToString("N") + ".partial");
+        try
+        {
+            var hash = await CopyCountedAsync(content, temp, name, ct).ConfigureAwait(false);
+            IReadOnlyList<AudioStreamInfo> streams;
+            try
+            {
+                streams = await MediaProbe.ProbeAudioAsync(temp, ct).ConfigureAwait(false);
+            }
+            catch (SynthstageException e) when (e.ExitCode == ExitCodes.BadInput)
+            {
+                throw new SynthstageException($"'{name}' is not an audio file Synthstage can read", ExitCodes.BadInput, e);
+            }
+            if (streams.Count == 0) throw new SynthstageException($"'{name}' has no audio to pace the walk with", ExitCodes.BadInput);
+            // Not a clip extension, so the clip page never lists it; ffmpeg reads it by content.
+            var stored = Path.Combine(folder.Uploads, hash + ".audio");
+            if (File.Exists(stored)) File.Delete(temp);
+            else File.Move(temp, stored);
+            await File.WriteAllTextAsync(stored + ".name", name, ct).ConfigureAwait(false);
+            var first = streams[0];
+            return new StudioAudio(folder.Relative(stored), name, first.Codec, first.SampleRate, first.Channels);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
     /// <summary>The name shown for an uploaded file: its own name when it has one, else its stored name.</summary>
     public static string NameOf(string storedPath) =>
         File.Exists(storedPath + ".name") ? File.ReadAllText(storedPath + ".name").Trim() : Path.GetFileName(storedPath);

@@ -43,7 +43,7 @@ public sealed class JobQueue : IAsyncDisposable
     /// <summary>Adds a job at the end of the queue.</summary>
     public StudioJob Enqueue(RenderRequest request)
     {
-        var job = _store.Add("composite", request);
+        var job = _store.Add(request.Kind, request);
         Notify(job);
         Wake(job.Device);
         return job;

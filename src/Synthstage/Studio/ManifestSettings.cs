@@ -17,16 +17,20 @@ public static class ManifestSettings
         float Number(string key) => float.TryParse(Get(key, "0"), NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f : 0;
         var background = Get("background", "#00b140");
         if (background.StartsWith("image ", StringComparison.Ordinal)) background = ImageUpload(background, folder) ?? background;
-        SceneRequest? scene = p.TryGetValue("scene-prompt", out var prompt) ? new SceneRequest
+        // A still, panning or zooming scene records "scene-prompt"; a walking one "scene-prompt 1", "scene-prompt 2", ….
+        var walkPrompts = Enumerable.Range(1, 64).Select(i => p.GetValueOrDefault($"scene-prompt {i}")).TakeWhile(v => v is not null).Select(v => v!).ToArray();
+        SceneRequest? scene = p.ContainsKey("scene-prompt") || walkPrompts.Length > 0 ? new SceneRequest
         {
-            Prompt = prompt,
+            Prompt = Get("scene-prompt", walkPrompts.FirstOrDefault() ?? ""),
             Negative = Get("scene-negative", ""),
             Seed = ulong.TryParse(Get("scene-seed", "0"), CultureInfo.InvariantCulture, out var seed) ? seed : 0,
             Steps = int.TryParse(Get("scene-steps", "25"), CultureInfo.InvariantCulture, out var steps) ? steps : 25,
             Guidance = Number("scene-guidance"),
             Scheduler = p.TryGetValue("scene-scheduler", out var scheduler) ? scheduler : null,
-            Model = Get("scene-model", ""),
-            Motion = Get("motion", "none").Split(' ')[0],
+            Model = SceneModelChoice.NameOf(p.GetValueOrDefault("scene-model"), folder),
+            Motion = walkPrompts.Length > 0 ? "walk" : Get("motion", "none").Split(' ')[0],
+            WalkPrompts = walkPrompts,
+            WalkEvery = int.TryParse(Get("scene-walk-every", "8"), CultureInfo.InvariantCulture, out var every) ? every : 8,
         } : null;
         return new RenderRequest
         {

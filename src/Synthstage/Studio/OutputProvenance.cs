@@ -59,7 +59,8 @@ public sealed record OutputProvenance(string Verdict, bool Trusted, string? Sign
     private static string Nature(IReadOnlyList<PartRecord> parts)
     {
         bool Is(string part, string origin) => parts.Any(p => p.Part == part && p.Origin == origin);
-        if (Is("frame", "synthetic")) return " — whole frame synthetic";
+        // generate records the part as "frame", walk as "whole frame".
+        if (Is("frame", "synthetic") || Is("whole frame", "synthetic")) return " — whole frame synthetic";
         if (Is("background", "synthetic")) return " — synthetic background";
         if (Is("background", "replaced")) return " — background replaced";
         return parts.Count > 0 ? " — captured footage" : "";

@@ -24,6 +24,9 @@ public sealed record RenderRequest
     /// <summary>A generated background instead of <see cref="Background"/>, or null.</summary>
     public SceneRequest? Scene { get; init; }
 
+    /// <summary>A walk video (no clip, no subject: every frame generated) instead of a composite, or null.</summary>
+    public WalkRequest? Walk { get; init; }
+
     /// <summary>0..1: subject colours moved toward the background's.</summary>
     public float Harmonize { get; init; }
 
@@ -34,8 +37,12 @@ public sealed record RenderRequest
     public string Device { get; init; } = "cpu";
 
     /// <summary>A title for the queue and gallery.</summary>
-    public string Describe() => Scene is { } scene ? $"prompt \"{Shorten(scene.Prompt)}\"" : Background.StartsWith("image:", StringComparison.Ordinal)
-        ? "image " + Path.GetFileName(Background["image:".Length..]) : Background;
+    public string Describe() => Walk is { } walk ? $"walk \"{Shorten(walk.Keyframes.FirstOrDefault()?.Prompt ?? "")}\" ({walk.Keyframes.Count} keyframes)"
+        : Scene is { } scene ? $"prompt \"{Shorten(scene.Motion == "walk" && scene.WalkPrompts.Count > 0 ? scene.WalkPrompts[0] : scene.Prompt)}\""
+        : Background.StartsWith("image:", StringComparison.Ordinal) ? "image " + Path.GetFileName(Background["image:".Length..]) : Background;
+
+    /// <summary>The job kind the queue files it under: "walk" or "composite".</summary>
+    public string Kind => Walk is null ? "composite" : "walk";
 
     /// <summary>The background as the engine's spec; an image is resolved inside the data folder.</summary>
     /// <exception cref="SynthstageException">With <see cref="ExitCodes.Usage"/> or <see cref="ExitCodes.BadInput"/>: not a colour, blur or image in the data folder.</exception>
@@ -52,33 +59,6 @@ public sealed record RenderRequest
         throw new SynthstageException($"background '{Background}' is not a #RRGGBB colour, blur or an uploaded image", ExitCodes.Usage);
     }
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..39] + "…";
+    internal static string Shorten(string text) => text.Length <= 40 ? text : text[..39] + "…";
 }
 
-/// <summary>A background generated from a prompt (as <c>composite --prompt</c>).</summary>
-public sealed record SceneRequest
-{
-    /// <summary>What the scene shows.</summary>
-    public string Prompt { get; init; } = "";
-
-    /// <summary>What it should not show.</summary>
-    public string Negative { get; init; } = "";
-
-    /// <summary>Seed of the scene.</summary>
-    public ulong Seed { get; init; }
-
-    /// <summary>Denoising steps.</summary>
-    public int Steps { get; init; } = 25;
-
-    /// <summary>Classifier-free guidance.</summary>
-    public float Guidance { get; init; } = 7.5f;
-
-    /// <summary>Scheduler name, or null for the model's.</summary>
-    public string? Scheduler { get; init; }
-
-    /// <summary>Scene model (folder, catalog id or Hub name), or null for the default.</summary>
-    public string? Model { get; init; }
-
-    /// <summary>none, pan or zoom.</summary>
-    public string Motion { get; init; } = "none";
-}
