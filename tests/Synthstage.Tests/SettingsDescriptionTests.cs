@@ -61,6 +61,7 @@ public sealed class SettingsDescriptionTests
     public void EverySceneSettingIsDescribed()
     {
         string[] elsewhere = [nameof(SceneOptions.CacheFolder), nameof(SceneOptions.Session), // where the work runs
+            nameof(SceneOptions.Preview), // watching the denoising steps changes no pixel
             nameof(SceneOptions.Motion), // the background's own setting
             nameof(SceneOptions.PlateUpscale)]; // the background describes the method it resolves to (PlateEnlargement)
         AssertEverySettingDescribed(new SceneOptions { Prompt = "a beach" }, [.. elsewhere, nameof(SceneOptions.WalkEvery)]); // walks only

@@ -126,7 +126,9 @@ public class PoseTrackerTests
         Assert.True(kept.Count >= frames.Count * 3 / 4, $"fully visible in only {kept.Count} of {frames.Count} frames");
         // The few misses are heel or toe landmarks placed beside a blurred kicking foot that the matte holds, or a foot
         // behind the ball (docs/images/pose-juggle-feet.jpg).
-        var share = model == "pose-full" ? 100 : 95;
+        // ONNX Runtime picks its kernels by the CPU's instruction set, so a landmark can move by a pixel between
+        // machines: pose-full kept all eight in 225 of 225 frames on one machine and 223 on another (AMD EPYC).
+        var share = model == "pose-full" ? 99 : 95;
         Assert.True(kept.Count(k => k == 8) >= kept.Count * share / 100, $"all leg points kept in only {kept.Count(k => k == 8)} of {kept.Count} frames");
         Assert.True(kept.Min() >= 5, $"only {kept.Min()} of 8 leg points kept in frame {worst}");
         Assert.True(toeTips.Count(t => t == 2) >= toeTips.Count * 9 / 10, $"toe landmarks inside in only {toeTips.Count(t => t == 2)} of {toeTips.Count} frames");
