@@ -77,6 +77,8 @@ public static class SegmentationModelResolver
             return await CreateFusedAsync(poseModel, width, height, store, session, progress, ct, poseTracking).ConfigureAwait(false);
         if (PoseSegmenter.ModelNames.ContainsKey(choice))
             return await PoseSegmenter.CreateAsync(choice, width, height, store, session, progress, ct, poseTracking).ConfigureAwait(false);
+        if (choice.Equals(IsNetModelInstaller.ModelId, StringComparison.OrdinalIgnoreCase))
+            return IsNetSegmenter.Open(store, session); // opt-in (AGPL-3.0): never installed on first use
         if (choice is "general" or "landscape")
         {
             var folder = await SelfieModelInstaller.EnsureInstalledAsync(store, choice, progress, ct).ConfigureAwait(false);
