@@ -81,6 +81,29 @@ public sealed class IsNetTests(IsNetInstall install) : IClassFixture<IsNetInstal
         }
     }
 
+    [Fact]
+    public async Task CliWithoutTheModelFailsWithOneLineAndExitFive()
+    {
+        var video = SharedData.Require("footage/coffee.mp4");
+        var home = Directory.CreateTempSubdirectory("ss-isnet-cli-").FullName;
+        try
+        {
+            var (code, _, stderr) = await CliProcess.RunAsync(new Dictionary<string, string> { [ModelStore.HomeVariable] = home },
+                "matte", video, "--model", "isnet", "-o", Path.Combine(home, "out.webm"));
+            Assert.Equal(ExitCodes.BadModel, code);
+            var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var error = Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal));
+            Assert.Contains("synthstage models install isnet", error, StringComparison.Ordinal);
+            Assert.Contains("AGPL-3.0", error, StringComparison.Ordinal);
+            Assert.DoesNotContain(lines, l => l.StartsWith("at ", StringComparison.Ordinal));
+            Assert.False(File.Exists(Path.Combine(home, "out.webm")));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("isnet", 1024)]
     [InlineData("isnet-512", 512)]
