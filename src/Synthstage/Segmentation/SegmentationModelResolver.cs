@@ -46,6 +46,7 @@ public static class SegmentationModelResolver
     {
         ArgumentNullException.ThrowIfNull(model);
         if (BuiltInNames.Contains(model, StringComparer.OrdinalIgnoreCase) || model.Equals(SelfieModelInstaller.ModelId, StringComparison.OrdinalIgnoreCase)
+            || model.Equals(IsNetModelInstaller.Model512, StringComparison.OrdinalIgnoreCase)
             || model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || File.Exists(model) || Directory.Exists(model)
             || ModelCatalog.Find(model) is not null || Models.Hub.HubReference.IsHubName(model))
             return null;
@@ -77,6 +78,10 @@ public static class SegmentationModelResolver
             return await CreateFusedAsync(poseModel, width, height, store, session, progress, ct, poseTracking).ConfigureAwait(false);
         if (PoseSegmenter.ModelNames.ContainsKey(choice))
             return await PoseSegmenter.CreateAsync(choice, width, height, store, session, progress, ct, poseTracking).ConfigureAwait(false);
+        if (choice.Equals(IsNetModelInstaller.ModelId, StringComparison.OrdinalIgnoreCase))
+            return IsNetSegmenter.Open(store, session); // opt-in (AGPL-3.0): never installed on first use
+        if (choice.Equals(IsNetModelInstaller.Model512, StringComparison.OrdinalIgnoreCase))
+            return await IsNetSegmenter.OpenAsync(store, 512, session, ct).ConfigureAwait(false);
         if (choice is "general" or "landscape")
         {
             var folder = await SelfieModelInstaller.EnsureInstalledAsync(store, choice, progress, ct).ConfigureAwait(false);
