@@ -113,9 +113,9 @@ public sealed class UsageErrorTests
     public async Task AnUnknownSegmentationModelListsTheSegmentationModels()
     {
         // Not the diffusion catalog ("did you mean 'sd-turbo'?") as the model resolver's message would.
-        Assert.Equal("error: unknown segmentation model 'genral' (did you mean 'general'?); use auto, general, landscape, pose-lite, pose-full, pose-heavy, person, person-lite, or an .onnx file",
+        Assert.Equal("error: unknown segmentation model 'genral' (did you mean 'general'?); use auto, general, landscape, pose-lite, pose-full, pose-heavy, person, person-lite, isnet, isnet-512, or an .onnx file",
             await UsageErrorAsync("matte", "in.mp4", "-o", "o.webm", "-m", "genral"));
-        Assert.Equal("error: unknown segmentation model 'selfie'; use auto, general, landscape, pose-lite, pose-full, pose-heavy, person, person-lite, or an .onnx file",
+        Assert.Equal("error: unknown segmentation model 'selfie'; use auto, general, landscape, pose-lite, pose-full, pose-heavy, person, person-lite, isnet, isnet-512, or an .onnx file",
             await UsageErrorAsync("composite", "in.mp4", "-b", "blur", "-o", "o.mp4", "--model", "selfie"));
     }
 

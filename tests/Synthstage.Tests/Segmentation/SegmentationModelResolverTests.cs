@@ -29,7 +29,7 @@ public class SegmentationModelResolverTests
             var ex = await Assert.ThrowsAsync<SynthstageException>(() => SegmentationModelResolver.CreateAsync(
                 "no-such-model", 640, 480, store, new SessionOptionsSpec(), null, TestContext.Current.CancellationToken));
             Assert.Equal(ExitCodes.Usage, ex.ExitCode);
-            Assert.Contains("use auto, general, landscape, pose-lite, pose-full, pose-heavy, person, person-lite, or an .onnx file", ex.Message);
+            Assert.Contains("use auto, general, landscape, pose-lite, pose-full, pose-heavy, person, person-lite, isnet, isnet-512, or an .onnx file", ex.Message);
         }
         finally
         {
