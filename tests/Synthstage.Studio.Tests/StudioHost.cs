@@ -21,7 +21,14 @@ public sealed class StudioHost(string? token = null, long maxUploadBytes = 64L *
     }
 
     /// <summary>A client that follows no redirects and keeps no cookies unless told to.</summary>
-    public HttpClient Client(bool cookies = false) => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = cookies });
+    public HttpClient Client(bool cookies = false)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = cookies });
+        // Verifying a whole rendered clip (the watermark of every segment) can outlast HttpClient's 100 s default
+        // while the other suites load both cores.
+        client.Timeout = TimeSpan.FromMinutes(6);
+        return client;
+    }
 
     protected override void Dispose(bool disposing)
     {
