@@ -113,7 +113,7 @@ public sealed class IsNetTests(IsNetInstall install) : IClassFixture<IsNetInstal
         SharedData.RequireFfmpeg();
         install.Require();
         const int width = 1280, height = 720;
-        var rgb = DecodeFrame(video, 150, width, height);
+        var rgb = TestFrames.Decode(video, 150, width, height);
         using var segmenter = await SegmentationModelResolver.CreateAsync(model, width, height, install.Store, new SessionOptionsSpec(), null,
             TestContext.Current.CancellationToken);
         Assert.Equal((size, size), (segmenter.MaskWidth, segmenter.MaskHeight));
@@ -146,20 +146,6 @@ public sealed class IsNetTests(IsNetInstall install) : IClassFixture<IsNetInstal
         for (var x = x0 * mw / fw; x < x1 * mw / fw; x++, count++)
             sum += mask[y * mw + x];
         return sum / count;
-    }
-
-    private static byte[] DecodeFrame(string video, int frame, int w, int h)
-    {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-v", "error", "-i", video, "-vf", $"select=eq(n\\,{frame})", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-" })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        using var buffer = new MemoryStream();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.BaseStream.CopyTo(buffer);
-        process.WaitForExit();
-        Assert.True(buffer.Length == w * h * 3, $"ffmpeg returned {buffer.Length} bytes: {stderr.Result}");
-        return buffer.ToArray();
     }
 }
 

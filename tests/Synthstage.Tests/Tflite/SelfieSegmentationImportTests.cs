@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 using SkiaSharp;
 using Synthstage.Models;
@@ -76,7 +75,7 @@ public class SelfieSegmentationImportTests
         {
             var video = SharedData.Require($"footage/{clip}.mp4");
             SharedData.RequireFfmpeg();
-            frame = DecodeFrame(video, 100, w, h);
+            frame = TestFrames.Decode(video, 100, w, h);
         }
         var path = await RequireModelAsync(file);
         var model = TfliteModelReader.Read(await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken), path);
@@ -159,7 +158,7 @@ public class SelfieSegmentationImportTests
         var video = SharedData.Require($"footage/{clip}.mp4");
         SharedData.RequireFfmpeg();
         var path = await RequireModelAsync(file);
-        var rgb = DecodeFrame(video, 100, w, h);
+        var rgb = TestFrames.Decode(video, 100, w, h);
         var input = rgb.Select(b => b / 255f).ToArray();
         var graph = TfliteModelReader.Read(await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken)).SubGraphs[0];
         var mask = TfliteTestGraph.RunOnnx(TfliteImporter.ConvertToOnnx(path), graph, [input])[0].Values;
@@ -183,20 +182,6 @@ public class SelfieSegmentationImportTests
         for (var x = (int)(x0 * w); x < (int)(x1 * w); x++, count++)
             if (test(mask[y * w + x])) hits++;
         return (double)hits / count;
-    }
-
-    private static byte[] DecodeFrame(string video, int frame, int w, int h)
-    {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-v", "error", "-i", video, "-vf", $"select=eq(n\\,{frame}),scale={w}:{h}", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-" })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        using var buffer = new MemoryStream();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.BaseStream.CopyTo(buffer);
-        process.WaitForExit();
-        Assert.True(buffer.Length == w * h * 3, $"ffmpeg returned {buffer.Length} bytes: {stderr.Result}");
-        return buffer.ToArray();
     }
 
     private static void SavePng(float[] mask, int w, int h, string path)
