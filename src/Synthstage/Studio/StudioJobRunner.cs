@@ -41,9 +41,13 @@ public sealed class StudioJobRunner(StudioDataFolder folder, ModelStore store)
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         outputChosen(relative);
         RenderOutput target = info.IsStillImage ? new RenderOutput.Plain(output) : new RenderOutput.Resumable(output) { PartSeconds = PartSeconds };
-        // The subject points travel with the job (SubjectPoint.ToCommandLine gives them as the command line's value);
-        // the keying options take them once the engine selects a subject by points.
-        var keying = new KeyingOptions { Model = request.Model, Store = store };
+        // The clicks become the same selection --subject/--exclude give the CLI, in the clip's display pixels.
+        var keying = new KeyingOptions
+        {
+            Model = request.Model,
+            Store = store,
+            Selection = SubjectPoint.ToSelection(request.Subject, info.DisplayWidth, info.DisplayHeight),
+        };
         var look = new CompositeLook { Harmonize = request.Harmonize, LightWrap = request.LightWrap };
         if (request.Scene is { Motion: "walk" } walking)
         {

@@ -26,6 +26,16 @@ public sealed record SubjectPoint(double X, double Y, int Frame, bool Include = 
     public (int X, int Y) InPixels(int width, int height) =>
         (Math.Clamp((int)(X * width), 0, width - 1), Math.Clamp((int)(Y * height), 0, height - 1));
 
+    /// <summary>The engine's selection for a <paramref name="width"/>×<paramref name="height"/> clip: what <c>--subject</c> and <c>--exclude</c> give the CLI.</summary>
+    public static Selection.SubjectSelection ToSelection(IEnumerable<SubjectPoint> points, int width, int height) => new()
+    {
+        Points = [.. points.Select(p =>
+        {
+            var (x, y) = p.InPixels(width, height);
+            return new Selection.SubjectPoint(x, y, p.Frame, p.Include ? Selection.SubjectPointKind.Subject : Selection.SubjectPointKind.Exclude);
+        })],
+    };
+
     /// <summary>The points as the command line's subject value: <c>X,Y@F</c> in pixels, excluded ones prefixed with <c>-</c>, comma-separated lists joined by ';'.</summary>
     public static string ToCommandLine(IEnumerable<SubjectPoint> points, int width, int height) =>
         string.Join(';', points.Select(p =>

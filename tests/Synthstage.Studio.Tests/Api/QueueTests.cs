@@ -33,6 +33,8 @@ public sealed class QueueTests
         var provenance = await ReadAsync(await client.GetAsync($"/api/gallery/{id}/provenance", TestContext.Current.CancellationToken));
         Assert.True(provenance.GetProperty("trusted").GetBoolean());
         Assert.Equal("made by Synthstage — background replaced", provenance.GetProperty("verdict").GetString());
+        // The click reached the engine: the render keyed the subject under it, and its manifest says so.
+        Assert.Equal("640,324@120", provenance.GetProperty("parameters").GetProperty("subject points").GetString());
         var again = await ReadAsync(await client.GetAsync($"/api/gallery/{id}/settings", TestContext.Current.CancellationToken));
         Assert.Equal("#1e3c78", again.GetProperty("background").GetString());
         Assert.Equal("general", again.GetProperty("model").GetString());
