@@ -280,8 +280,9 @@ $('gallery').addEventListener('click', async (e) => {
   const id = e.target.closest('.card').dataset.id;
   try {
     const job = state.jobs.get(id);
-    if (job && job.request.walk) { window.studio.restoreWalk(job.request.walk); return; }
     const request = await api(`/api/gallery/${id}/settings`);
+    // A walk comes back from its manifest as a walk request: the walks page takes it.
+    if (request.walk) { await window.studio.restoreWalk(request.walk); return; }
     openClip(await api('/api/clips/info?path=' + encodeURIComponent(request.clip)));
     state.points = request.subject || [];
     $('model').value = request.model; showLicence();
