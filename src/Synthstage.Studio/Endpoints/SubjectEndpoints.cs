@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Synthstage.Media;
 using Synthstage.Models;
 
 namespace Synthstage.Studio.Endpoints;
@@ -20,7 +19,7 @@ public static class SubjectEndpoints
     {
         app.MapGet("/api/clips/frame", async (string path, int n, StudioDataFolder folder, CancellationToken ct) =>
         {
-            var info = await MediaProbe.ProbeAsync(folder.Resolve(path), ct);
+            var info = await ClipProbes.ProbeCachedAsync(folder.Resolve(path), ct);
             var image = await ClipFrames.ReadCachedAsync(info, n, ct);
             return Results.File(ClipFrames.EncodeJpeg(image), "image/jpeg");
         });
@@ -29,7 +28,7 @@ public static class SubjectEndpoints
         {
             if (!KeyingModelChoice.IsBuiltIn(request.Model))
                 throw new SynthstageException($"unknown model '{request.Model}'; choose one the page lists", ExitCodes.Usage);
-            var info = await MediaProbe.ProbeAsync(folder.Resolve(request.Clip), ct);
+            var info = await ClipProbes.ProbeCachedAsync(folder.Resolve(request.Clip), ct);
             var points = request.Points ?? [];
             foreach (var point in points) point.Validate(info.FrameCount);
             var matte = await mattes.MatteAsync(info, request.Frame, request.Model, points, null, ct);
@@ -61,7 +60,7 @@ public static class SubjectEndpoints
         {
             if (!KeyingModelChoice.IsBuiltIn(request.Model))
                 throw new SynthstageException($"unknown model '{request.Model}'; choose one the page lists", ExitCodes.Usage);
-            var info = await MediaProbe.ProbeAsync(folder.Resolve(request.Clip), ct);
+            var info = await ClipProbes.ProbeCachedAsync(folder.Resolve(request.Clip), ct);
             await mattes.WarmAsync(info, request.Model, ct);
             return Results.Json(new { ok = true });
         });

@@ -102,8 +102,23 @@ public sealed class FrameMatteService(ModelStore store) : IDisposable
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await StagesAsync(model, info.DisplayWidth, info.DisplayHeight, info.FrameRate, selecting: false, null, ct).ConfigureAwait(false);
-            await StagesAsync(model, info.DisplayWidth, info.DisplayHeight, info.FrameRate, selecting: true, null, ct).ConfigureAwait(false);
+            // One run of each on a black frame too: a session's first inference allocates (pose-full's first click took
+            // 1.1 s against 150 ms for the next ones).
+            var black = new byte[info.DisplayWidth * info.DisplayHeight * 3];
+            foreach (var selecting in new[] { false, true })
+            {
+                var stages = await StagesAsync(model, info.DisplayWidth, info.DisplayHeight, info.FrameRate, selecting, null, ct).ConfigureAwait(false);
+                stages.Reset();
+                try
+                {
+                    stages.SegmentAndShape(black, new float[stages.MaskWidth * stages.MaskHeight], 0);
+                }
+                catch (SynthstageException e) when (e.ExitCode == ExitCodes.Usage)
+                {
+                    // The placeholder point is on nobody in a black frame: the models ran, which is all a warm-up needs.
+                }
+                stages.Reset();
+            }
         }
         finally
         {
