@@ -39,6 +39,8 @@ public static class GalleryEndpoints
             var job = queue.Store.Get(id)!;
             var provenance = await OutputProvenance.CheckAsync(output, ct);
             if (!provenance.Trusted) throw new SynthstageException($"the output's manifest cannot be trusted ({provenance.Verdict})", ExitCodes.BadInput);
+            // A walk's settings are all in its manifest (keyframes, seeds, frames, size, model, …): the job's request is not read.
+            if (job.Request.Walk is not null) return Results.Json(new RenderRequest { Walk = ManifestSettings.ToWalkRequest(provenance, folder) });
             return Results.Json(ManifestSettings.ToRequest(provenance, job.Request.Clip, job.Request.Subject, folder));
         });
     }

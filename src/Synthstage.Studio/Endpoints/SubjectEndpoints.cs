@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Synthstage.Media;
 using Synthstage.Models;
 
 namespace Synthstage.Studio.Endpoints;
@@ -20,7 +19,7 @@ public static class SubjectEndpoints
     {
         app.MapGet("/api/clips/frame", async (string path, int n, StudioDataFolder folder, CancellationToken ct) =>
         {
-            var info = await MediaProbe.ProbeAsync(folder.Resolve(path), ct);
+            var info = await ClipProbes.ProbeCachedAsync(folder.Resolve(path), ct);
             var image = await ClipFrames.ReadCachedAsync(info, n, ct);
             return Results.File(ClipFrames.EncodeJpeg(image), "image/jpeg");
         });
@@ -29,14 +28,14 @@ public static class SubjectEndpoints
         {
             if (!KeyingModelChoice.IsBuiltIn(request.Model))
                 throw new SynthstageException($"unknown model '{request.Model}'; choose one the page lists", ExitCodes.Usage);
-            var info = await MediaProbe.ProbeAsync(folder.Resolve(request.Clip), ct);
+            var info = await ClipProbes.ProbeCachedAsync(folder.Resolve(request.Clip), ct);
             var points = request.Points ?? [];
             foreach (var point in points) point.Validate(info.FrameCount);
-            var matte = await mattes.MatteAsync(info, request.Frame, request.Model, null, ct);
+            var matte = await mattes.MatteAsync(info, request.Frame, request.Model, points, null, ct);
             var here = points.Where(p => p.Frame == request.Frame).ToList();
             return Results.Json(new
             {
-                // The model's mask, one byte per pixel: the page tints it and enlarges it over the frame in a canvas.
+                // The model's mask (the subject this frame's points select, when there are any), one byte per pixel: the page tints it and enlarges it over the frame in a canvas.
                 mask = Convert.ToBase64String(matte.Mask),
                 maskWidth = matte.MaskWidth,
                 maskHeight = matte.MaskHeight,
@@ -46,6 +45,10 @@ public static class SubjectEndpoints
                 model = matte.Model,
                 milliseconds = matte.Elapsed.TotalMilliseconds,
                 coverage = matte.Coverage,
+                // "points": the subject the frame's points select, as the render keys it; "model": the model's own matte;
+                // "failed": the points select nothing (the note says why).
+                selection = matte.Selection.ToString().ToLowerInvariant(),
+                note = matte.Note,
                 // What the matte says under each click of this frame: an include point outside it, or an exclude point inside it, needs fixing.
                 points = here.Select(p => new { p.X, p.Y, p.Include, matte = matte.At(p) / 255.0 }),
                 subject = SubjectPoint.ToCommandLine(points, matte.Width, matte.Height),
@@ -57,7 +60,7 @@ public static class SubjectEndpoints
         {
             if (!KeyingModelChoice.IsBuiltIn(request.Model))
                 throw new SynthstageException($"unknown model '{request.Model}'; choose one the page lists", ExitCodes.Usage);
-            var info = await MediaProbe.ProbeAsync(folder.Resolve(request.Clip), ct);
+            var info = await ClipProbes.ProbeCachedAsync(folder.Resolve(request.Clip), ct);
             await mattes.WarmAsync(info, request.Model, ct);
             return Results.Json(new { ok = true });
         });

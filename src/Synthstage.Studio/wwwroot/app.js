@@ -126,8 +126,12 @@ async function refreshMatte() {
     const total = performance.now() - started;
     window.studio.lastMatteMs = total;
     const misses = matte.points.filter((p) => p.include ? p.matte < 0.5 : p.matte >= 0.5).length;
-    $('matte-status').textContent = `matte of frame ${matte.frame} (${matte.model}) in ${Math.round(total)} ms, ` +
-      `subject covers ${(matte.coverage * 100).toFixed(0)} % of the frame` + (misses ? `; ${misses} point(s) disagree with the matte` : '');
+    // With points on this frame the overlay is the subject they select (what the render keys here), else the model's matte.
+    const what = matte.selection === 'points' ? 'selected subject' : 'matte';
+    $('matte-status').className = matte.selection === 'failed' ? 'error' : 'muted';
+    $('matte-status').textContent = `${what} of frame ${matte.frame} (${matte.model}) in ${Math.round(total)} ms, ` +
+      `subject covers ${(matte.coverage * 100).toFixed(0)} % of the frame` + (misses ? `; ${misses} point(s) disagree with the matte` : '') +
+      (matte.note ? ` — ${matte.note}` : '');
     $('matte-status').dataset.ready = String(matte.frame);
   } catch (err) { $('matte-status').textContent = err.message; $('matte-status').className = 'error'; }
 }
@@ -276,8 +280,9 @@ $('gallery').addEventListener('click', async (e) => {
   const id = e.target.closest('.card').dataset.id;
   try {
     const job = state.jobs.get(id);
-    if (job && job.request.walk) { window.studio.restoreWalk(job.request.walk); return; }
     const request = await api(`/api/gallery/${id}/settings`);
+    // A walk comes back from its manifest as a walk request: the walks page takes it.
+    if (request.walk) { await window.studio.restoreWalk(request.walk); return; }
     openClip(await api('/api/clips/info?path=' + encodeURIComponent(request.clip)));
     state.points = request.subject || [];
     $('model').value = request.model; showLicence();

@@ -97,7 +97,7 @@
   const previousOnTab = studio.onTab;
   studio.onTab = (name) => { if (previousOnTab) previousOnTab(name); if (name === 'walks') load(); };
 
-  // "Use these settings again" for a walk: the request the job was queued with.
+  // The gallery's "use these settings again": a walk request read back from the output's manifest.
   studio.restoreWalk = async (request) => {
     studio.openTab('walks');
     await load();
@@ -108,7 +108,7 @@
     if (request.model) $('walk-model').value = request.model;
     walk.audio = request.audio ? { path: request.audio, name: request.audio } : null;
     studio.show('walk-audio', walk.audio ? `audio ${request.audio}` : 'no audio: frames move at an even pace');
-    studio.show('walk-message', 'settings loaded from the job', 'ok');
+    studio.show('walk-message', 'settings loaded from the output\'s manifest', 'ok');
   };
 
   addKeyframe({ prompt: 'a forest in spring, morning light' });

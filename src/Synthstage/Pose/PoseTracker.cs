@@ -99,7 +99,7 @@ public sealed class PoseTracker : IDisposable
         Score = 0;
         var tracked = _next is not null;
         if (_next is not { } region && !TryDetect(frame, width, height, channels, out region))
-            return false;
+            return SearchWithoutDetection && TrySearch(frame, width, height, channels, out region) && Accept(region, width, height);
         _landmarkModel.Run(frame, width, height, channels, region);
         if (_landmarkModel.PoseFlag < MinPoseFlag)
         {
@@ -109,6 +109,38 @@ public sealed class PoseTracker : IDisposable
             _landmarkModel.Run(frame, width, height, channels, region);
             if (_landmarkModel.PoseFlag < MinPoseFlag) return false;
         }
+        return Accept(region, width, height);
+    }
+
+    /// <summary>
+    /// When the detector finds nobody and no person is followed, look for a body anyway with the landmark model on
+    /// upright crops (<see cref="PoseSearchRegions"/>), as <see cref="MultiPersonTracker.Seed"/> does: the detector finds
+    /// people by their face, and a torso over a table with the face out of shot (coffee.mp4) is never detected. Off by
+    /// default, so renders keep their mattes and cost (up to four more landmark runs on each frame without anyone);
+    /// the studio's single-frame overlay turns it on.
+    /// </summary>
+    public bool SearchWithoutDetection { get; set; }
+
+    /// <summary>The upright crop in which the landmark model is surest of a person (its outputs on that crop are left in the model).</summary>
+    private bool TrySearch(ReadOnlySpan<byte> frame, int width, int height, int channels, out PoseRegion region)
+    {
+        var (best, flag) = (-1, MinPoseFlag);
+        var regions = PoseSearchRegions.For(width, height);
+        for (var i = 0; i < regions.Length; i++)
+        {
+            _landmarkModel.Run(frame, width, height, channels, regions[i]);
+            if (_landmarkModel.PoseFlag >= flag) (best, flag) = (i, _landmarkModel.PoseFlag);
+        }
+        region = best >= 0 ? regions[best] : default;
+        if (best < 0) return false;
+        // The model holds the last crop's outputs: run it again on the best one unless that was the last.
+        if (best != regions.Length - 1) _landmarkModel.Run(frame, width, height, channels, region);
+        return true;
+    }
+
+    /// <summary>Takes the landmark model's outputs on <paramref name="region"/> as this frame's person.</summary>
+    private bool Accept(PoseRegion region, int width, int height)
+    {
         Region = region;
         Score = _landmarkModel.PoseFlag;
         Found = true;

@@ -18,7 +18,7 @@ public sealed class SubjectSelector : IDisposable
 {
     private const float OnSubject = 0.5f;
 
-    private readonly SubjectSelection _selection;
+    private SubjectSelection _selection;
     private readonly MultiPersonTracker _tracker;
     private readonly HashSet<int> _selected = [];
     private readonly HashSet<int> _excludedPeople = [];
@@ -117,6 +117,17 @@ public sealed class SubjectSelector : IDisposable
         _tracker.Process(frame, width, height, 3);
         var points = _selection.Points.Where(p => p.Frame == frameIndex).ToList();
         if (points.Count > 0) ApplyPoints(frame, points, width, height);
+    }
+
+    /// <summary>
+    /// Replaces the points with <paramref name="selection"/>'s and starts the tracking again: the studio's overlay keys
+    /// each click's selection with the models it has loaded instead of loading them per click.
+    /// </summary>
+    public void Reselect(SubjectSelection selection)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        _selection = selection;
+        Restart();
     }
 
     /// <summary>Forgets the people and the selection: the next frame starts again.</summary>

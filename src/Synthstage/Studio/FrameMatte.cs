@@ -1,7 +1,7 @@
 namespace Synthstage.Studio;
 
 /// <summary>
-/// The matte of one frame as the model gives it, before the guided enlargement: <paramref name="MaskWidth"/> ×
+/// The matte of one frame as the model gives it (or confined to the subject the frame's points select), before the guided enlargement: <paramref name="MaskWidth"/> ×
 /// <paramref name="MaskHeight"/> bytes (255 = subject) spanning the whole frame. The clip page enlarges and tints it in
 /// a canvas; enlarging it here to 1280×720 and sending a PNG of that cost more than the model itself did.
 /// </summary>
@@ -14,6 +14,12 @@ namespace Synthstage.Studio;
 /// <param name="Elapsed">Decode and matte time on the server.</param>
 public sealed record FrameMatte(int Width, int Height, int MaskWidth, int MaskHeight, byte[] Mask, string Model, TimeSpan Elapsed)
 {
+    /// <summary>Whether this is the model's matte or the subject selected by the frame's points.</summary>
+    public FrameMatteSelection Selection { get; init; }
+
+    /// <summary>What the page should say about the selection (points not followed, or why they select nothing), or null.</summary>
+    public string? Note { get; init; }
+
     /// <summary>The matte's value under <paramref name="point"/>, 0..255, sampled bilinearly as the page enlarges it.</summary>
     public byte At(SubjectPoint point)
     {

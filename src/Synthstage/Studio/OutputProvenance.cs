@@ -15,13 +15,23 @@ namespace Synthstage.Studio;
 public sealed record OutputProvenance(string Verdict, bool Trusted, string? Signature, bool? HashMatches, bool Watermark,
     IReadOnlyList<PartRecord> Parts, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<ModelRecord> Models)
 {
+    /// <summary>The prompts the manifest records, by role (a walk's "keyframe 1", "keyframe 2", …).</summary>
+    public IReadOnlyList<PromptRecord> Prompts { get; init; } = [];
+
+    /// <summary>The seeds the manifest records, in order (a walk's: one per keyframe).</summary>
+    public IReadOnlyList<ulong> Seeds { get; init; } = [];
+
+    /// <summary>The input files the manifest records (name and SHA-256), by role.</summary>
+    public IReadOnlyList<FileRecord> Inputs { get; init; } = [];
+
     /// <summary>Verifies <paramref name="path"/> and sums the report up.</summary>
     public static async Task<OutputProvenance> CheckAsync(string path, CancellationToken ct)
     {
         // The watermark scan decodes the whole video: its verdict is kept beside the output for as long as the file
         // (size and time) and its credentials sidecar (WebM, PNG sequences) stay as they were checked.
         var sidecar = Path.ChangeExtension(path, ".c2pa");
-        var stamp = $"{new FileInfo(path).Length}|{File.GetLastWriteTimeUtc(path).Ticks}|{(File.Exists(sidecar) ? File.GetLastWriteTimeUtc(sidecar).Ticks : 0)}";
+        // The leading version changes whenever the summary gains fields, so older verdicts are checked again.
+        var stamp = $"2|{new FileInfo(path).Length}|{File.GetLastWriteTimeUtc(path).Ticks}|{(File.Exists(sidecar) ? File.GetLastWriteTimeUtc(sidecar).Ticks : 0)}";
         var cache = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".provenance.json");
         if (File.Exists(cache))
         {
@@ -53,7 +63,12 @@ public sealed record OutputProvenance(string Verdict, bool Trusted, string? Sign
         var signature = c2pa is not null ? (c2pa.SignatureValid ? "Valid" : "Invalid") : report.Manifests.FirstOrDefault()?.Signature.ToString();
         var hashMatches = c2pa?.Binding.Matches ?? report.HashMatches;
         return new OutputProvenance(verdict, trusted, signature, hashMatches,
-            report.Watermark.Found, parts, manifest?.Parameters ?? new Dictionary<string, string>(), manifest?.Models ?? []);
+            report.Watermark.Found, parts, manifest?.Parameters ?? new Dictionary<string, string>(), manifest?.Models ?? [])
+        {
+            Prompts = manifest?.Prompts ?? [],
+            Seeds = manifest?.Seeds ?? [],
+            Inputs = manifest?.Inputs ?? [],
+        };
     }
 
     private static string Nature(IReadOnlyList<PartRecord> parts)

@@ -174,6 +174,19 @@ public sealed class MatteStages : IDisposable
         _nextFrame = 0;
     }
 
+    /// <summary>
+    /// Keys <paramref name="selection"/>'s points from now on, with the models already loaded, and forgets earlier
+    /// frames (<see cref="Reset"/>): for stages made with points (<see cref="Selector"/> set).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The stages were made without points, or <paramref name="selection"/> has none.</exception>
+    public void Reselect(Selection.SubjectSelection selection)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        if (_selector is null || selection.IsEmpty) throw new InvalidOperationException("only stages made with points select: create them with a selection");
+        _selector.Reselect(selection);
+        Reset();
+    }
+
     /// <summary>Releases the model and buffers.</summary>
     public void Dispose()
     {

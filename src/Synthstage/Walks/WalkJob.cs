@@ -180,7 +180,8 @@ public static class WalkJob
         record.AddModel("unet", id, File.Exists(unet) ? unet : Path.Combine(modelFolder, "model_index.json"));
         if (upscalerName is not null) record.Set("upscaler", upscalerName);
         upscaler?.AddModelTo(record, "frame super-resolution");
-        if (options.AudioPath is { } audio) record.AddInput("audio", audio);
+        // The audio paces the walk with this much of an even ramp mixed in; without audio it changes nothing.
+        if (options.AudioPath is { } audio) record.AddInput("audio", audio).Set("smooth", options.Smooth.ToString("R", inv));
         return record;
     }
 
