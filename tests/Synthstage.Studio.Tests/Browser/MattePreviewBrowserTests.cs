@@ -54,6 +54,7 @@ public sealed class MattePreviewBrowserTests(ITestOutputHelper output)
             // It plays: the position moves.
             await page.EvaluateAsync("() => document.querySelector('#matte-preview-video').play()");
             await page.WaitForFunctionAsync("() => document.querySelector('#matte-preview-video').currentTime > 0.3", null, new() { Timeout = 15_000 });
+            await page.Locator("#matte-preview-video").ScrollIntoViewIfNeededAsync();
             await BrowserSession.DocumentAsync(page, "matte-preview");
 
             // Asked again: the cached preview, at once.
