@@ -40,6 +40,7 @@ public static class StudioApp
         services.AddSingleton(provider => new FrameMatteService(provider.GetRequiredService<ModelStore>()));
         services.AddSingleton(provider => new ModelInstalls(provider.GetRequiredService<ModelStore>(), Models.Hub.HubOptions.FromEnvironment()));
         services.AddSingleton(provider => new ScenePreviews(provider.GetRequiredService<StudioDataFolder>(), provider.GetRequiredService<ModelStore>()));
+        services.AddSingleton(provider => new MattePreviews(new ClipMattePreview(provider.GetRequiredService<StudioDataFolder>(), provider.GetRequiredService<ModelStore>())));
         services.AddSingleton(provider => new JobStore(provider.GetRequiredService<StudioDataFolder>().Database));
         services.AddSingleton(provider => new StudioJobRunner(provider.GetRequiredService<StudioDataFolder>(), provider.GetRequiredService<ModelStore>())
         {
@@ -68,6 +69,7 @@ public static class StudioApp
         ModelEndpoints.Map(app);
         SceneEndpoints.Map(app);
         WalkEndpoints.Map(app);
+        MattePreviewEndpoints.Map(app);
         app.MapGet("/api/status", (StudioSettings s) => Results.Json(new
         {
             version = typeof(SynthstageException).Assembly.GetName().Version?.ToString(3),

@@ -23,7 +23,7 @@ public sealed class PreviewRun : IProgress<DiffusionPreview>
     /// <summary>Short random id.</summary>
     public string Id { get; }
 
-    /// <summary>Where the finished PNG is written.</summary>
+    /// <summary>Where the finished PNG is written (for a matte preview: its WebM).</summary>
     public string ImagePath { get; }
 
     /// <summary>When it started, for pruning old runs.</summary>
@@ -80,6 +80,9 @@ public sealed class PreviewRun : IProgress<DiffusionPreview>
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         Add(new PreviewEvent("step", value.Step, value.Steps, data?.ToArray(), null), finished: false);
     }
+
+    /// <summary>Progress without a picture: step (a matte preview's frame) <paramref name="step"/> of <paramref name="steps"/>.</summary>
+    internal void Progress(int step, int steps) => Add(new PreviewEvent("step", step, steps, null, null), finished: false);
 
     internal void End(PreviewEvent last)
     {
