@@ -6,7 +6,6 @@ using Synthstage.Compositing;
 using Synthstage.Media;
 using Synthstage.Models;
 using Synthstage.Provenance;
-using Synthstage.Selection;
 using Synthstage.Video;
 
 namespace Synthstage.Studio;
@@ -89,7 +88,7 @@ public sealed class ClipMattePreview(StudioDataFolder folder, ModelStore store)
         {
             Model = plan.Model,
             Store = store,
-            Selection = SelectionOf(plan.Points, plan.Width, plan.Height),
+            Selection = SubjectPoint.ToSelection(plan.Points, plan.Width, plan.Height),
             // Realtime VP9 at a low-resolution CRF: the encoder costs little next to the model, and Chromium plays WebM.
             Encoder = EncoderSettings.Default with { Format = OutputFormat.WebM, Crf = 36 },
             KeepAudio = false,
@@ -99,23 +98,6 @@ public sealed class ClipMattePreview(StudioDataFolder folder, ModelStore store)
             progress, ct).ConfigureAwait(false);
         Prune();
         return new MattePreviewResult(plan.OutputPath, render.FramesWritten, clock.Elapsed, false, render.Warning);
-    }
-
-    /// <summary>
-    /// The engine's subject selection for points given as fractions of the frame, in the pixels of a
-    /// <paramref name="width"/>×<paramref name="height"/> frame (as <see cref="SubjectPoint.ToCommandLine"/> places them).
-    /// </summary>
-    public static SubjectSelection SelectionOf(IEnumerable<SubjectPoint> points, int width, int height)
-    {
-        ArgumentNullException.ThrowIfNull(points);
-        return new SubjectSelection
-        {
-            Points = [.. points.Select(p =>
-            {
-                var (x, y) = p.InPixels(width, height);
-                return new Selection.SubjectPoint(x, y, p.Frame, p.Include ? SubjectPointKind.Subject : SubjectPointKind.Exclude);
-            })],
-        };
     }
 
     /// <summary>The preview's size: <paramref name="maxWidth"/> wide at most, the aspect kept, both sides even (yuv420p needs it).</summary>

@@ -47,7 +47,7 @@ public sealed class FrameMatteService(ModelStore store) : IDisposable
             if (here.Count > 0)
             {
                 var selecting = await StagesAsync(model, frame.Width, frame.Height, info.FrameRate, selecting: true, progress, ct).ConfigureAwait(false);
-                var selection = new SubjectSelection { Points = [.. here.Select(p => ToPixels(p, frame.Width, frame.Height))] };
+                var selection = SubjectPoint.ToSelection(here, frame.Width, frame.Height);
                 selecting.Reselect(selection);
                 var selected = new float[selecting.MaskWidth * selecting.MaskHeight];
                 try
@@ -85,13 +85,6 @@ public sealed class FrameMatteService(ModelStore store) : IDisposable
         {
             _gate.Release();
         }
-    }
-
-    /// <summary>A page point (fractions of the frame) as the engine's point in source pixels.</summary>
-    private static Selection.SubjectPoint ToPixels(SubjectPoint point, int width, int height)
-    {
-        var (x, y) = point.InPixels(width, height);
-        return new Selection.SubjectPoint(x, y, point.Frame, point.Include ? SubjectPointKind.Subject : SubjectPointKind.Exclude);
     }
 
     /// <summary>Loads <paramref name="model"/> for frames of <paramref name="info"/>'s size, with and without points, so the first click costs no model load.</summary>

@@ -29,12 +29,15 @@ public sealed record SubjectPoint(double X, double Y, int Frame, bool Include = 
     /// <summary>The engine's selection for a <paramref name="width"/>×<paramref name="height"/> clip: what <c>--subject</c> and <c>--exclude</c> give the CLI.</summary>
     public static Selection.SubjectSelection ToSelection(IEnumerable<SubjectPoint> points, int width, int height) => new()
     {
-        Points = [.. points.Select(p =>
-        {
-            var (x, y) = p.InPixels(width, height);
-            return new Selection.SubjectPoint(x, y, p.Frame, p.Include ? Selection.SubjectPointKind.Subject : Selection.SubjectPointKind.Exclude);
-        })],
+        Points = [.. points.Select(p => p.ToEngine(width, height))],
     };
+
+    /// <summary>The point as the engine's, in the source pixels of a <paramref name="width"/>×<paramref name="height"/> frame.</summary>
+    public Selection.SubjectPoint ToEngine(int width, int height)
+    {
+        var (x, y) = InPixels(width, height);
+        return new Selection.SubjectPoint(x, y, Frame, Include ? Selection.SubjectPointKind.Subject : Selection.SubjectPointKind.Exclude);
+    }
 
     /// <summary>The points as the command line's subject value: <c>X,Y@F</c> in pixels, excluded ones prefixed with <c>-</c>, comma-separated lists joined by ';'.</summary>
     public static string ToCommandLine(IEnumerable<SubjectPoint> points, int width, int height) =>
