@@ -71,9 +71,6 @@ public sealed class MattePreviewTests(ITestOutputHelper output)
         Assert.Equal("done", repeated[^1].Kind);
         Assert.DoesNotContain(repeated, e => e.Kind == "step");
         Assert.Contains("from the cache", repeated[^1].Data.GetProperty("message").GetString(), StringComparison.Ordinal);
-        // What is left is the clip's probe and two requests: about 15 times faster whether the machine is quiet (0.14 s
-        // against 2.1 s) or loaded (1.6 s against 24 s), so a fifth of the first is a bound that holds in both.
-        Assert.True(second * 5 < first, $"the cached preview took {second.TotalMilliseconds:F0} ms, the first {first.TotalMilliseconds:F0} ms");
         Assert.Equal(await File.ReadAllBytesAsync(video, Ct), await client.GetByteArrayAsync(again.GetProperty("video").GetString(), Ct));
 
         var status = await QueueTests.ReadAsync(await client.GetAsync(again.GetProperty("status").GetString(), Ct));
