@@ -26,7 +26,9 @@ public sealed class FastGuidedFilter
     private readonly float[] _r, _g, _b, _p, _rr, _rg, _rb, _gg, _gb, _bb, _rp, _gp, _bp;
     private readonly float[] _mr, _mg, _mb, _mp, _mrr, _mrg, _mrb, _mgg, _mgb, _mbb, _mrp, _mgp, _mbp;
     private readonly float[] _bPlane, _ar, _ag, _ab, _maskGrid;
-    private readonly ushort[] _rowSums;
+    private readonly ushort[] _rowSums, _blockSums;
+    // Frame columns per grid cell when every cell has the same width (0 otherwise).
+    private readonly int _uniformBlock;
     private readonly PixelCentreSampling _columns, _rows;
     // ā (per channel) and b̄ widened to the frame's columns, one row per grid row.
     private readonly float[] _wideR, _wideG, _wideB, _wideP;
@@ -69,7 +71,10 @@ public sealed class FastGuidedFilter
         (_r, _g, _b, _p, _rr, _rg, _rb, _gg, _gb, _bb, _rp, _gp, _bp) = (Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane());
         (_mr, _mg, _mb, _mp, _mrr, _mrg, _mrb, _mgg, _mgb, _mbb, _mrp, _mgp, _mbp) = (Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane());
         (_ar, _ag, _ab, _bPlane, _maskGrid) = (Plane(), Plane(), Plane(), Plane(), Plane());
-        _rowSums = new ushort[frameWidth * 3];
+        _uniformBlock = frameWidth == _gridWidth * subsample ? subsample : 0;
+        // Padded so the shifted 16-lane reads of the block sums stay inside.
+        _rowSums = new ushort[frameWidth * 3 + 3 * subsample + Vector256<ushort>.Count];
+        _blockSums = new ushort[frameWidth * 3 + Vector256<ushort>.Count];
         _columns = new PixelCentreSampling(_gridWidth, frameWidth);
         _rows = new PixelCentreSampling(_gridHeight, frameHeight);
         (_wideR, _wideG, _wideB, _wideP) = (new float[_gridHeight * frameWidth], new float[_gridHeight * frameWidth],
@@ -140,6 +145,11 @@ public sealed class FastGuidedFilter
                 var end = Math.Min(y1, chunk + RowAccumulate.MaxUInt16Rows);
                 for (var y = chunk; y < end; y++) RowAccumulate.Add(frame.Slice(y * stride, stride), sums);
                 var first = chunk == y0;
+                if (_uniformBlock > 0 && (end - chunk) * _uniformBlock <= RowAccumulate.MaxUInt16Rows && Vector256.IsHardwareAccelerated)
+                {
+                    SumUniformBlocks(rowR, rowG, rowB, first);
+                    continue;
+                }
                 for (var gx = 0; gx < gw; gx++)
                 {
                     int x0 = _blockX[gx], x1 = _blockX[gx + 1];
@@ -161,6 +171,30 @@ public sealed class FastGuidedFilter
                 rowG[gx] *= scale;
                 rowB[gx] *= scale;
             }
+        }
+    }
+
+    // Block sums when every cell is s columns wide: t[i] = Σ_j<s sums[i + 3j] for all i by shifted 16-lane adds (at
+    // most 257 rows × 255 per cell, so 16 bits hold them), then cell gx's channel c is t[3·s·gx + c]: the same integers.
+    private void SumUniformBlocks(Span<float> rowR, Span<float> rowG, Span<float> rowB, bool first)
+    {
+        var s = _uniformBlock;
+        var length = _frameWidth * 3;
+        ref var sums = ref MemoryMarshal.GetArrayDataReference(_rowSums);
+        ref var blocks = ref MemoryMarshal.GetArrayDataReference(_blockSums);
+        for (var i = 0; i < length; i += Vector256<ushort>.Count)
+        {
+            var t = Vector256.LoadUnsafe(ref sums, (nuint)i);
+            for (var j = 1; j < s; j++) t += Vector256.LoadUnsafe(ref sums, (nuint)(i + 3 * j));
+            t.StoreUnsafe(ref blocks, (nuint)i);
+        }
+        var step = 3 * s;
+        for (var gx = 0; gx < rowR.Length; gx++)
+        {
+            var k = gx * step;
+            int r = _blockSums[k], g = _blockSums[k + 1], b = _blockSums[k + 2];
+            if (first) (rowR[gx], rowG[gx], rowB[gx]) = (r, g, b);
+            else (rowR[gx], rowG[gx], rowB[gx]) = (rowR[gx] + r, rowG[gx] + g, rowB[gx] + b);
         }
     }
 
@@ -464,18 +498,56 @@ public sealed class FastGuidedFilter
         var i0 = taps.Index0;
         var i1 = taps.Index1;
         var w1 = taps.Weight1;
-        for (var x = from; x < to; x++)
+        var x = from;
+        if (Avx2.IsSupported)
+            x = WidenGathered(source, i0, i1, w1, destination, from, to);
+        for (; x < to; x++)
         {
             var a = source[i0[x]];
             destination[x] = a + (source[i1[x]] - a) * w1[x];
         }
     }
 
+    // The scalar loop's a + (b − a)·w on eight taps at a time, the two source values gathered; returns where it stopped.
+    private static unsafe int WidenGathered(ReadOnlySpan<float> source, int[] index0, int[] index1, float[] weight1, Span<float> destination, int from, int to)
+    {
+        var x = from;
+        // The taps index into source; they were built for its length, checked here once instead of per value.
+        if (source.Length < Extent(index1)) return from;
+        fixed (float* values = source)
+        fixed (int* first = index0, second = index1)
+        fixed (float* weights = weight1)
+        {
+            for (; x + Vector256<float>.Count <= to; x += Vector256<float>.Count)
+            {
+                var a = Avx2.GatherVector256(values, Avx.LoadVector256(first + x), 4);
+                var b = Avx2.GatherVector256(values, Avx.LoadVector256(second + x), 4);
+                (a + (b - a) * Avx.LoadVector256(weights + x)).CopyTo(destination.Slice(x, Vector256<float>.Count));
+            }
+        }
+        return x;
+
+        static int Extent(int[] index) => index.Length == 0 ? 0 : index[^1] + 1;
+    }
+
+    // top·(1 − w) + bottom·w in one pass (TensorPrimitives' Multiply then MultiplyAdd, fused into one loop: the same
+    // two products and sum per value, no fused multiply-add).
     private static void Lerp(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, float weight, Span<float> destination)
     {
-        // top + (bottom − top)·w = top·(1 − w) + bottom·w
-        TensorPrimitives.Multiply(top, 1 - weight, destination);
-        TensorPrimitives.MultiplyAdd(bottom, weight, destination, destination);
+        var keep = 1 - weight;
+        var x = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vKeep = Vector256.Create(keep);
+            var vWeight = Vector256.Create(weight);
+            ref var t = ref MemoryMarshal.GetReference(top);
+            ref var b = ref MemoryMarshal.GetReference(bottom);
+            ref var d = ref MemoryMarshal.GetReference(destination);
+            var n = Math.Min(destination.Length, Math.Min(top.Length, bottom.Length));
+            for (; x + Vector256<float>.Count <= n; x += Vector256<float>.Count)
+                (Vector256.LoadUnsafe(ref t, (nuint)x) * vKeep + Vector256.LoadUnsafe(ref b, (nuint)x) * vWeight).StoreUnsafe(ref d, (nuint)x);
+        }
+        for (; x < destination.Length; x++) destination[x] = top[x] * keep + bottom[x] * weight;
     }
 
     // pshufb control picking byte 3k + channel of each 128-bit lane into the low byte of 32-bit lane k (0x80 zeroes).
