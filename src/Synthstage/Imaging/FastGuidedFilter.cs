@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Synthstage.Imaging;
 
@@ -23,10 +25,13 @@ public sealed class FastGuidedFilter
     // Grid planes: guide (3), mask, products and their means, coefficients.
     private readonly float[] _r, _g, _b, _p, _rr, _rg, _rb, _gg, _gb, _bb, _rp, _gp, _bp;
     private readonly float[] _mr, _mg, _mb, _mp, _mrr, _mrg, _mrb, _mgg, _mgb, _mbb, _mrp, _mgp, _mbp;
-    private readonly float[] _aInterleaved, _bPlane, _ar, _ag, _ab, _maskGrid;
-    private readonly ushort[] _rowSums;
-    private readonly PixelCentreSampling _columns3, _columns1, _rows;
-    private readonly float[] _wideA, _wideB, _rowA, _rowI;
+    private readonly float[] _bPlane, _ar, _ag, _ab, _maskGrid;
+    private readonly ushort[] _rowSums, _blockSums;
+    // Frame columns per grid cell when every cell has the same width (0 otherwise).
+    private readonly int _uniformBlock;
+    private readonly PixelCentreSampling _columns, _rows;
+    // ā (per channel) and b̄ widened to the frame's columns, one row per grid row.
+    private readonly float[] _wideR, _wideG, _wideB, _wideP;
     // Per grid row: the frame columns where ā is widened, and runs of frame columns (start, end pairs) that need
     // the colour term because ā is not zero in this grid row or the next.
     private readonly int[] _spanLo, _spanHi, _runs, _runCount;
@@ -66,15 +71,14 @@ public sealed class FastGuidedFilter
         (_r, _g, _b, _p, _rr, _rg, _rb, _gg, _gb, _bb, _rp, _gp, _bp) = (Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane());
         (_mr, _mg, _mb, _mp, _mrr, _mrg, _mrb, _mgg, _mgb, _mbb, _mrp, _mgp, _mbp) = (Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane(), Plane());
         (_ar, _ag, _ab, _bPlane, _maskGrid) = (Plane(), Plane(), Plane(), Plane(), Plane());
-        _aInterleaved = new float[n * 3];
-        _rowSums = new ushort[frameWidth * 3];
-        _columns3 = new PixelCentreSampling(_gridWidth, frameWidth, 3);
-        _columns1 = new PixelCentreSampling(_gridWidth, frameWidth);
+        _uniformBlock = frameWidth == _gridWidth * subsample ? subsample : 0;
+        // Padded so the shifted 16-lane reads of the block sums stay inside.
+        _rowSums = new ushort[frameWidth * 3 + 3 * subsample + Vector256<ushort>.Count];
+        _blockSums = new ushort[frameWidth * 3 + Vector256<ushort>.Count];
+        _columns = new PixelCentreSampling(_gridWidth, frameWidth);
         _rows = new PixelCentreSampling(_gridHeight, frameHeight);
-        _wideA = new float[_gridHeight * frameWidth * 3];
-        _wideB = new float[_gridHeight * frameWidth];
-        _rowA = new float[frameWidth * 3];
-        _rowI = new float[frameWidth * 3];
+        (_wideR, _wideG, _wideB, _wideP) = (new float[_gridHeight * frameWidth], new float[_gridHeight * frameWidth],
+            new float[_gridHeight * frameWidth], new float[_gridHeight * frameWidth]);
         _spanLo = new int[_gridHeight];
         _spanHi = new int[_gridHeight];
         _runs = new int[_gridHeight * (_gridWidth + 1)];
@@ -141,6 +145,11 @@ public sealed class FastGuidedFilter
                 var end = Math.Min(y1, chunk + RowAccumulate.MaxUInt16Rows);
                 for (var y = chunk; y < end; y++) RowAccumulate.Add(frame.Slice(y * stride, stride), sums);
                 var first = chunk == y0;
+                if (_uniformBlock > 0 && (end - chunk) * _uniformBlock <= RowAccumulate.MaxUInt16Rows && Vector256.IsHardwareAccelerated)
+                {
+                    SumUniformBlocks(rowR, rowG, rowB, first);
+                    continue;
+                }
                 for (var gx = 0; gx < gw; gx++)
                 {
                     int x0 = _blockX[gx], x1 = _blockX[gx + 1];
@@ -162,6 +171,30 @@ public sealed class FastGuidedFilter
                 rowG[gx] *= scale;
                 rowB[gx] *= scale;
             }
+        }
+    }
+
+    // Block sums when every cell is s columns wide: t[i] = Σ_j<s sums[i + 3j] for all i by shifted 16-lane adds (at
+    // most 257 rows × 255 per cell, so 16 bits hold them), then cell gx's channel c is t[3·s·gx + c]: the same integers.
+    private void SumUniformBlocks(Span<float> rowR, Span<float> rowG, Span<float> rowB, bool first)
+    {
+        var s = _uniformBlock;
+        var length = _frameWidth * 3;
+        ref var sums = ref MemoryMarshal.GetArrayDataReference(_rowSums);
+        ref var blocks = ref MemoryMarshal.GetArrayDataReference(_blockSums);
+        for (var i = 0; i < length; i += Vector256<ushort>.Count)
+        {
+            var t = Vector256.LoadUnsafe(ref sums, (nuint)i);
+            for (var j = 1; j < s; j++) t += Vector256.LoadUnsafe(ref sums, (nuint)(i + 3 * j));
+            t.StoreUnsafe(ref blocks, (nuint)i);
+        }
+        var step = 3 * s;
+        for (var gx = 0; gx < rowR.Length; gx++)
+        {
+            var k = gx * step;
+            int r = _blockSums[k], g = _blockSums[k + 1], b = _blockSums[k + 2];
+            if (first) (rowR[gx], rowG[gx], rowB[gx]) = (r, g, b);
+            else (rowR[gx], rowG[gx], rowB[gx]) = (rowR[gx] + r, rowG[gx] + g, rowB[gx] + b);
         }
     }
 
@@ -201,8 +234,60 @@ public sealed class FastGuidedFilter
         _box.Apply(_rp, _mrp);
         _box.Apply(_gp, _mgp);
         _box.Apply(_bp, _mbp);
+        SolveCells(n);
+        // Means of the coefficients; the frame bytes are 0..255, so a is scaled by 1/255 once here.
+        _box.Apply(_ar, _rr);
+        _box.Apply(_ag, _gg);
+        _box.Apply(_ab, _bb);
+        _box.Apply(_bPlane, _p);
+        ConfineAndScale(n);
+    }
+
+    // a = (Σ + εU)⁻¹ cov(I, p) and b per cell, 8 cells at a time: lane by lane the same operations in the same order
+    // as the scalar tail (no fused multiply-add), so the coefficients are the same floats.
+    private void SolveCells(int n)
+    {
         var eps = _epsilon;
-        for (var i = 0; i < n; i++)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var e = Vector256.Create(eps);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var mr = Load(_mr, i);
+                var mg = Load(_mg, i);
+                var mb = Load(_mb, i);
+                var mp = Load(_mp, i);
+                var covR = Load(_mrp, i) - mr * mp;
+                var covG = Load(_mgp, i) - mg * mp;
+                var covB = Load(_mbp, i) - mb * mp;
+                var srr = Load(_mrr, i) - mr * mr + e;
+                var srg = Load(_mrg, i) - mr * mg;
+                var srb = Load(_mrb, i) - mr * mb;
+                var sgg = Load(_mgg, i) - mg * mg + e;
+                var sgb = Load(_mgb, i) - mg * mb;
+                var sbb = Load(_mbb, i) - mb * mb + e;
+                var c00 = sgg * sbb - sgb * sgb;
+                var c01 = sgb * srb - srg * sbb;
+                var c02 = srg * sgb - sgg * srb;
+                var c11 = srr * sbb - srb * srb;
+                var c12 = srb * srg - srr * sgb;
+                var c22 = srr * sgg - srg * srg;
+                var invDet = Vector256<float>.One / (srr * c00 + srg * c01 + srb * c02);
+                var ar = (c00 * covR + c01 * covG + c02 * covB) * invDet;
+                var ag = (c01 * covR + c11 * covG + c12 * covB) * invDet;
+                var ab = (c02 * covR + c12 * covG + c22 * covB) * invDet;
+                var b = mp - ar * mr - ag * mg - ab * mb;
+                // The mask is flat over the window (exactly, after shaping): a = 0, b = mean(p).
+                var flat = Vector256.Equals(covR, Vector256<float>.Zero) & Vector256.Equals(covG, Vector256<float>.Zero)
+                    & Vector256.Equals(covB, Vector256<float>.Zero);
+                Vector256.ConditionalSelect(flat, Vector256<float>.Zero, ar).StoreUnsafe(ref Ref(_ar), (nuint)i);
+                Vector256.ConditionalSelect(flat, Vector256<float>.Zero, ag).StoreUnsafe(ref Ref(_ag), (nuint)i);
+                Vector256.ConditionalSelect(flat, Vector256<float>.Zero, ab).StoreUnsafe(ref Ref(_ab), (nuint)i);
+                Vector256.ConditionalSelect(flat, mp, b).StoreUnsafe(ref Ref(_bPlane), (nuint)i);
+            }
+        }
+        for (; i < n; i++)
         {
             float mr = _mr[i], mg = _mg[i], mb = _mb[i], mp = _mp[i];
             var covR = _mrp[i] - mr * mp;
@@ -237,27 +322,47 @@ public sealed class FastGuidedFilter
             _ab[i] = ab;
             _bPlane[i] = mp - ar * mr - ag * mg - ab * mb;
         }
-        // Means of the coefficients; the frame bytes are 0..255, so a is scaled by 1/255 once here.
-        _box.Apply(_ar, _rr);
-        _box.Apply(_ag, _gg);
-        _box.Apply(_ab, _bb);
-        _box.Apply(_bPlane, _p);
-        const float inv255 = 1f / 255f;
-        for (var i = 0; i < n; i++)
+    }
+
+    // Confinement: where the whole window around a cell is background (or subject) in the mask, the output is too.
+    // Otherwise ā, averaged over windows that straddle the edge, would copy the texture beside the subject (grass,
+    // bark) into a faint fringe up to two radii out, which also shimmers from frame to frame. ā is left in _rr, _gg,
+    // _bb (scaled by 1/255 for guide bytes), b̄ in _p.
+    private void ConfineAndScale(int n)
+    {
+        const float inv255 = 1f / 255f, low = 1e-6f, high = 1 - 1e-6f;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            // Confinement: where the whole window around a cell is background (or subject) in the mask, the output
-            // is too. Otherwise ā, averaged over windows that straddle the edge, would copy the texture beside the
-            // subject (grass, bark) into a faint fringe up to two radii out, which also shimmers from frame to frame.
-            if (_mp[i] <= 1e-6f || _mp[i] >= 1 - 1e-6f)
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var mp = Load(_mp, i);
+                var empty = Vector256.LessThanOrEqual(mp, Vector256.Create(low));
+                var flat = empty | Vector256.GreaterThanOrEqual(mp, Vector256.Create(high));
+                var scale = Vector256.Create(inv255);
+                Vector256.ConditionalSelect(flat, Vector256<float>.Zero, Load(_rr, i) * scale).StoreUnsafe(ref Ref(_rr), (nuint)i);
+                Vector256.ConditionalSelect(flat, Vector256<float>.Zero, Load(_gg, i) * scale).StoreUnsafe(ref Ref(_gg), (nuint)i);
+                Vector256.ConditionalSelect(flat, Vector256<float>.Zero, Load(_bb, i) * scale).StoreUnsafe(ref Ref(_bb), (nuint)i);
+                Vector256.ConditionalSelect(flat, Vector256.ConditionalSelect(empty, Vector256<float>.Zero, Vector256<float>.One), Load(_p, i))
+                    .StoreUnsafe(ref Ref(_p), (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            if (_mp[i] <= low || _mp[i] >= high)
             {
                 _rr[i] = _gg[i] = _bb[i] = 0;
-                _p[i] = _mp[i] <= 1e-6f ? 0 : 1;
+                _p[i] = _mp[i] <= low ? 0 : 1;
             }
-            _aInterleaved[3 * i] = _rr[i] * inv255;
-            _aInterleaved[3 * i + 1] = _gg[i] * inv255;
-            _aInterleaved[3 * i + 2] = _bb[i] * inv255;
+            _rr[i] *= inv255;
+            _gg[i] *= inv255;
+            _bb[i] *= inv255;
         }
     }
+
+    private static Vector256<float> Load(float[] plane, int index) => Vector256.LoadUnsafe(ref Ref(plane), (nuint)index);
+
+    private static ref float Ref(float[] plane) => ref MemoryMarshal.GetArrayDataReference(plane);
 
     // Where the mask is flat over a window, cov(I, p) = 0 and so a = 0, and b = mean(p) is flat too: there q is a
     // constant. Only the columns near the matte's edges (a band a few windows wide) need the colour term, which keeps
@@ -267,11 +372,12 @@ public sealed class FastGuidedFilter
         int gw = _gridWidth, gh = _gridHeight, n = gw * gh;
         // Windows where the mask varies (var = mean(p²) − mean(p)²); a and b vary only within one more window of
         // them, and ā, b̄ only there, so those cells (dilated by the box) are where the output may change.
-        TensorPrimitives.Multiply(_maskGrid, _maskGrid, _rr);
-        _box.Apply(_rr, _gg);
-        for (var i = 0; i < n; i++) _rr[i] = _gg[i] - _mp[i] * _mp[i] > 1e-6f ? 1f : 0f;
-        _box.Apply(_rr, _gg);
-        for (var i = 0; i < n; i++) _active[i] = _gg[i] > 0;
+        // (_rg and _rb are free by now; ā is in _rr, _gg, _bb.)
+        TensorPrimitives.Multiply(_maskGrid, _maskGrid, _rg);
+        _box.Apply(_rg, _rb);
+        for (var i = 0; i < n; i++) _rg[i] = _rb[i] - _mp[i] * _mp[i] > 1e-6f ? 1f : 0f;
+        _box.Apply(_rg, _rb);
+        for (var i = 0; i < n; i++) _active[i] = _rb[i] > 0;
         var either = _eitherRow.AsSpan(0, gw);
         for (var gy = 0; gy < gh; gy++)
         {
@@ -314,36 +420,73 @@ public sealed class FastGuidedFilter
     private void Evaluate(ReadOnlySpan<byte> frame, Span<float> output)
     {
         int w = _frameWidth, gw = _gridWidth;
-        var wide3 = w * 3;
         for (var gy = 0; gy < _gridHeight; gy++)
         {
             int lo = _spanLo[gy], hi = _spanHi[gy];
             if (hi > lo)
-                Widen(_aInterleaved.AsSpan(gy * gw * 3, gw * 3), _columns3, _wideA.AsSpan(gy * wide3, wide3), 3 * lo, 3 * hi);
-            Widen(_p.AsSpan(gy * gw, gw), _columns1, _wideB.AsSpan(gy * w, w), 0, w);
+            {
+                Widen(_rr.AsSpan(gy * gw, gw), _columns, _wideR.AsSpan(gy * w, w), lo, hi);
+                Widen(_gg.AsSpan(gy * gw, gw), _columns, _wideG.AsSpan(gy * w, w), lo, hi);
+                Widen(_bb.AsSpan(gy * gw, gw), _columns, _wideB.AsSpan(gy * w, w), lo, hi);
+            }
+            Widen(_p.AsSpan(gy * gw, gw), _columns, _wideP.AsSpan(gy * w, w), 0, w);
         }
-        var rowA = _rowA.AsSpan();
-        var rowI = _rowI.AsSpan();
         for (var y = 0; y < _frameHeight; y++)
         {
             int i0 = _rows.Index0[y], i1 = _rows.Index1[y];
             var weight = _rows.Weight1[y];
             var dst = output.Slice(y * w, w);
-            Lerp(_wideB.AsSpan(i0 * w, w), _wideB.AsSpan(i1 * w, w), weight, dst);
+            Lerp(_wideP.AsSpan(i0 * w, w), _wideP.AsSpan(i1 * w, w), weight, dst);
             // Runs of grid row i0 cover where ā is not zero in rows i0 and i0 + 1 (= i1, or i0 itself at the edges).
             var runs = _runs.AsSpan(i0 * (gw + 1), 2 * _runCount[i0]);
             (_changingFrom[y], _changingTo[y]) = runs.IsEmpty ? (0, 0) : (runs[0], runs[^1]);
             for (var r = 0; r < runs.Length; r += 2)
+                AddColourTerm(frame, y * w, i0 * w, i1 * w, weight, runs[r], runs[r + 1], dst);
+        }
+    }
+
+    // dst[x] += ā·I over frame columns [from, to) of the output row starting at pixel rowStart, ā blended between the
+    // widened grid rows starting at top and bottom. Per pixel: ā = ā₀·(1 − w) + ā₁·w per channel, then
+    // dst + ((āR·R + āG·G) + āB·B): the vector loop and the scalar tail do the same operations in the same order.
+    private void AddColourTerm(ReadOnlySpan<byte> frame, int rowStart, int top, int bottom, float weight, int from, int to, Span<float> dst)
+    {
+        var keep = 1 - weight;
+        ref var pixels = ref MemoryMarshal.GetReference(frame);
+        ref var wr = ref Ref(_wideR);
+        ref var wg = ref Ref(_wideG);
+        ref var wb = ref Ref(_wideB);
+        ref var q = ref MemoryMarshal.GetReference(dst);
+        var x = from;
+        if (Avx2.IsSupported)
+        {
+            // Eight pixels are 24 bytes: two 16-byte loads 12 bytes apart, each lane's four pixels spread to 32-bit lanes.
+            var red = Spread(0);
+            var green = Spread(1);
+            var blue = Spread(2);
+            var vKeep = Vector256.Create(keep);
+            var vWeight = Vector256.Create(weight);
+            // The second load reads 4 bytes past the eighth pixel: stop where that would leave the frame.
+            var last = Math.Min(to, (frame.Length - 28) / 3 - rowStart + 1);
+            for (; x + Vector256<float>.Count <= last; x += Vector256<float>.Count)
             {
-                int lo = runs[r], n = runs[r + 1] - runs[r];
-                var a = rowA.Slice(3 * lo, 3 * n);
-                Lerp(_wideA.AsSpan(i0 * wide3 + 3 * lo, 3 * n), _wideA.AsSpan(i1 * wide3 + 3 * lo, 3 * n), weight, a);
-                var guide = rowI.Slice(3 * lo, 3 * n);
-                BytesToFloats(frame.Slice(y * wide3 + 3 * lo, 3 * n), guide);
-                TensorPrimitives.Multiply(a, guide, a);
-                var span = dst.Slice(lo, n);
-                for (var x = 0; x < n; x++) span[x] += a[3 * x] + a[3 * x + 1] + a[3 * x + 2];
+                var offset = (nuint)(3 * (rowStart + x));
+                var bytes = Vector256.Create(Vector128.LoadUnsafe(ref pixels, offset), Vector128.LoadUnsafe(ref pixels, offset + 12));
+                var r = Avx.ConvertToVector256Single(Avx2.Shuffle(bytes, red).AsInt32());
+                var g = Avx.ConvertToVector256Single(Avx2.Shuffle(bytes, green).AsInt32());
+                var b = Avx.ConvertToVector256Single(Avx2.Shuffle(bytes, blue).AsInt32());
+                var ar = Vector256.LoadUnsafe(ref wr, (nuint)(top + x)) * vKeep + Vector256.LoadUnsafe(ref wr, (nuint)(bottom + x)) * vWeight;
+                var ag = Vector256.LoadUnsafe(ref wg, (nuint)(top + x)) * vKeep + Vector256.LoadUnsafe(ref wg, (nuint)(bottom + x)) * vWeight;
+                var ab = Vector256.LoadUnsafe(ref wb, (nuint)(top + x)) * vKeep + Vector256.LoadUnsafe(ref wb, (nuint)(bottom + x)) * vWeight;
+                (Vector256.LoadUnsafe(ref q, (nuint)x) + (ar * r + ag * g + ab * b)).StoreUnsafe(ref q, (nuint)x);
             }
+        }
+        for (; x < to; x++)
+        {
+            var p = 3 * (rowStart + x);
+            var ar = _wideR[top + x] * keep + _wideR[bottom + x] * weight;
+            var ag = _wideG[top + x] * keep + _wideG[bottom + x] * weight;
+            var ab = _wideB[top + x] * keep + _wideB[bottom + x] * weight;
+            dst[x] += ar * frame[p] + ag * frame[p + 1] + ab * frame[p + 2];
         }
     }
 
@@ -355,38 +498,65 @@ public sealed class FastGuidedFilter
         var i0 = taps.Index0;
         var i1 = taps.Index1;
         var w1 = taps.Weight1;
-        for (var x = from; x < to; x++)
+        var x = from;
+        if (Avx2.IsSupported)
+            x = WidenGathered(source, i0, i1, w1, destination, from, to);
+        for (; x < to; x++)
         {
             var a = source[i0[x]];
             destination[x] = a + (source[i1[x]] - a) * w1[x];
         }
     }
 
-    private static void Lerp(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, float weight, Span<float> destination)
+    // The scalar loop's a + (b − a)·w on eight taps at a time, the two source values gathered; returns where it stopped.
+    private static unsafe int WidenGathered(ReadOnlySpan<float> source, int[] index0, int[] index1, float[] weight1, Span<float> destination, int from, int to)
     {
-        // top + (bottom − top)·w = top·(1 − w) + bottom·w
-        TensorPrimitives.Multiply(top, 1 - weight, destination);
-        TensorPrimitives.MultiplyAdd(bottom, weight, destination, destination);
-    }
-
-    internal static void BytesToFloats(ReadOnlySpan<byte> source, Span<float> destination)
-    {
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        var x = from;
+        // The taps index into source; they were built for its length, checked here once instead of per value.
+        if (source.Length < Extent(index1)) return from;
+        fixed (float* values = source)
+        fixed (int* first = index0, second = index1)
+        fixed (float* weights = weight1)
         {
-            var n = Vector256<float>.Count;
-            for (; i <= source.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
+            for (; x + Vector256<float>.Count <= to; x += Vector256<float>.Count)
             {
-                var (low, high) = Vector256.Widen(Vector256.Create(source.Slice(i, Vector256<byte>.Count)));
-                var (a, b) = Vector256.Widen(low);
-                var (c, d) = Vector256.Widen(high);
-                Vector256.ConvertToSingle(a).CopyTo(destination.Slice(i, n));
-                Vector256.ConvertToSingle(b).CopyTo(destination.Slice(i + n, n));
-                Vector256.ConvertToSingle(c).CopyTo(destination.Slice(i + 2 * n, n));
-                Vector256.ConvertToSingle(d).CopyTo(destination.Slice(i + 3 * n, n));
+                var a = Avx2.GatherVector256(values, Avx.LoadVector256(first + x), 4);
+                var b = Avx2.GatherVector256(values, Avx.LoadVector256(second + x), 4);
+                (a + (b - a) * Avx.LoadVector256(weights + x)).CopyTo(destination.Slice(x, Vector256<float>.Count));
             }
         }
-        for (; i < source.Length; i++) destination[i] = source[i];
+        return x;
+
+        static int Extent(int[] index) => index.Length == 0 ? 0 : index[^1] + 1;
+    }
+
+    // top·(1 − w) + bottom·w in one pass (TensorPrimitives' Multiply then MultiplyAdd, fused into one loop: the same
+    // two products and sum per value, no fused multiply-add).
+    private static void Lerp(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, float weight, Span<float> destination)
+    {
+        var keep = 1 - weight;
+        var x = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vKeep = Vector256.Create(keep);
+            var vWeight = Vector256.Create(weight);
+            ref var t = ref MemoryMarshal.GetReference(top);
+            ref var b = ref MemoryMarshal.GetReference(bottom);
+            ref var d = ref MemoryMarshal.GetReference(destination);
+            var n = Math.Min(destination.Length, Math.Min(top.Length, bottom.Length));
+            for (; x + Vector256<float>.Count <= n; x += Vector256<float>.Count)
+                (Vector256.LoadUnsafe(ref t, (nuint)x) * vKeep + Vector256.LoadUnsafe(ref b, (nuint)x) * vWeight).StoreUnsafe(ref d, (nuint)x);
+        }
+        for (; x < destination.Length; x++) destination[x] = top[x] * keep + bottom[x] * weight;
+    }
+
+    // pshufb control picking byte 3k + channel of each 128-bit lane into the low byte of 32-bit lane k (0x80 zeroes).
+    private static Vector256<byte> Spread(int channel)
+    {
+        Span<byte> control = stackalloc byte[32];
+        control.Fill(0x80);
+        for (var k = 0; k < 4; k++) control[4 * k] = control[16 + 4 * k] = (byte)(3 * k + channel);
+        return Vector256.Create((ReadOnlySpan<byte>)control);
     }
 
     // Block boundaries of an area reduction from length to count cells: cell k covers [bounds[k], bounds[k+1]).
