@@ -36,7 +36,11 @@ internal sealed class PeopleSeparation
     private readonly HashSet<int> _others = [];
     private float[] _people = [];
     private float[] _one = [];
+    private float[] _scratch = [];
+    private byte[] _sameBody = [];
     private bool _pointed;
+    private IReadOnlyList<SubjectPoint>? _points;
+    private byte[] _pointedRegion = [];
     private int _quiet;
     private int _sinceProbe;
     private (float X, float Y, float Radius)? _lastSubject;
@@ -79,13 +83,11 @@ internal sealed class PeopleSeparation
         if (subjects.Count > 0)
         {
             Start(frame, width, height);
-            _selected.Clear();
             foreach (var point in subjects)
                 if (PersonAt(frame, point, width, height) is { } person) _selected.Add(person.Id);
             _pointed = true;
-            Classify(width, height, byRegion: false);
-            // Nobody else in the frame: the tracker is not needed until the detector finds someone.
-            if (!Tracking || !OthersVisible()) Stop();
+            // Everyone else is sorted once the frame's matte shows what the points are on (in Subtract).
+            _points = subjects;
             return;
         }
         if (!_pointed) return;
@@ -93,7 +95,7 @@ internal sealed class PeopleSeparation
         {
             _tracker.Process(frame, width, height, 3);
             TrackedFrames++;
-            Classify(width, height, byRegion: true);
+            Classify(_region.PreviousOwners, _region.MaskWidth, _region.MaskHeight, width, height);
             _quiet = OthersVisible() ? 0 : _quiet + 1;
             if (_quiet >= Linger) Stop();
             return;
@@ -108,7 +110,7 @@ internal sealed class PeopleSeparation
         {
             if (IsSubject(_detections[d], width, height)) continue;
             Start(frame, width, height);
-            Classify(width, height, byRegion: true);
+            Classify(_region.PreviousOwners, _region.MaskWidth, _region.MaskHeight, width, height);
             if (!OthersVisible()) Stop();
             return;
         }
@@ -119,7 +121,21 @@ internal sealed class PeopleSeparation
     {
         if (!Tracking) return;
         var n = maskWidth * maskHeight;
-        if (_people.Length < n) (_people, _one) = (new float[n], new float[n]);
+        if (_people.Length < n) (_people, _one, _pointedRegion) = (new float[n], new float[n], new byte[n]);
+        if (_points is { } points)
+        {
+            // The points' frame: a person whose body lies in the matte's region under the points is the subject
+            // when nobody tracked is under the points themselves (a torso the landmark model fits loosely).
+            _points = null;
+            PointedRegion(mask, maskWidth, maskHeight, points);
+            Classify(_pointedRegion.AsSpan(0, n), maskWidth, maskHeight, _tracker.FrameWidth, _tracker.FrameHeight);
+            // Nobody else in the frame: the tracker is not needed until the detector finds someone.
+            if (!OthersVisible())
+            {
+                Stop();
+                return;
+            }
+        }
         var others = _people.AsSpan(0, n);
         var one = _one.AsSpan(0, n);
         others.Clear();
@@ -159,6 +175,7 @@ internal sealed class PeopleSeparation
         _tracker.Reset();
         _selected.Clear();
         _others.Clear();
+        _points = null;
         _sinceProbe = 0;
     }
 
@@ -170,45 +187,94 @@ internal sealed class PeopleSeparation
     }
 
     /// <summary>
-    /// Sorts people seen for the first time: with <paramref name="byRegion"/>, one whose body lies mostly in the
-    /// previous frame's subject is the subject (a pointed person not yet tracked, or one the tracker gave a new id),
-    /// unless a person already known to be the subject is in view; everyone else is another person.
+    /// Sorts people seen for the first time: one whose body lies mostly in <paramref name="subject"/> (pixels equal to
+    /// <see cref="GeodesicSplit.Subject"/>, at mask resolution) is the subject — a pointed person the tracker did not
+    /// find under the point, or one it gave a new id — unless a person known to be the subject is in view and this
+    /// one's body is not mostly theirs (then it is someone merged with them); everyone else is another person.
     /// </summary>
-    private void Classify(int width, int height, bool byRegion)
+    private void Classify(ReadOnlySpan<byte> subject, int maskWidth, int maskHeight, int width, int height)
     {
-        var subjectInView = false;
+        PersonTrack? inView = null;
         foreach (var track in _tracker.Tracks)
-            if (track.Visible && _selected.Contains(track.Id)) subjectInView = true;
+            if (track.Visible && _selected.Contains(track.Id)) inView = track;
         foreach (var track in _tracker.Tracks)
         {
             if (!track.Visible || _selected.Contains(track.Id) || _others.Contains(track.Id)) continue;
-            if (byRegion && !subjectInView && ShareInSubject(track, width, height) >= SubjectShare)
+            var isSubject = subject.Length > 0 && ShareIn(track, subject, maskWidth, maskHeight, width, height) >= SubjectShare
+                && (inView is null || SameBody(track, inView, maskWidth, maskHeight, width, height));
+            if (isSubject)
             {
                 _selected.Add(track.Id);
-                subjectInView = true;
+                inView ??= track;
             }
             else _others.Add(track.Id);
         }
     }
 
-    /// <summary>The share of the track's body (probability ≥ 0.5) that was the subject in the previous frame.</summary>
-    private float ShareInSubject(PersonTrack track, int width, int height)
+    /// <summary>The share of the track's body (probability ≥ 0.5) on <paramref name="subject"/>'s subject pixels.</summary>
+    private float ShareIn(PersonTrack track, ReadOnlySpan<byte> subject, int mw, int mh, int width, int height)
     {
-        var previous = _region.PreviousOwners;
-        var (mw, mh) = (_region.MaskWidth, _region.MaskHeight);
-        if (previous.Length == 0) return 0;
         var n = mw * mh;
-        if (_one.Length < n) (_people, _one) = (new float[n], new float[n]);
-        var one = _one.AsSpan(0, n);
+        var one = Scratch(n);
         track.WriteMask(one, mw, mh, width, height);
         var (body, inSubject) = (0, 0);
         for (var i = 0; i < n; i++)
         {
             if (one[i] < OnPerson) continue;
             body++;
-            if (previous[i] == GeodesicSplit.Subject) inSubject++;
+            if (subject[i] == GeodesicSplit.Subject) inSubject++;
         }
         return body == 0 ? 0 : (float)inSubject / body;
+    }
+
+    /// <summary>True when most of <paramref name="track"/>'s body is <paramref name="other"/>'s too (the tracker followed one person twice).</summary>
+    private bool SameBody(PersonTrack track, PersonTrack other, int mw, int mh, int width, int height)
+    {
+        var n = mw * mh;
+        if (_sameBody.Length < n) _sameBody = new byte[n];
+        var one = Scratch(n);
+        other.WriteMask(one, mw, mh, width, height);
+        for (var i = 0; i < n; i++) _sameBody[i] = one[i] >= OnPerson ? GeodesicSplit.Subject : GeodesicSplit.None;
+        return ShareIn(track, _sameBody.AsSpan(0, n), mw, mh, width, height) >= SubjectShare;
+    }
+
+    private Span<float> Scratch(int n)
+    {
+        if (_scratch.Length < n) _scratch = new float[n];
+        return _scratch.AsSpan(0, n);
+    }
+
+    /// <summary>The matte's regions (probability ≥ 0.5, 4-connected) under the points, as <see cref="GeodesicSplit.Subject"/> pixels.</summary>
+    private void PointedRegion(ReadOnlySpan<float> mask, int mw, int mh, IReadOnlyList<SubjectPoint> points)
+    {
+        var region = _pointedRegion.AsSpan(0, mw * mh);
+        region.Clear();
+        var stack = new Stack<int>();
+        var (width, height) = (_tracker.FrameWidth, _tracker.FrameHeight);
+        foreach (var point in points)
+        {
+            var (px, py) = ((int)((point.X + 0.5f) * mw / width), (int)((point.Y + 0.5f) * mh / height));
+            // A click just off the matte still counts, as in RegionSelector.
+            for (var dy = -2; dy <= 2; dy++)
+            for (var dx = -2; dx <= 2; dx++)
+            {
+                var (x, y) = (px + dx, py + dy);
+                if (x < 0 || y < 0 || x >= mw || y >= mh || mask[y * mw + x] < OnPerson || region[y * mw + x] != 0) continue;
+                region[y * mw + x] = GeodesicSplit.Subject;
+                stack.Push(y * mw + x);
+            }
+        }
+        while (stack.TryPop(out var i))
+        {
+            var (x, y) = (i % mw, i / mw);
+            Span<int> next = [x > 0 ? i - 1 : -1, x < mw - 1 ? i + 1 : -1, y > 0 ? i - mw : -1, y < mh - 1 ? i + mw : -1];
+            foreach (var j in next)
+            {
+                if (j < 0 || region[j] != 0 || mask[j] < OnPerson) continue;
+                region[j] = GeodesicSplit.Subject;
+                stack.Push(j);
+            }
+        }
     }
 
     /// <summary>A detection is the subject when its face or hips are on the previous frame's subject, or it is where the subject's track last was.</summary>

@@ -125,6 +125,9 @@ public sealed class SubjectSelector : IDisposable
     /// </summary>
     public int SeparationFrames => _separation?.TrackedFrames ?? 0;
 
+    /// <summary>The separation of other people in the region path (null with a pose model, or without <c>--subject</c> points).</summary>
+    internal PeopleSeparation? Separation => _separation;
+
     /// <summary>Ids of the people keyed from the last points on (empty when only exclusions were given: everyone else is keyed).</summary>
     public IReadOnlyCollection<int> Selected => _selected;
 
