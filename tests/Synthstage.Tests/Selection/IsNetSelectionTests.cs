@@ -15,7 +15,7 @@ namespace Synthstage.Tests.Selection;
 /// </summary>
 public sealed class IsNetSelectionTests : IDisposable
 {
-    private const int Frames = 32;
+    private const int Frames = 22;
     private const int TileWidth = 90;
     private const int CanvasWidth = 320;
     private const int CanvasHeight = 180;
@@ -26,8 +26,8 @@ public sealed class IsNetSelectionTests : IDisposable
 
     private string PathOf(string name) => Path.Combine(_dir, name);
 
-    /// <summary>The tile's left edge in frame n: in at 110 for 6 frames, out to 340 over 6, out for 8, back over 6, in for 6.</summary>
-    private static int Offset(int n) => n < 6 ? 110 : n < 12 ? 110 + (n - 6) * 230 / 6 : n < 20 ? 340 : n < 26 ? 340 - (n - 20) * 230 / 6 : 110;
+    /// <summary>The tile's left edge in frame n: in at 110 for 4 frames, out to 340 over 4, out for 6, back over 4, in for 4.</summary>
+    private static int Offset(int n) => n < 4 ? 110 : n < 8 ? 110 + (n - 4) * 230 / 4 : n < 14 ? 340 : n < 18 ? 340 - (n - 14) * 230 / 4 : 110;
 
     [Fact]
     public async Task AThingPointedAtIsKeptInFrameNothingWhileOutAndKeptAgainOnItsReturn()
@@ -43,7 +43,7 @@ public sealed class IsNetSelectionTests : IDisposable
             for (var f = 0; f < Frames; f++) raw.Write(Compose(mug.Pixels, mug.Width, mug.Height, Offset(f)));
         await TwoPersonClips.RunAsync("-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{CanvasWidth}x{CanvasHeight}", "-r", "24", "-i", PathOf("away.rgb"),
             "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", PathOf("away.mp4"));
-        // No temporal smoothing: a 90-pixel tile moving 38 pixels a frame would be averaged with where it was and
+        // No temporal smoothing: a 90-pixel tile moving 57 pixels a frame would be averaged with where it was and
         // will be, and the test is about what the selection keeps in each frame.
         var options = new KeyingOptions { Model = IsNetModelInstaller.Model512, Store = store };
         options = options with { Matte = options.Matte with { Smoothing = 0, LookAhead = 0 } };
