@@ -67,6 +67,30 @@ internal sealed class RegionSelector
     /// <summary>Subject pixels (mask resolution) in the last frame.</summary>
     public int SubjectArea { get; private set; }
 
+    /// <summary>Mask width of the last frame (0 before the first).</summary>
+    public int MaskWidth => _components.Width;
+
+    /// <summary>Mask height of the last frame.</summary>
+    public int MaskHeight => _components.Height;
+
+    /// <summary>Each mask pixel's owner in the last frame (<see cref="GeodesicSplit.Subject"/> for the subject's); empty before the first.</summary>
+    public ReadOnlySpan<byte> PreviousOwners => _previous.Length == MaskWidth * MaskHeight ? _previous : [];
+
+    /// <summary>True when frame pixel (x, y) was the subject's in the last frame (or within <see cref="Reach"/> mask pixels of it).</summary>
+    public bool WasSubjectAt(float x, float y, int frameWidth, int frameHeight)
+    {
+        var (w, h) = (MaskWidth, MaskHeight);
+        if (w == 0 || _previous.Length != w * h) return false;
+        var (mx, my) = ((int)(x * w / frameWidth), (int)(y * h / frameHeight));
+        for (var dy = -Reach; dy <= Reach; dy++)
+        for (var dx = -Reach; dx <= Reach; dx++)
+        {
+            var (px, py) = (mx + dx, my + dy);
+            if (px >= 0 && py >= 0 && px < w && py < h && _previous[py * w + px] == GeodesicSplit.Subject) return true;
+        }
+        return false;
+    }
+
     public void Restart()
     {
         Active = false;

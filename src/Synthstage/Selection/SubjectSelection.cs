@@ -49,6 +49,6 @@ public sealed record SubjectSelection : ISettingsDescription
             : "none";
         writer.Add("subject points", List(SubjectPointKind.Subject))
             .Add("exclude points", List(SubjectPointKind.Exclude))
-            .Add("selection", $"the keying model's regions under the points, followed by overlap, excluded regions split off by colour; a pose model keys BlazePose multi-person tracks ({DefaultTracker} follows the people otherwise)");
+            .Add("selection", $"the keying model's regions under the points, followed by overlap, other tracked people and excluded regions (split off by colour) taken out; a pose model keys BlazePose multi-person tracks ({DefaultTracker} follows the people otherwise)");
     }
 }

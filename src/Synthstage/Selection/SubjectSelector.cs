@@ -11,7 +11,8 @@ namespace Synthstage.Selection;
 /// out) from that frame on, and the matte is the selected people's own segmentation minus other people and excluded
 /// regions. With any other model the subject is the model's own matte region under the points
 /// (<see cref="RegionSelector"/>): followed by overlap, minus excluded regions, dropped while it is out of the frame
-/// and found again by its colours. Call <see cref="Track"/> for every frame in order before the frame is segmented,
+/// and found again by its colours; while other people are in the frame the tracker follows everyone and their bodies
+/// are taken out of the matte first (<see cref="PeopleSeparation"/>). Call <see cref="Track"/> for every frame in order before the frame is segmented,
 /// and <see cref="Restrict(ReadOnlySpan{byte}, Span{float}, int, int, bool)"/> after.
 /// </summary>
 public sealed class SubjectSelector : IDisposable
@@ -30,16 +31,20 @@ public sealed class SubjectSelector : IDisposable
     private bool _everyone;
 
     private readonly RegionSelector? _region;
+    private readonly PeopleSeparation? _separation;
+    private readonly PoseDetector? _probe;
     private IReadOnlyList<SubjectPoint> _framePoints = [];
     private int _frameWidth;
     private int _frameHeight;
 
-    private SubjectSelector(SubjectSelection selection, MultiPersonTracker tracker, string trackerModel, RegionSelector? region)
+    private SubjectSelector(SubjectSelection selection, MultiPersonTracker tracker, string trackerModel, RegionSelector? region, PoseDetector? probe)
     {
         _selection = selection;
         _tracker = tracker;
         TrackerModel = trackerModel;
         _region = region;
+        _probe = probe;
+        if (region is not null && probe is not null) _separation = new PeopleSeparation(tracker, probe, region);
     }
 
     /// <summary>Loads the tracker for <paramref name="keyingModel"/> (the model itself when it is a pose model, else <see cref="SubjectSelection.DefaultTracker"/>), installing it on first use.</summary>
@@ -51,7 +56,23 @@ public sealed class SubjectSelector : IDisposable
         var tracker = await CreateTrackerAsync(model, store, session, tracking, progress, ct).ConfigureAwait(false);
         // A pose model's matte is the tracked people's own segmentation; any other model's matte is selected by region.
         var region = PoseSegmenter.ModelNames.ContainsKey(keyingModel ?? "") ? null : new RegionSelector(keyingModel ?? "");
-        return new SubjectSelector(selection, tracker, model, region);
+        PoseDetector? probe = null;
+        try
+        {
+            // The region path takes other people out; while the subject is alone only a detector of its own runs.
+            if (region is not null && selection.Points.Any(p => p.Kind == SubjectPointKind.Subject))
+            {
+                var (detectorPath, _) = await PoseModelInstaller.EnsureInstalledAsync(store, PoseSegmenter.ModelNames[model], progress, ct).ConfigureAwait(false);
+                probe = PoseDetector.Create(detectorPath, session);
+            }
+            return new SubjectSelector(selection, tracker, model, region, probe);
+        }
+        catch
+        {
+            probe?.Dispose();
+            tracker.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Installs the pose models on first use and loads a multi-person tracker.</summary>
@@ -97,6 +118,16 @@ public sealed class SubjectSelector : IDisposable
     /// <summary>With <see cref="SelectsRegions"/>: true while the subject is out of the frame (nothing is keyed until it returns).</summary>
     public bool SubjectLost => _region?.Lost ?? false;
 
+    /// <summary>
+    /// With <see cref="SelectsRegions"/>: frames since the last restart on which the tracker ran to take other people
+    /// out of the subject (only while someone besides the subject is in the frame; a lone subject costs a detector run
+    /// every few frames).
+    /// </summary>
+    public int SeparationFrames => _separation?.TrackedFrames ?? 0;
+
+    /// <summary>The separation of other people in the region path (null with a pose model, or without <c>--subject</c> points).</summary>
+    internal PeopleSeparation? Separation => _separation;
+
     /// <summary>Ids of the people keyed from the last points on (empty when only exclusions were given: everyone else is keyed).</summary>
     public IReadOnlyCollection<int> Selected => _selected;
 
@@ -112,6 +143,7 @@ public sealed class SubjectSelector : IDisposable
             // The region follows the subject by itself, after the frame is segmented.
             (_frameWidth, _frameHeight) = (width, height);
             _framePoints = [.. _selection.Points.Where(p => p.Frame == frameIndex)];
+            _separation?.Track(frame, width, height, [.. _framePoints.Where(p => p.Kind == SubjectPointKind.Subject)]);
             return;
         }
         _tracker.Process(frame, width, height, 3);
@@ -135,6 +167,7 @@ public sealed class SubjectSelector : IDisposable
     {
         _tracker.Reset();
         _region?.Restart();
+        _separation?.Restart();
         _selected.Clear();
         _excludedPeople.Clear();
         _regions.Clear();
@@ -230,8 +263,13 @@ public sealed class SubjectSelector : IDisposable
     /// <exception cref="SynthstageException">With <see cref="ExitCodes.Usage"/>: a <c>--subject</c> point on nothing the matte keys.</exception>
     public void Restrict(ReadOnlySpan<byte> frame, Span<float> mask, int maskWidth, int maskHeight, bool maskIsSelection)
     {
-        if (_region is null) Restrict(mask, maskWidth, maskHeight, maskIsSelection);
-        else _region.Apply(frame, _frameWidth, _frameHeight, mask, maskWidth, maskHeight, _framePoints);
+        if (_region is null)
+        {
+            Restrict(mask, maskWidth, maskHeight, maskIsSelection);
+            return;
+        }
+        _separation?.Subtract(mask, maskWidth, maskHeight);
+        _region.Apply(frame, _frameWidth, _frameHeight, mask, maskWidth, maskHeight, _framePoints);
     }
 
     /// <summary>
@@ -270,5 +308,9 @@ public sealed class SubjectSelector : IDisposable
     }
 
     /// <summary>Releases the tracker and its models.</summary>
-    public void Dispose() => _tracker.Dispose();
+    public void Dispose()
+    {
+        _tracker.Dispose();
+        _probe?.Dispose();
+    }
 }
