@@ -38,6 +38,14 @@ public sealed class ClipCatalog(StudioDataFolder folder)
     /// <exception cref="SynthstageException">With <see cref="ExitCodes.BadInput"/>: outside the data folder, missing, or not media.</exception>
     public async Task<StudioClip> DescribeAsync(string relativePath, CancellationToken ct)
     {
+        var (path, info) = await ProbeAsync(relativePath, ct).ConfigureAwait(false);
+        return StudioClip.From(folder.Relative(path), ClipUploads.NameOf(path), info);
+    }
+
+    /// <summary>The full path and probe of the clip at <paramref name="relativePath"/>.</summary>
+    /// <exception cref="SynthstageException">With <see cref="ExitCodes.BadInput"/>: outside the data folder, missing, or not media.</exception>
+    public async Task<(string Path, VideoInfo Info)> ProbeAsync(string relativePath, CancellationToken ct)
+    {
         var path = folder.Resolve(relativePath);
         if (!File.Exists(path)) throw new SynthstageException($"'{relativePath}' is not a file in the data folder", ExitCodes.BadInput);
         VideoInfo info;
@@ -49,6 +57,6 @@ public sealed class ClipCatalog(StudioDataFolder folder)
         {
             throw new SynthstageException($"'{relativePath}' is not a video or image Synthstage can read", ExitCodes.BadInput, e);
         }
-        return StudioClip.From(folder.Relative(path), ClipUploads.NameOf(path), info);
+        return (path, info);
     }
 }

@@ -48,17 +48,7 @@ public sealed class ClipMattePreview(StudioDataFolder folder, ModelStore store)
     {
         if (string.IsNullOrWhiteSpace(model) || !KeyingModelChoice.IsBuiltIn(model))
             throw new SynthstageException($"unknown model '{model}'; choose one the page lists", ExitCodes.Usage);
-        var path = folder.Resolve(clip);
-        if (!File.Exists(path)) throw new SynthstageException($"'{clip}' is not a file in the data folder", ExitCodes.BadInput);
-        VideoInfo info;
-        try
-        {
-            info = await MediaProbe.ProbeAsync(path, ct).ConfigureAwait(false);
-        }
-        catch (SynthstageException e) when (e.ExitCode == ExitCodes.BadInput)
-        {
-            throw new SynthstageException($"'{clip}' is not a video or image Synthstage can read", ExitCodes.BadInput, e);
-        }
+        var (path, info) = await new ClipCatalog(folder).ProbeAsync(clip, ct).ConfigureAwait(false);
         if (info.IsStillImage) throw new SynthstageException($"'{clip}' is a still image: its matte is the one a click shows", ExitCodes.Usage);
         var given = points ?? [];
         foreach (var point in given)

@@ -50,8 +50,8 @@ public sealed class MattePreviewTests(ITestOutputHelper output)
         Assert.Equal(("vp9", 320, 180, Frames), probe);
 
         // The sampled frame: the shirt keeps its own colours, the wall is dimmed to a blue-grey.
-        var preview = DecodeFrame(video, Sampled, 320, 180);
-        var source = DecodeFrame(Path.Combine(host.DataFolder, clip), Sampled, 320, 180);
+        var preview = Synthstage.Tests.TestFrames.Decode(video, Sampled, 320, 180);
+        var source = Synthstage.Tests.TestFrames.Decode(Path.Combine(host.DataFolder, clip), Sampled, 320, 180);
         var (shirt, shirtSource) = (Mean(preview, 0.62, 0.30), Mean(source, 0.62, 0.30));
         var (wall, wallSource) = (Mean(preview, 0.06, 0.10), Mean(source, 0.06, 0.10));
         output.WriteLine($"shirt {shirt} (source {shirtSource}), wall {wall} (source {wallSource})");
@@ -94,8 +94,8 @@ public sealed class MattePreviewTests(ITestOutputHelper output)
         output.WriteLine("with the mug excluded: " + events[^1].Data.GetProperty("message").GetString());
         var video = await SaveVideoAsync(host, client, events[^1].Data.GetProperty("video").GetString()!, "excluded.webm");
         var plain = await PreviewAsync(client, host, clip, new[] { new { x = 0.62, y = 0.3, frame = 0, include = true } }, "plain.webm");
-        var (mug, mugPlain) = (Mean(DecodeFrame(video, Sampled, 320, 180), 0.64, 0.64), Mean(DecodeFrame(plain, Sampled, 320, 180), 0.64, 0.64));
-        var (shirt, shirtPlain) = (Mean(DecodeFrame(video, Sampled, 320, 180), 0.62, 0.30), Mean(DecodeFrame(plain, Sampled, 320, 180), 0.62, 0.30));
+        var (mug, mugPlain) = (Mean(Synthstage.Tests.TestFrames.Decode(video, Sampled, 320, 180), 0.64, 0.64), Mean(Synthstage.Tests.TestFrames.Decode(plain, Sampled, 320, 180), 0.64, 0.64));
+        var (shirt, shirtPlain) = (Mean(Synthstage.Tests.TestFrames.Decode(video, Sampled, 320, 180), 0.62, 0.30), Mean(Synthstage.Tests.TestFrames.Decode(plain, Sampled, 320, 180), 0.62, 0.30));
         output.WriteLine($"mug excluded {mug}, kept {mugPlain}; shirt {shirt}, {shirtPlain}");
         Assert.True(Luma(mug) < 0.7 * Luma(mugPlain), $"the excluded mug is not dimmed: {mug} against {mugPlain}");
         Assert.True(Luma(shirt) > 0.9 * Luma(shirtPlain), $"the person went with the mug: {shirt} against {shirtPlain}");
@@ -206,21 +206,6 @@ public sealed class MattePreviewTests(ITestOutputHelper output)
         var stream = JsonDocument.Parse(result.StandardOutput).RootElement.GetProperty("streams")[0];
         return (stream.GetProperty("codec_name").GetString()!, stream.GetProperty("width").GetInt32(), stream.GetProperty("height").GetInt32(),
             int.Parse(stream.GetProperty("nb_read_frames").GetString()!, CultureInfo.InvariantCulture));
-    }
-
-    // One frame at 320×180 as packed RGB, by the ffmpeg command line (independent of the engine's reader).
-    private static byte[] DecodeFrame(string video, int frame, int width, int height)
-    {
-        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "-v", "error", "-i", video, "-vf", $"select=eq(n\\,{frame}),scale={width}:{height}", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-" })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        using var buffer = new MemoryStream();
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        process.StandardOutput.BaseStream.CopyTo(buffer);
-        process.WaitForExit();
-        Assert.True(buffer.Length == width * height * 3, $"ffmpeg returned {buffer.Length} bytes: {stderr.Result}");
-        return buffer.ToArray();
     }
 
     // The mean colour of a 9×9 patch centred at (x, y), given as fractions of a 320×180 frame.
