@@ -138,14 +138,7 @@ public sealed class MultiPersonTracker : IDisposable
     /// <returns>The person found, or null.</returns>
     public PersonTrack? Seed(ReadOnlySpan<byte> frame, int channels, float x, float y)
     {
-        var side = Math.Max(_width, _height);
-        // Upright crops: around the point; then with the hips at or below the bottom edge (a torso over a table).
-        PoseRegion[] regions =
-        [
-            new(x, y, side, 0), new(x, _height, 2f * _height, 0), new(x, 1.25f * _height, 2.5f * _height, 0),
-            new(_width / 2f, _height / 2f, 1.5f * side, 0),
-        ];
-        foreach (var region in regions)
+        foreach (var region in PoseSearchRegions.Around(x, y, _width, _height))
         {
             if (!TryRun(frame, channels, region, _scratch, out var candidate)) continue;
             var followed = _tracks.Find(t => t.Visible && candidate.DistanceTo(t.HipX, t.HipY) < SamePersonDistance * Math.Max(t.Radius, candidate.Radius));

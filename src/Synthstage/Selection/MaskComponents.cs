@@ -58,6 +58,11 @@ internal sealed class MaskComponents
         }
     }
 
+    /// <summary>The mask pixel under <paramref name="point"/> (source pixels of a <paramref name="frameWidth"/>×<paramref name="frameHeight"/> frame).</summary>
+    public (int X, int Y) PixelOf(SubjectPoint point, int frameWidth, int frameHeight) =>
+        (Math.Clamp((int)((point.X + 0.5f) * Width / frameWidth), 0, Width - 1),
+         Math.Clamp((int)((point.Y + 0.5f) * Height / frameHeight), 0, Height - 1));
+
     /// <summary>The region under mask pixel (x, y), or the nearest within <paramref name="reach"/> pixels (a click just off an edge); −1 if none.</summary>
     public int At(int x, int y, int reach)
     {

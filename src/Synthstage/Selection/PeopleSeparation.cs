@@ -31,6 +31,7 @@ internal sealed class PeopleSeparation
     private readonly MultiPersonTracker _tracker;
     private readonly PoseDetector _probe;
     private readonly RegionSelector _region;
+    private readonly MaskComponents _components = new();
     private readonly PoseDetection[] _detections = new PoseDetection[MultiPersonTracker.MaxTracks];
     private readonly HashSet<int> _selected = [];
     private readonly HashSet<int> _others = [];
@@ -244,36 +245,21 @@ internal sealed class PeopleSeparation
         return _scratch.AsSpan(0, n);
     }
 
-    /// <summary>The matte's regions (probability ≥ 0.5, 4-connected) under the points, as <see cref="GeodesicSplit.Subject"/> pixels.</summary>
+    /// <summary>The matte's regions under the points (picked as <see cref="RegionSelector"/> picks them), as <see cref="GeodesicSplit.Subject"/> pixels.</summary>
     private void PointedRegion(ReadOnlySpan<float> mask, int mw, int mh, IReadOnlyList<SubjectPoint> points)
     {
-        var region = _pointedRegion.AsSpan(0, mw * mh);
+        var n = mw * mh;
+        var region = _pointedRegion.AsSpan(0, n);
         region.Clear();
-        var stack = new Stack<int>();
-        var (width, height) = (_tracker.FrameWidth, _tracker.FrameHeight);
+        _components.Find(mask[..n], mw, mh);
+        var labels = _components.Labels.AsSpan(0, n);
         foreach (var point in points)
         {
-            var (px, py) = ((int)((point.X + 0.5f) * mw / width), (int)((point.Y + 0.5f) * mh / height));
-            // A click just off the matte still counts, as in RegionSelector.
-            for (var dy = -2; dy <= 2; dy++)
-            for (var dx = -2; dx <= 2; dx++)
-            {
-                var (x, y) = (px + dx, py + dy);
-                if (x < 0 || y < 0 || x >= mw || y >= mh || mask[y * mw + x] < OnPerson || region[y * mw + x] != 0) continue;
-                region[y * mw + x] = GeodesicSplit.Subject;
-                stack.Push(y * mw + x);
-            }
-        }
-        while (stack.TryPop(out var i))
-        {
-            var (x, y) = (i % mw, i / mw);
-            Span<int> next = [x > 0 ? i - 1 : -1, x < mw - 1 ? i + 1 : -1, y > 0 ? i - mw : -1, y < mh - 1 ? i + mw : -1];
-            foreach (var j in next)
-            {
-                if (j < 0 || region[j] != 0 || mask[j] < OnPerson) continue;
-                region[j] = GeodesicSplit.Subject;
-                stack.Push(j);
-            }
+            var (mx, my) = _components.PixelOf(point, _tracker.FrameWidth, _tracker.FrameHeight);
+            var label = _components.At(mx, my, RegionSelector.Reach);
+            if (label < 0) continue;
+            for (var i = 0; i < n; i++)
+                if (labels[i] == label) region[i] = GeodesicSplit.Subject;
         }
     }
 

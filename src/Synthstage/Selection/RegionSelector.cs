@@ -15,7 +15,8 @@ namespace Synthstage.Selection;
 internal sealed class RegionSelector
 {
     /// <summary>A click this many mask pixels off the matte still picks the region there.</summary>
-    private const int Reach = 2;
+    /// <summary>How many mask pixels off the matte a click may land and still name the region nearest it.</summary>
+    public const int Reach = 2;
 
     /// <summary>A region is still the subject when this share of it was the subject in the previous frame.</summary>
     private const float MinOverlap = 0.05f;
@@ -383,9 +384,7 @@ internal sealed class RegionSelector
         }
     }
 
-    private (int X, int Y) MaskPixel(SubjectPoint point, int frameWidth, int frameHeight) =>
-        (Math.Clamp((int)((point.X + 0.5f) * _components.Width / frameWidth), 0, _components.Width - 1),
-         Math.Clamp((int)((point.Y + 0.5f) * _components.Height / frameHeight), 0, _components.Height - 1));
+    private (int X, int Y) MaskPixel(SubjectPoint point, int frameWidth, int frameHeight) => _components.PixelOf(point, frameWidth, frameHeight);
 
     /// <summary>What the matte keys nearest the point, in source pixels, for the one-line error.</summary>
     private string NothingThere(SubjectPoint point, int frameWidth, int frameHeight)
