@@ -95,18 +95,13 @@ public static class ManifestSettings
         return folder is not null && Directory.Exists(Path.Combine(folder.Root, SceneModelChoice.FolderName, id)) ? relative : id;
     }
 
-    /// <summary>The upload with the recorded file's SHA-256, relative to the data folder, or null.</summary>
+    /// <summary>The upload with the recorded file's SHA-256 (uploads are named by it), relative to the data folder, or null.</summary>
     private static string? Upload(Provenance.Manifest.FileRecord file, StudioDataFolder? folder)
     {
         if (folder is null || !Directory.Exists(folder.Uploads)) return null;
-        foreach (var path in Directory.EnumerateFiles(folder.Uploads))
-        {
-            if (new FileInfo(path).Length != file.Bytes) continue;
-            using var stream = File.OpenRead(path);
-            if (Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream)).Equals(file.Sha256, StringComparison.OrdinalIgnoreCase))
-                return folder.Relative(path);
-        }
-        return null;
+        var match = Directory.EnumerateFiles(folder.Uploads)
+            .FirstOrDefault(f => Path.GetFileNameWithoutExtension(f).Equals(file.Sha256, StringComparison.OrdinalIgnoreCase));
+        return match is null ? null : folder.Relative(match);
     }
 
     private static string? ImageUpload(string described, StudioDataFolder? folder)
