@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
 namespace Synthstage.Selection;
 
 /// <summary>
@@ -21,16 +24,18 @@ internal static class BinaryDilation
                 output[x] = count > 0.5f ? 1 : 0;
             }
         }
-        for (var x = 0; x < width; x++)
+        // Down the columns a row at a time (every column's window count at once), so the pass reads memory in order.
+        // The counts are sums of 0s and 1s, exact in floats: min(count, 1) is the dilated row.
+        var rented = width > 1024 ? ArrayPool<float>.Shared.Rent(width) : null;
+        var counts = rented is null ? stackalloc float[width] : rented.AsSpan(0, width);
+        counts.Clear();
+        for (var y = 0; y < Math.Min(radius, height); y++) TensorPrimitives.Add(counts, scratch.Slice(y * width, width), counts);
+        for (var y = 0; y < height; y++)
         {
-            var count = 0f;
-            for (var y = 0; y < Math.Min(radius, height); y++) count += scratch[y * width + x];
-            for (var y = 0; y < height; y++)
-            {
-                if (y + radius < height) count += scratch[(y + radius) * width + x];
-                if (y - radius - 1 >= 0) count -= scratch[(y - radius - 1) * width + x];
-                destination[y * width + x] = count > 0.5f ? 1 : 0;
-            }
+            if (y + radius < height) TensorPrimitives.Add(counts, scratch.Slice((y + radius) * width, width), counts);
+            if (y - radius - 1 >= 0) TensorPrimitives.Subtract(counts, scratch.Slice((y - radius - 1) * width, width), counts);
+            TensorPrimitives.Min(counts, 1f, destination.Slice(y * width, width));
         }
+        if (rented is not null) ArrayPool<float>.Shared.Return(rented);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 
 namespace Synthstage.Selection;
 
@@ -157,20 +158,30 @@ internal sealed class RegionSelector
         Settle(owner, labels, count, n);
 
         var kept = _kept.AsSpan(0, n);
-        var subjectArea = 0;
-        for (var i = 0; i < n; i++)
-        {
-            var on = owner[i] == GeodesicSplit.Subject;
-            kept[i] = on ? 1 : 0;
-            if (on) subjectArea++;
-        }
+        for (var i = 0; i < n; i++) kept[i] = owner[i] == GeodesicSplit.Subject ? 1f : 0f;
+        var subjectArea = (int)TensorPrimitives.Sum(kept);
         // The subject's pixels whole with a soft edge of two mask pixels around them, as the model drew it; an
         // excluded thing's pixels off even where that edge reaches them.
         var weights = _weights.AsSpan(0, n);
         BinaryDilation.Apply(kept, weights, _scratch, maskWidth, maskHeight, 2);
-        for (var i = 0; i < n; i++)
-            values[i] = owner[i] == GeodesicSplit.Excluded ? 0 : values[i] * weights[i];
+        TensorPrimitives.Multiply(values, weights, values);
+        if (_exclusions.Count > 0) ClearExcluded(values, owner);
         Remember(owner, labels, subjectArea, n, colourFrame);
+    }
+
+    /// <summary>Zeroes the excluded pixels, a run at a time (only an exclusion or the split gives a pixel that owner).</summary>
+    private static void ClearExcluded(Span<float> values, ReadOnlySpan<byte> owner)
+    {
+        for (var start = 0; start < owner.Length;)
+        {
+            var skip = owner[start..].IndexOf(GeodesicSplit.Excluded);
+            if (skip < 0) return;
+            start += skip;
+            var run = owner[start..].IndexOfAnyExcept(GeodesicSplit.Excluded);
+            var length = run < 0 ? owner.Length - start : run;
+            values.Slice(start, length).Clear();
+            start += length;
+        }
     }
 
     /// <summary>The regions overlapping the previous frame's subject are the subject; none (it left): look for it coming back.</summary>
