@@ -70,8 +70,8 @@ public sealed class SubjectSelectionTests(TwoPersonScenes scenes) : IClassFixtur
             // With a pose model, while they overlap the juggler's crop would slide onto the walker: his last
             // segmentation stands in (held up to a second), so his moving arms are kept less well until he is found
             // again; the look-ahead smoothing also averages the frames where he is hidden into the two before them.
-            // The selfie model's matte keeps whatever of him shows, the walker's body taken out of it: 0.66–0.93
-            // while they overlap, but 0.32 on the last frame before he is hidden (a sliver of him left beside the walker).
+            // The selfie model's matte keeps whatever of him shows, the walker's body taken out of it: 0.69–0.94
+            // while they overlap, but 0.38 on the last frame before he is hidden (a sliver of him left beside the walker).
             var overlapping = TwoPersonClips.MeanOver(scene.Covers[f], scene.Canvas[f]).Mean > 0.02;
             if (overlapping) crossing++;
             var floor = overlapping ? overlapFloor : 0.7;
