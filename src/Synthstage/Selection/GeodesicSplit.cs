@@ -27,7 +27,6 @@ internal sealed class GeodesicSplit
     /// </summary>
     private const int MaxStep = 4095;
 
-
     private int[] _cost = [];
     private int[] _band = [];
     private bool[] _queued = [];
