@@ -8,9 +8,10 @@ internal sealed class MaskComponents
 {
     public const float On = 0.5f;
 
-    private int[] _stack = [];
     private readonly List<int> _areas = [];
     private readonly List<(double X, double Y)> _sums = [];
+    private readonly RowRuns _runs = new();
+    private int[] _rootLabel = [];
 
     /// <summary>Label per pixel, −1 where the matte is off.</summary>
     public int[] Labels { get; private set; } = [];
@@ -26,35 +27,50 @@ internal sealed class MaskComponents
     /// <summary>The centre of a region in mask pixels.</summary>
     public (float X, float Y) Centre(int label) => ((float)(_sums[label].X / _areas[label]), (float)(_sums[label].Y / _areas[label]));
 
+    /// <remarks>
+    /// Regions are found as runs along rows joined to the runs they share a column with in the row above (union–find),
+    /// so the work goes with the runs, a few per row, not with the pixels. Labels are numbered in the order their
+    /// first pixel comes in a raster scan.
+    /// </remarks>
     public void Find(ReadOnlySpan<float> mask, int width, int height)
     {
         var n = width * height;
-        if (Labels.Length != n) (Labels, _stack) = (new int[n], new int[n]);
+        if (Labels.Length != n) Labels = new int[n];
         (Width, Height) = (width, height);
         Array.Fill(Labels, -1);
         _areas.Clear();
         _sums.Clear();
-        var labels = Labels;
-        for (var start = 0; start < n; start++)
+        _runs.Clear(width);
+        for (var y = 0; y < height; y++)
         {
-            if (labels[start] >= 0 || mask[start] < On) continue;
-            var label = _areas.Count;
-            var (top, area, sx, sy) = (0, 0, 0.0, 0.0);
-            labels[start] = label;
-            _stack[top++] = start;
-            while (top > 0)
+            var row = mask.Slice(y * width, width);
+            for (var x = 0; x < width; x++)
             {
-                var i = _stack[--top];
-                var (x, y) = (i % width, i / width);
-                area++;
-                (sx, sy) = (sx + x, sy + y);
-                if (x > 0 && labels[i - 1] < 0 && mask[i - 1] >= On) { labels[i - 1] = label; _stack[top++] = i - 1; }
-                if (x < width - 1 && labels[i + 1] < 0 && mask[i + 1] >= On) { labels[i + 1] = label; _stack[top++] = i + 1; }
-                if (y > 0 && labels[i - width] < 0 && mask[i - width] >= On) { labels[i - width] = label; _stack[top++] = i - width; }
-                if (y < height - 1 && labels[i + width] < 0 && mask[i + width] >= On) { labels[i + width] = label; _stack[top++] = i + width; }
+                if (!(row[x] >= On)) continue;
+                var start = x;
+                while (x < width && row[x] >= On) x++;
+                _runs.Add(y, start, x);
             }
-            _areas.Add(area);
-            _sums.Add((sx, sy));
+        }
+        if (_rootLabel.Length < _runs.Count) _rootLabel = new int[_runs.Count * 2];
+        Array.Fill(_rootLabel, -1, 0, _runs.Count);
+        for (var r = 0; r < _runs.Count; r++)
+        {
+            var root = _runs.Root(r);
+            if (_rootLabel[root] < 0)
+            {
+                _rootLabel[root] = _areas.Count;
+                _areas.Add(0);
+                _sums.Add((0, 0));
+            }
+            var label = _rootLabel[root];
+            var (start, length) = (_runs.Start(r), _runs.End(r) - _runs.Start(r));
+            var (y, x0) = (start / width, start % width);
+            Labels.AsSpan(start, length).Fill(label);
+            _areas[label] += length;
+            var (sx, sy) = _sums[label];
+            // The run's x goes from x0 to x0 + length − 1.
+            _sums[label] = (sx + length * (x0 + (length - 1) / 2.0), sy + (double)length * y);
         }
     }
 

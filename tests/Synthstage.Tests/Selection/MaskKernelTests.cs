@@ -5,7 +5,7 @@ namespace Synthstage.Tests.Selection;
 /// <summary>
 /// The mask-resolution kernels the selection runs on every frame, each against a plain reference written the slow,
 /// obvious way: the dilation against a brute-force window, the bucket-queue split against a heap Dijkstra with
-/// float costs, and the run-based pieces against a flood fill.
+/// float costs, the run-based regions against a flood fill, and the pieces against hand-placed shapes.
 /// </summary>
 public sealed class MaskKernelTests
 {
@@ -111,6 +111,48 @@ public sealed class MaskKernelTests
             var (x, y) = (i % width, i / width);
             var dropped = (x is >= 15 and < 18 && y is >= 5 and < 10) || (x is >= 20 and < 24 && y < 4) || (x is >= 20 and < 22 && y is >= 10 and < 12);
             Assert.True((dropped ? GeodesicSplit.Excluded : before[i]) == owner[i], $"pixel {x},{y}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1, 0.5)]
+    [InlineData(37, 23, 0.45)]
+    [InlineData(256, 144, 0.55)]
+    [InlineData(5, 300, 0.6)]
+    public void Components_match_a_flood_fill_in_labels_areas_and_centres(int width, int height, double density)
+    {
+        var random = new Random(width + height);
+        var mask = Enumerable.Range(0, width * height).Select(_ => random.NextDouble() < density ? (float)random.NextDouble() * 0.5f + 0.5f : (float)random.NextDouble() * 0.49f).ToArray();
+        var components = new MaskComponents();
+        components.Find(mask, width, height);
+
+        // The reference: a flood fill from each unlabelled pixel on the matte, in raster order.
+        var labels = Enumerable.Repeat(-1, mask.Length).ToArray();
+        var regions = new List<(int Area, double X, double Y)>();
+        for (var start = 0; start < mask.Length; start++)
+        {
+            if (labels[start] >= 0 || mask[start] < MaskComponents.On) continue;
+            var (area, sx, sy) = (0, 0.0, 0.0);
+            var stack = new Stack<int>([start]);
+            labels[start] = regions.Count;
+            while (stack.TryPop(out var i))
+            {
+                var (x, y) = (i % width, i / width);
+                (area, sx, sy) = (area + 1, sx + x, sy + y);
+                foreach (var j in new[] { x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1 })
+                    if (j >= 0 && labels[j] < 0 && mask[j] >= MaskComponents.On) { labels[j] = regions.Count; stack.Push(j); }
+            }
+            regions.Add((area, sx / area, sy / area));
+        }
+
+        Assert.Equal(labels, components.Labels);
+        Assert.Equal(regions.Count, components.Count);
+        for (var c = 0; c < regions.Count; c++)
+        {
+            Assert.Equal(regions[c].Area, components.Area(c));
+            var (x, y) = components.Centre(c);
+            Assert.Equal(regions[c].X, x, 3);
+            Assert.Equal(regions[c].Y, y, 3);
         }
     }
 
