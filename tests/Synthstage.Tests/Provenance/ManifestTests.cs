@@ -54,6 +54,24 @@ public sealed class ManifestTests : IDisposable
     }
 
     [Fact]
+    public void AnEditedKeyThatIsNoPointOnTheCurveVerifiesNothingAndDoesNotThrow()
+    {
+        // About half of all 32-byte strings decode to no curve point; an edit to a manifest's key can make one.
+        var notAPoint = Enumerable.Range(0, 256).Select(b => { var k = new byte[32]; k[0] = (byte)b; k[1] = 7; return k; })
+            .First(k => { try { _ = new Org.BouncyCastle.Crypto.Parameters.Ed25519PublicKeyParameters(k); return false; } catch (ArgumentException) { return true; } });
+        var key = SigningKey.Generate();
+        var message = Encoding.UTF8.GetBytes("manifest");
+        Assert.False(SigningKey.Verify(notAPoint, message, key.Sign(message)));
+        Assert.True(SigningKey.Verify(key.PublicKey, message, key.Sign(message)));
+
+        var json = ManifestSigner.Sign(Sample(), key);
+        var edited = JsonNode.Parse(json)!;
+        Assert.Equal(SigningKey.FormatPublicKey(key.PublicKey), edited["signature"]!["publicKey"]!.GetValue<string>());
+        edited["signature"]!["publicKey"] = SigningKey.FormatPublicKey(notAPoint);
+        Assert.Equal(SignatureStatus.Invalid, ManifestSigner.Verify(edited.ToJsonString(), out _));
+    }
+
+    [Fact]
     public void Ed25519MatchesRfc8032TestVector1()
     {
         var key = SigningKey.FromSeed(Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));

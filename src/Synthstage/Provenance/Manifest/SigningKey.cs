@@ -55,8 +55,18 @@ public sealed class SigningKey
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         if (publicKey.Length != Ed25519PublicKeyParameters.KeySize || signature.Length != 64) return false;
+        Ed25519PublicKeyParameters key;
+        try
+        {
+            key = new Ed25519PublicKeyParameters(publicKey.ToArray());
+        }
+        catch (ArgumentException)
+        {
+            // Not a point on the curve (an edited manifest's key): it verifies nothing.
+            return false;
+        }
         var verifier = new Ed25519Signer();
-        verifier.Init(false, new Ed25519PublicKeyParameters(publicKey.ToArray()));
+        verifier.Init(false, key);
         verifier.BlockUpdate(message);
         return verifier.VerifySignature(signature.ToArray());
     }
