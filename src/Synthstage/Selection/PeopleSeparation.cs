@@ -157,7 +157,7 @@ internal sealed class PeopleSeparation
         var values = mask[..n];
         // Another person's body is not the subject, where they are in front as where the matte merged them. Only
         // where their segmentation is fairly sure: its soft rim (below OtherRimStart) reaches over the subject beside
-        // them, and taking it out took the sliver of a juggler left beside a walker crossing in front (0.32 kept).
+        // them, and taking that out too would take the subject's edge with it.
         for (var i = 0; i < n; i++) values[i] *= 1 - Math.Clamp((others[i] - OtherRimStart) * (1 / (OtherCore - OtherRimStart)), 0, 1);
     }
 
