@@ -35,6 +35,7 @@ internal sealed class PeopleSeparation
     private readonly PoseDetector _probe;
     private readonly RegionSelector _region;
     private readonly MaskComponents _components = new();
+    private readonly OtherPersonReach _reach = new();
     private readonly PoseDetection[] _detections = new PoseDetection[MultiPersonTracker.MaxTracks];
     private readonly HashSet<int> _selected = [];
     private readonly HashSet<int> _others = [];
@@ -150,6 +151,7 @@ internal sealed class PeopleSeparation
             // those show whoever is in front, perhaps the subject.
             if (!track.Visible || track.Held || !_others.Contains(track.Id)) continue;
             track.WriteMask(one, maskWidth, maskHeight, _tracker.FrameWidth, _tracker.FrameHeight);
+            _reach.Limit(track.Id, track.HipX, track.HipY, _tracker.Frame, one, _region.PreviousOwners, maskWidth, maskHeight, _tracker.FrameWidth, _tracker.FrameHeight);
             TensorPrimitives.Max(others, one, others);
             any = true;
         }
@@ -164,6 +166,7 @@ internal sealed class PeopleSeparation
     private void Start(ReadOnlySpan<byte> frame, int width, int height)
     {
         _tracker.Reset();
+        _reach.Clear();
         _selected.Clear();
         _others.Clear();
         _tracker.Process(frame, width, height, 3);

@@ -43,7 +43,7 @@ public sealed class SubjectSelectionTests(TwoPersonScenes scenes) : IClassFixtur
 
     [Theory]
     [InlineData("pose-full", 0.25)]
-    [InlineData("general", 0.25)]
+    [InlineData("general", 0.55)]
     public async Task ThePersonPointedAtKeepsTheirIdentityWhenTheOtherCrossesInFront(string model, double overlapFloor)
     {
         var scene = await scenes.CrossingAsync();
@@ -70,8 +70,9 @@ public sealed class SubjectSelectionTests(TwoPersonScenes scenes) : IClassFixtur
             // With a pose model, while they overlap the juggler's crop would slide onto the walker: his last
             // segmentation stands in (held up to a second), so his moving arms are kept less well until he is found
             // again; the look-ahead smoothing also averages the frames where he is hidden into the two before them.
-            // The selfie model's matte keeps whatever of him shows, the walker's body taken out of it: 0.69–0.94
-            // while they overlap, but 0.38 on the last frame before he is hidden (a sliver of him left beside the walker).
+            // The selfie model's matte keeps whatever of him shows, the walker's body taken out of it: 0.80–0.94
+            // while they overlap, but 0.60 on the last frame before he is hidden (a sliver of him left beside the
+            // walker, whose segmentation creeps over it a little further each frame).
             var overlapping = TwoPersonClips.MeanOver(scene.Covers[f], scene.Canvas[f]).Mean > 0.02;
             if (overlapping) crossing++;
             var floor = overlapping ? overlapFloor : 0.7;
