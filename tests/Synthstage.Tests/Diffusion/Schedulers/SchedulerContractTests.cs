@@ -27,24 +27,33 @@ public sealed class SchedulerContractTests
             DiffusersFixture.DummyModel(modelInput, t, eps);
             scheduler.Step(eps, t, latents, latents, generator);
         }
-        generator.Randn(latents);
-        scheduler.SetTimesteps(8);
-        IReadOnlyList<float> timesteps = scheduler.Timesteps;
-        scheduler.ScaleModelInput(latents, timesteps[0], modelInput);
-        DiffusersFixture.DummyModel(modelInput, timesteps[0], eps);
-        scheduler.Step(eps, timesteps[0], latents, latents, generator);
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 1; i < timesteps.Count; i++)
+        // The steady loop is measured three times and the least counts: an allocation in Step recurs in every round,
+        // while one-off work of the runtime on this thread lands in one round only (a full-suite run once counted
+        // 7 KB for lcm that no run of the test alone repeats).
+        var rounds = new long[3];
+        var steps = 0;
+        for (var round = 0; round < rounds.Length; round++)
         {
-            float t = timesteps[i];
-            scheduler.ScaleModelInput(latents, t, modelInput);
-            DiffusersFixture.DummyModel(modelInput, t, eps);
-            scheduler.Step(eps, t, latents, latents, generator);
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            generator.Randn(latents);
+            scheduler.SetTimesteps(8);
+            IReadOnlyList<float> timesteps = scheduler.Timesteps;
+            steps = timesteps.Count - 1;
+            scheduler.ScaleModelInput(latents, timesteps[0], modelInput);
+            DiffusersFixture.DummyModel(modelInput, timesteps[0], eps);
+            scheduler.Step(eps, timesteps[0], latents, latents, generator);
 
-        Assert.True(allocated < 1024, $"{name} allocated {allocated} bytes over {timesteps.Count - 1} steps of 16384 floats");
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 1; i < timesteps.Count; i++)
+            {
+                float t = timesteps[i];
+                scheduler.ScaleModelInput(latents, t, modelInput);
+                DiffusersFixture.DummyModel(modelInput, t, eps);
+                scheduler.Step(eps, t, latents, latents, generator);
+            }
+            rounds[round] = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Assert.True(rounds.Min() < 1024, $"{name} allocated {string.Join(" / ", rounds)} bytes in three rounds of {steps} steps of 16384 floats");
         Assert.All(latents, v => Assert.True(float.IsFinite(v)));
     }
 
