@@ -14,44 +14,25 @@ public sealed class OtherPersonReachTests
     [Fact]
     public void ASpillOntoTheSubjectBeyondTheReachIsNotTheOtherPersons()
     {
-        var reach = new OtherPersonReach();
-        var owners = Owners(subjectFrom: 20);
-        reach.Limit(1, 50, 50, 0, Body(5, 15), owners, W, H, W * 10, H * 10);
-        // Same hips, but the segmentation suddenly covers the subject out to column 29.
-        var body = Body(5, 30);
-        reach.Limit(1, 50, 50, 1, body, owners, W, H, W * 10, H * 10);
-        for (var x = 5; x < 30; x++)
-        {
-            // Column 14 is the body's last; the reach adds Reach columns, but the subject starts at 20.
-            var expected = x < 20 ? 0.9f : 0f;
-            Assert.True(body[10 * W + x] == expected, $"column {x}: {body[10 * W + x]}");
-        }
+        // Same hips, but the segmentation suddenly covers the subject out to column 29. The body ended at column 14;
+        // the reach adds Reach columns, and the subject starts at 20.
+        var body = SecondFrame(subjectFrom: 20, hipX0: 50, first: Body(5, 15), hipX1: 50, second: Body(5, 30));
+        AssertRow(body, 5, 30, keptBefore: 20);
     }
 
     [Fact]
     public void SomeoneWalkingInFrontTakesTheSubjectAsFarAsTheirHipsMoved()
     {
-        var reach = new OtherPersonReach();
-        var owners = Owners(subjectFrom: 15);
-        reach.Limit(1, 100, 50, 0, Body(5, 15), owners, W, H, W * 10, H * 10);
-        // Hips moved 50 frame pixels = 5 mask columns right: columns 10..19 are the moved body, +Reach beyond.
-        var body = Body(10, 30);
-        reach.Limit(1, 150, 50, 1, body, owners, W, H, W * 10, H * 10);
-        for (var x = 10; x < 30; x++)
-        {
-            var expected = x < 20 + OtherPersonReach.Reach ? 0.9f : 0f;
-            Assert.True(body[10 * W + x] == expected, $"column {x}: {body[10 * W + x]}");
-        }
+        // Hips moved 50 frame pixels = 5 mask columns right: columns 10..19 are the moved body, and Reach beyond.
+        var body = SecondFrame(subjectFrom: 15, hipX0: 100, first: Body(5, 15), hipX1: 150, second: Body(10, 30));
+        AssertRow(body, 10, 30, keptBefore: 20 + OtherPersonReach.Reach);
     }
 
     [Fact]
     public void PixelsThatWereNotTheSubjectsAreLeftAsSegmented()
     {
-        var reach = new OtherPersonReach();
-        var owners = new byte[W * H];
-        reach.Limit(1, 50, 50, 0, Body(5, 10), owners, W, H, W * 10, H * 10);
-        var body = Body(5, 35);
-        reach.Limit(1, 50, 50, 1, body, owners, W, H, W * 10, H * 10);
+        // The subject owned nothing (its columns would start past the last).
+        var body = SecondFrame(subjectFrom: W, hipX0: 50, first: Body(5, 10), hipX1: 50, second: Body(5, 35));
         Assert.Equal(Body(5, 35), body);
     }
 
@@ -82,6 +63,26 @@ public sealed class OtherPersonReachTests
         var cleared = Body(5, 30);
         reach.Limit(1, 50, 50, 7, cleared, owners, W, H, W * 10, H * 10);
         Assert.Equal(Body(5, 30), cleared);
+    }
+
+    /// <summary>Person 1's body <paramref name="second"/> (limited in place) after <paramref name="first"/> in the frame before.</summary>
+    private static float[] SecondFrame(int subjectFrom, float hipX0, float[] first, float hipX1, float[] second)
+    {
+        var reach = new OtherPersonReach();
+        var owners = Owners(subjectFrom);
+        reach.Limit(1, hipX0, 50, 0, first, owners, W, H, W * 10, H * 10);
+        reach.Limit(1, hipX1, 50, 1, second, owners, W, H, W * 10, H * 10);
+        return second;
+    }
+
+    /// <summary>Row 10 of <paramref name="body"/> keeps its 0.9 on columns [from, keptBefore) and is 0 on [keptBefore, to).</summary>
+    private static void AssertRow(float[] body, int from, int to, int keptBefore)
+    {
+        for (var x = from; x < to; x++)
+        {
+            var expected = x < keptBefore ? 0.9f : 0f;
+            Assert.True(body[10 * W + x] == expected, $"column {x}: {body[10 * W + x]}");
+        }
     }
 
     /// <summary>A body of probability 0.9 over columns [from, to) of rows 2..17.</summary>
