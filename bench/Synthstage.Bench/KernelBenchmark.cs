@@ -3,12 +3,14 @@ using Synthstage.Compositing;
 using Synthstage.Imaging;
 using Synthstage.Models;
 using Synthstage.Segmentation;
+using Synthstage.Selection;
 
 namespace Synthstage.Bench;
 
 /// <summary>
 /// Per-frame cost of each stage of the keying pipeline at 1280×720, measured in-process on a synthetic frame:
-/// model-input resize, network, matte shaping, matte upsampling and blending. Prints median milliseconds.
+/// model-input resize, network, matte shaping, matte upsampling and blending, and the selection's limit on another
+/// person's reach. Prints median milliseconds.
 /// </summary>
 internal static class KernelBenchmark
 {
@@ -39,7 +41,27 @@ internal static class KernelBenchmark
         Print("alpha blend (per-pixel alpha)", () => AlphaBlend.BlendRgb(frame, plate, alphaPlane, output));
         using var blur = new BlurredFrameBackground(width, height);
         Print("blurred-frame background", () => blur.Render(frame, plate));
+        TimeOtherPersonReach();
         return 0;
+
+        // With --subject and someone else in view, once per other person per frame at the selfie models' mask size: a
+        // body walking right over a subject who owns the right half, its hips moving a pixel a frame.
+        static void TimeOtherPersonReach()
+        {
+            const int w = 256, h = 144;
+            var reach = new OtherPersonReach();
+            var owners = new byte[w * h];
+            for (var i = 0; i < owners.Length; i++) owners[i] = i % w > w / 2 ? GeodesicSplit.Subject : GeodesicSplit.None;
+            var body = new float[w * h];
+            var frameIndex = 0;
+            Print("other person's reach (256×144)", () =>
+            {
+                var shift = frameIndex % 20;
+                for (var i = 0; i < body.Length; i++) body[i] = i % w > 60 + shift && i % w < 140 + shift ? 0.9f : 0f;
+                reach.Limit(1, 100 + frameIndex, 50, frameIndex, body, owners, w, h, 640, 360);
+                frameIndex++;
+            });
+        }
 
         static void Print(string name, Action action)
         {

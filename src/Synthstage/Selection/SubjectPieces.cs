@@ -36,7 +36,11 @@ internal sealed class SubjectPieces
         for (var r = 0; r < count; r++)
             if (_size[r] * 4 >= largest) _size[r] = -_size[r];
         foreach (var p in pointPixels)
-            if (RunAt(p) is var run and >= 0 && _size[_runs.Root(run)] > 0) _size[_runs.Root(run)] = -_size[_runs.Root(run)];
+        {
+            if (RunAt(p) is not (var run and >= 0)) continue;
+            var root = _runs.Root(run);
+            _size[root] = -Math.Abs(_size[root]);
+        }
         for (var r = 0; r < count; r++)
             if (_size[_runs.Root(r)] > 0) owner[_runs.Start(r).._runs.End(r)].Fill(GeodesicSplit.Excluded);
     }
